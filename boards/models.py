@@ -1,0 +1,242 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from boards.frameworks import DEFAULT_FRAMEWORK, FRAMEWORK_CHOICES
+from journeymap.models import Organisation
+
+TITLE_MAX = 120
+PHASE_NAME_MAX = 60
+CARD_TEXT_MAX = 2000
+ARROW_LABEL_MAX = 120
+MIN_PHASES = 2
+MAX_PHASES = 8
+COORD_LIMIT = 1_000_000  # |x|, |y| in board units
+SIZE_MIN, SIZE_MAX = 40, 2000  # w, h of a card
+COLOUR_REGEX = r"^#[0-9a-fA-F]{6}$"
+
+
+class Board(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="boards")
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    framework = models.CharField(
+        _("lifecycle framework"),
+        max_length=32,
+        choices=FRAMEWORK_CHOICES,
+        default=DEFAULT_FRAMEWORK,
+    )
+    # rev counts committed op batches; epoch changes when history is rewritten (a restore,
+    # an import), telling clients that the op log no longer continues what they hold.
+    rev = models.PositiveBigIntegerField(default=0)
+    epoch = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(_("last edited"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    archived = models.BooleanField(_("archived"), default=False)
+
+    class Meta:
+        verbose_name = _("board")
+        verbose_name_plural = _("boards")
+        ordering = ["-updated"]
+        indexes = [models.Index(fields=["organisation", "archived", "-updated"])]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(title=""), name="board_title_not_empty"),
+            models.CheckConstraint(condition=models.Q(epoch__gte=1), name="board_epoch_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Phase(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="phases")
+    position = models.PositiveIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=PHASE_NAME_MAX)
+    colour = models.CharField(_("colour"), max_length=7, default="#dbeafe")
+    # [{"name": str, "value": float|None, "target": float|None, "unit": str}]
+    kpis = models.JSONField(_("KPIs"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["board", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(name=""), name="phase_name_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(colour__regex=COLOUR_REGEX), name="phase_colour_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CardKind(models.TextChoices):
+    TOUCHPOINT = "touchpoint", _("Touchpoint")
+    ACTIVITY = "activity", _("Current activity")
+    NOTE = "note", _("Note")
+    OPPORTUNITY = "opportunity", _("Opportunity")
+
+
+class Channel(models.TextChoices):
+    NONE = "", _("No channel")
+    EMAIL = "email", _("E-mail automation")
+    DISPLAY = "display", _("Display retargeting")
+    ONSITE = "onsite", _("On-site personalisation")
+    SOCIAL = "social", _("Social media")
+    SEARCH = "search", _("Search")
+    CONTENT = "content", _("Content")
+    EVENTS = "events", _("Events")
+    LOYALTY = "loyalty", _("Loyalty programme")
+    SUPPORT = "support", _("Customer support")
+    DIRECT_MAIL = "direct_mail", _("Direct mail")
+    PHONE = "phone", _("Phone")
+    OTHER = "other", _("Other")
+
+
+KIND_COLOURS = {
+    CardKind.TOUCHPOINT: "#fde68a",
+    CardKind.ACTIVITY: "#a7f3d0",
+    CardKind.NOTE: "#e5e7eb",
+    CardKind.OPPORTUNITY: "#fbcfe8",
+}
+
+
+class Card(models.Model):
+    # Client-generated, so a client can create a card and refer to it before the server
+    # answers.
+    id = models.UUIDField(primary_key=True)
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="cards")
+    kind = models.CharField(_("kind"), max_length=16, choices=CardKind.choices)
+    phase = models.ForeignKey(
+        Phase, on_delete=models.SET_NULL, null=True, blank=True, related_name="cards"
+    )
+    x = models.FloatField(default=0)
+    y = models.FloatField(default=0)
+    w = models.FloatField(default=180)
+    h = models.FloatField(default=110)
+    text = models.TextField(_("text"), max_length=CARD_TEXT_MAX, blank=True)
+    colour = models.CharField(_("colour"), max_length=7, blank=True)
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, blank=True, default=""
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    deleted = models.BooleanField(default=False)  # tombstone: edits of it are refused
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("card")
+        verbose_name_plural = _("cards")
+        indexes = [models.Index(fields=["board", "deleted"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=CardKind.values), name="card_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=Channel.values), name="card_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    w__gte=SIZE_MIN, w__lte=SIZE_MAX, h__gte=SIZE_MIN, h__lte=SIZE_MAX
+                ),
+                name="card_size_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    x__gte=-COORD_LIMIT, x__lte=COORD_LIMIT, y__gte=-COORD_LIMIT, y__lte=COORD_LIMIT
+                ),
+                name="card_position_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(colour="") | models.Q(colour__regex=COLOUR_REGEX),
+                name="card_colour_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40] or str(self.get_kind_display())
+
+
+class Direction(models.TextChoices):
+    FORWARD = "forward", _("Forward")
+    BACKWARD = "backward", _("Backward")
+    SAME_PHASE = "same", _("Within a phase")
+
+
+class Arrow(models.Model):
+    id = models.UUIDField(primary_key=True)
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="arrows")
+    from_card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="arrows_out")
+    to_card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="arrows_in")
+    label = models.CharField(_("label"), max_length=ARROW_LABEL_MAX, blank=True)
+    weight = models.FloatField(_("weight"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    deleted = models.BooleanField(default=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("arrow")
+        verbose_name_plural = _("arrows")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_card=models.F("to_card")), name="arrow_not_self"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight__isnull=True) | models.Q(weight__gte=0),
+                name="arrow_weight_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or f"{self.from_card_id} → {self.to_card_id}"
+
+
+def arrow_direction(from_position: int | None, to_position: int | None) -> Direction:
+    """Forward when the arrow points to a later phase, backward to an earlier one."""
+    if from_position is None or to_position is None or from_position == to_position:
+        return Direction.SAME_PHASE
+    return Direction.FORWARD if to_position > from_position else Direction.BACKWARD
+
+
+class OpLog(models.Model):
+    """One committed batch of ops: the history a reconnecting client catches up from."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="oplog")
+    rev = models.PositiveBigIntegerField()
+    op_id = models.UUIDField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    ops = models.JSONField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("op log entry")
+        verbose_name_plural = _("op log")
+        ordering = ["board", "rev"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "rev"], name="oplog_unique_rev"),
+            models.UniqueConstraint(fields=["board", "op_id"], name="oplog_unique_op_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.board_id}@{self.rev}"

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from boards import views
+
+urlpatterns = [
+    path("orgs/<int:organisation_id>/boards/", views.board_list, name="board_list"),
+    path("orgs/<int:organisation_id>/boards/new/", views.board_create, name="board_create"),
+    path("boards/<uuid:board_id>/", views.board_detail, name="board_detail"),
+    path("boards/<uuid:board_id>/rename/", views.board_rename, name="board_rename"),
+    path("boards/<uuid:board_id>/archive/", views.board_archive, name="board_archive"),
+    path("boards/<uuid:board_id>/delete/", views.board_delete, name="board_delete"),
+]

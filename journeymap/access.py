@@ -1,0 +1,99 @@
+"""Who may do what: the one place every view and consumer asks.
+
+Rules:
+- A person who is not a member of an object's organisation gets 404 (the object's
+  existence is not leaked); a member whose role is too low gets 403.
+- Capabilities map to the lowest role that holds them; roles are ranked.
+- Owners are special: only an owner may make or unmake an owner, and the last owner of
+  an organisation may be neither removed nor demoted (enforced in actions).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from journeymap.models import ROLE_RANK, Membership, Organisation, Role
+
+if TYPE_CHECKING:
+    from boards.models import Board
+
+
+class Can(enum.StrEnum):
+    VIEW_ORGANISATION = "view_organisation"
+    RENAME_ORGANISATION = "rename_organisation"
+    MANAGE_MEMBERS = "manage_members"
+    VIEW_BOARD = "view_board"
+    EDIT_BOARD = "edit_board"
+    CREATE_BOARD = "create_board"
+    ARCHIVE_BOARD = "archive_board"
+    DELETE_BOARD = "delete_board"
+
+
+MINIMUM_ROLE: dict[Can, Role] = {
+    Can.VIEW_ORGANISATION: Role.VIEWER,
+    Can.RENAME_ORGANISATION: Role.ADMIN,
+    Can.MANAGE_MEMBERS: Role.ADMIN,
+    Can.VIEW_BOARD: Role.VIEWER,
+    Can.EDIT_BOARD: Role.EDITOR,
+    Can.CREATE_BOARD: Role.EDITOR,
+    Can.ARCHIVE_BOARD: Role.FACILITATOR,
+    Can.DELETE_BOARD: Role.ADMIN,
+}
+
+
+def role_allows(role: str | None, capability: Can) -> bool:
+    if role is None:
+        return False
+    return ROLE_RANK[Role(role)] >= ROLE_RANK[MINIMUM_ROLE[capability]]
+
+
+def get_membership(user, organisation_id: int) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.select_related("organisation")
+        .filter(user=user, organisation_id=organisation_id)
+        .first()
+    )
+
+
+def _require(membership: Membership | None, capability: Can) -> Membership:
+    if membership is None:
+        raise Http404
+    if not role_allows(membership.role, capability):
+        raise PermissionDenied
+    return membership
+
+
+def get_organisation_for_user(
+    user, organisation_id: int, capability: Can = Can.VIEW_ORGANISATION
+) -> tuple[Organisation, Membership]:
+    membership = _require(get_membership(user, organisation_id), capability)
+    return membership.organisation, membership
+
+
+def get_board_for_user(
+    user, board_id: UUID | str, capability: Can = Can.VIEW_BOARD
+) -> tuple[Board, Membership]:
+    from boards.models import Board
+
+    board = Board.objects.select_related("organisation").filter(pk=board_id).first()
+    if board is None:
+        raise Http404
+    membership = _require(get_membership(user, board.organisation_id), capability)
+    return board, membership
+
+
+def may_assign_role(actor: Membership, target_role: str, current_role: str | None = None) -> bool:
+    """Whether `actor` may give someone `target_role` (or take `current_role` away)."""
+    if not role_allows(actor.role, Can.MANAGE_MEMBERS):
+        return False
+    if actor.role == Role.OWNER:
+        return True
+    # Admins manage everyone below owner, and never make or unmake an owner.
+    return Role.OWNER not in (target_role, current_role)

@@ -1,0 +1,143 @@
+"""Writes to organisations, memberships and invites. Each runs in one transaction.
+
+Actions trust their caller to have asked `journeymap.access` whether the actor may act;
+the rules that hold whoever acts (the last owner stays, invites are single use) are
+enforced here, raising `ActionError` with a message a person can read.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from journeymap.models import ROLE_RANK, Invite, Membership, Organisation, Role, User
+
+
+class ActionError(Exception):
+    """A rule refused the change; str(error) is shown to the person."""
+
+
+def organisation_create(*, name: str, creator: User) -> Organisation:
+    with transaction.atomic():
+        organisation = Organisation(name=name.strip(), created_by=creator)
+        organisation.full_clean()
+        organisation.save()
+        Membership.objects.create(organisation=organisation, user=creator, role=Role.OWNER)
+    return organisation
+
+
+def organisation_rename(*, organisation: Organisation, name: str) -> Organisation:
+    organisation.name = name.strip()
+    organisation.full_clean()
+    organisation.save(update_fields=["name"])
+    return organisation
+
+
+def _owner_count(organisation_id: int) -> int:
+    return Membership.objects.filter(organisation_id=organisation_id, role=Role.OWNER).count()
+
+
+def _lock_memberships(organisation_id: int) -> None:
+    # Two admins demoting the last two owners at once must not both succeed: serialise
+    # membership changes per organisation on its row.
+    Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+
+
+def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    if role not in Role.values:
+        raise ActionError(_("Unknown role."))
+    with transaction.atomic():
+        _lock_memberships(membership.organisation_id)
+        membership.refresh_from_db()
+        if (
+            membership.role == Role.OWNER
+            and role != Role.OWNER
+            and _owner_count(membership.organisation_id) <= 1
+        ):
+            raise ActionError(
+                _("The last owner cannot be demoted. Make someone else an owner first.")
+            )
+        membership.role = role
+        membership.save(update_fields=["role"])
+        _on_membership_changed(membership)
+    return membership
+
+
+def membership_remove(*, membership: Membership) -> None:
+    with transaction.atomic():
+        _lock_memberships(membership.organisation_id)
+        membership.refresh_from_db()
+        if membership.role == Role.OWNER and _owner_count(membership.organisation_id) <= 1:
+            raise ActionError(
+                _("The last owner cannot leave or be removed. Make someone else an owner first.")
+            )
+        membership.delete()
+        _on_membership_changed(membership, removed=True)
+
+
+def _on_membership_changed(membership: Membership, *, removed: bool = False) -> None:
+    """Live sessions follow membership: see boards.live.membership_changed."""
+    from boards.live import membership_changed
+
+    transaction.on_commit(
+        lambda: membership_changed(
+            organisation_id=membership.organisation_id,
+            user_id=membership.user_id,
+            removed=removed,
+        )
+    )
+
+
+def invite_create(
+    *, organisation: Organisation, role: str, created_by: User, email: str = ""
+) -> Invite:
+    if role == Role.OWNER:
+        raise ActionError(_("Invite people as admin or below; make them owner after they join."))
+    invite = Invite(
+        organisation=organisation,
+        role=role,
+        email=email.strip().lower(),
+        created_by=created_by,
+        expires=timezone.now() + timedelta(days=settings.INVITE_TTL_DAYS),
+    )
+    invite.full_clean()
+    invite.save()
+    return invite
+
+
+def invite_revoke(*, invite: Invite) -> None:
+    if invite.revoked is None and invite.accepted is None:
+        invite.revoked = timezone.now()
+        invite.save(update_fields=["revoked"])
+
+
+def invite_accept(*, token: str, user: User) -> Membership:
+    """Join the invite's organisation with its role. Single use; an e-mail invite is for
+    that address only. Someone already a member keeps the higher of the two roles."""
+    with transaction.atomic():
+        invite = Invite.objects.select_for_update().filter(token=token).first()
+        if invite is None or invite.revoked is not None:
+            raise ActionError(_("This invite is not valid. Ask for a new one."))
+        if invite.accepted is not None:
+            raise ActionError(_("This invite has already been used. Ask for a new one."))
+        if invite.expires <= timezone.now():
+            raise ActionError(_("This invite has expired. Ask for a new one."))
+        if invite.email and invite.email.lower() != user.email.lower():
+            raise ActionError(
+                _("This invite was sent to %(email)s. Log in with that address to accept it.")
+                % {"email": invite.email}
+            )
+        membership, created = Membership.objects.get_or_create(
+            organisation=invite.organisation, user=user, defaults={"role": invite.role}
+        )
+        if not created and ROLE_RANK[Role(invite.role)] > ROLE_RANK[Role(membership.role)]:
+            membership.role = invite.role
+            membership.save(update_fields=["role"])
+        invite.accepted = timezone.now()
+        invite.accepted_by = user
+        invite.save(update_fields=["accepted", "accepted_by"])
+    return membership

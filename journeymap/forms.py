@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import BaseUserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from journeymap.models import Organisation, Role, User
+
+INVITABLE_ROLES = [(value, label) for value, label in Role.choices if value != Role.OWNER]
+
+
+class SignupForm(BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("name", "email")
+        labels = {"name": _("Your name"), "email": _("E-mail address")}
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this e-mail address already exists."))
+        return email
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ("name",)
+        labels = {"name": _("Organisation name")}
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Give the organisation a name."))
+        return name
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        required=False,
+        help_text=_("Leave empty to create a link you can copy and share."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=INVITABLE_ROLES, initial=Role.EDITOR)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

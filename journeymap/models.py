@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields["is_staff"] = True
+        fields["is_superuser"] = True
+        return self._create(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Signs in with an e-mail address; the name is what others see on a board."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff"), default=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email
+
+
+class Role(models.TextChoices):
+    # Ordered from most to least powerful; access.py relies on ROLE_RANK.
+    OWNER = "owner", _("Owner")
+    ADMIN = "admin", _("Admin")
+    FACILITATOR = "facilitator", _("Facilitator")
+    EDITOR = "editor", _("Editor")
+    VIEWER = "viewer", _("Viewer")
+
+
+ROLE_RANK = {
+    Role.OWNER: 5,
+    Role.ADMIN: 4,
+    Role.FACILITATOR: 3,
+    Role.EDITOR: 2,
+    Role.VIEWER: 1,
+}
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(name=""), name="organisation_name_not_empty")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    joined = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="membership_unique_user_per_org"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} ({self.get_role_display()})"
+
+
+def _invite_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invite(models.Model):
+    """An invitation to join an organisation with a role: single use, expiring, revocable.
+
+    `email` is empty for a copyable link that anyone holding it may accept once.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invites")
+    email = models.EmailField(_("e-mail address"), blank=True)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    token = models.CharField(max_length=64, unique=True, default=_invite_token, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    expires = models.DateTimeField(_("expires"))
+    accepted = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invite")
+        verbose_name_plural = _("invites")
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values) & ~models.Q(role=Role.OWNER),
+                name="invite_role_valid_not_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email or _('link')} → {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted is None and self.revoked is None and self.expires > timezone.now()
+
+    @property
+    def status(self) -> str:
+        if self.revoked:
+            return str(_("revoked"))
+        if self.accepted:
+            return str(_("accepted"))
+        if self.expires <= timezone.now():
+            return str(_("expired"))
+        return str(_("pending"))

@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from journeymap import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("orgs/new/", views.organisation_create, name="organisation_create"),
+    path(
+        "orgs/<int:organisation_id>/settings/",
+        views.organisation_settings,
+        name="organisation_settings",
+    ),
+    path("orgs/<int:organisation_id>/members/", views.member_list, name="member_list"),
+    path(
+        "orgs/<int:organisation_id>/members/<int:member_id>/role/",
+        views.member_change_role,
+        name="member_change_role",
+    ),
+    path(
+        "orgs/<int:organisation_id>/members/<int:member_id>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
+    path("orgs/<int:organisation_id>/leave/", views.organisation_leave, name="organisation_leave"),
+    path("orgs/<int:organisation_id>/invites/", views.invite_create, name="invite_create"),
+    path(
+        "orgs/<int:organisation_id>/invites/<uuid:invite_id>/revoke/",
+        views.invite_revoke,
+        name="invite_revoke",
+    ),
+    path("invites/<str:token>/", views.invite_accept, name="invite_accept"),
+    path("", include("boards.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,261 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from journeymap import actions
+from journeymap.access import Can, get_organisation_for_user, may_assign_role, role_allows
+from journeymap.forms import InviteForm, OrganisationForm, RoleForm, SignupForm
+from journeymap.models import Invite, Membership, Role
+
+SESSION_ORGANISATION = "organisation_id"
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Open the organisation the person used last, or ask them to create their first."""
+    memberships = Membership.objects.filter(user=request.user)
+    last = request.session.get(SESSION_ORGANISATION)
+    membership = memberships.filter(organisation_id=last).first() or memberships.first()
+    if membership is None:
+        return redirect("organisation_create")
+    return redirect("board_list", organisation_id=membership.organisation_id)
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = ""
+    if request.user.is_authenticated:
+        return redirect(next_url or "home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to Journeymap, %(name)s.") % {"name": user.name})
+        return redirect(next_url or "home")
+    return render(request, "registration/signup.html", {"form": form, "next": next_url})
+
+
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = actions.organisation_create(
+            name=form.cleaned_data["name"], creator=request.user
+        )
+        messages.success(request, _("Organisation “%(name)s” created.") % {"name": organisation})
+        return redirect("board_list", organisation_id=organisation.id)
+    return render(request, "journeymap/organisation_create.html", {"form": form})
+
+
+@login_required
+def organisation_settings(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation, membership = get_organisation_for_user(
+        request.user, organisation_id, Can.RENAME_ORGANISATION
+    )
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        actions.organisation_rename(organisation=organisation, name=form.cleaned_data["name"])
+        messages.success(request, _("Organisation renamed."))
+        return redirect("organisation_settings", organisation_id=organisation.id)
+    return render(
+        request,
+        "journeymap/organisation_settings.html",
+        {"organisation": organisation, "membership": membership, "form": form, "nav": "settings"},
+    )
+
+
+@login_required
+def member_list(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation, membership = get_organisation_for_user(request.user, organisation_id)
+    request.session[SESSION_ORGANISATION] = organisation.id
+    can_manage = role_allows(membership.role, Can.MANAGE_MEMBERS)
+    members = organisation.memberships.select_related("user").order_by("user__name", "user__email")
+    invites = organisation.invites.filter(accepted=None, revoked=None) if can_manage else []
+    return render(
+        request,
+        "journeymap/member_list.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "members": [
+                {
+                    "m": m,
+                    "roles": [
+                        (value, label)
+                        for value, label in Role.choices
+                        if may_assign_role(membership, value, m.role)
+                    ],
+                }
+                for m in members
+            ],
+            "can_manage": can_manage,
+            "nav": "members",
+            "invites": invites,
+            "invite_form": InviteForm(),
+            "new_invite": _new_invite(request, organisation),
+        },
+    )
+
+
+def _new_invite(request: HttpRequest, organisation) -> Invite | None:
+    """The invite just made, to show its copyable link once."""
+    invite_id = request.session.pop("new_invite", None)
+    if not invite_id:
+        return None
+    return Invite.objects.filter(pk=invite_id, organisation=organisation).first()
+
+
+def _member_for_manager(request: HttpRequest, organisation_id: int, member_id: int):
+    organisation, actor = get_organisation_for_user(
+        request.user, organisation_id, Can.MANAGE_MEMBERS
+    )
+    target = get_object_or_404(Membership, pk=member_id, organisation=organisation)
+    return organisation, actor, target
+
+
+@login_required
+@require_POST
+def member_change_role(request: HttpRequest, organisation_id: int, member_id: int) -> HttpResponse:
+    organisation, actor, target = _member_for_manager(request, organisation_id, member_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the roles in the list."))
+        return redirect("member_list", organisation_id=organisation.id)
+    role = form.cleaned_data["role"]
+    if not may_assign_role(actor, role, target.role):
+        raise PermissionDenied
+    try:
+        actions.membership_change_role(membership=target, role=role)
+    except actions.ActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is now %(role)s.")
+            % {"name": target.user, "role": Role(role).label.lower()},
+        )
+    return redirect("member_list", organisation_id=organisation.id)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, organisation_id: int, member_id: int) -> HttpResponse:
+    organisation, actor, target = _member_for_manager(request, organisation_id, member_id)
+    if not may_assign_role(actor, target.role, target.role):
+        raise PermissionDenied
+    try:
+        actions.membership_remove(membership=target)
+    except actions.ActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("%(name)s was removed from the organisation.") % {"name": target.user}
+        )
+    return redirect("member_list", organisation_id=organisation.id)
+
+
+@login_required
+@require_POST
+def organisation_leave(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation, membership = get_organisation_for_user(request.user, organisation_id)
+    try:
+        actions.membership_remove(membership=membership)
+    except actions.ActionError as error:
+        messages.error(request, str(error))
+        return redirect("member_list", organisation_id=organisation.id)
+    request.session.pop(SESSION_ORGANISATION, None)
+    messages.success(request, _("You left %(name)s.") % {"name": organisation})
+    return redirect("home")
+
+
+@login_required
+@require_POST
+def invite_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation, actor = get_organisation_for_user(
+        request.user, organisation_id, Can.MANAGE_MEMBERS
+    )
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("member_list", organisation_id=organisation.id)
+    role = form.cleaned_data["role"]
+    if not may_assign_role(actor, role):
+        raise PermissionDenied
+    invite = actions.invite_create(
+        organisation=organisation,
+        role=role,
+        created_by=request.user,
+        email=form.cleaned_data["email"],
+    )
+    link = request.build_absolute_uri(reverse("invite_accept", args=[invite.token]))
+    if invite.email:
+        send_mail(
+            _("You are invited to %(organisation)s on Journeymap") % {"organisation": organisation},
+            _(
+                "%(name)s invites you to map customer lifecycles with %(organisation)s as "
+                "%(role)s.\n\nAccept the invite: %(link)s\n\nThe link works once and expires "
+                "on %(expires)s."
+            )
+            % {
+                "name": request.user.name,
+                "organisation": organisation,
+                "role": invite.get_role_display().lower(),
+                "link": link,
+                "expires": invite.expires.date().isoformat(),
+            },
+            None,
+            [invite.email],
+        )
+        messages.success(request, _("Invite sent to %(email)s.") % {"email": invite.email})
+    else:
+        messages.success(request, _("Invite link created. Copy it and share it."))
+    request.session["new_invite"] = str(invite.pk)
+    return redirect("member_list", organisation_id=organisation.id)
+
+
+@login_required
+@require_POST
+def invite_revoke(request: HttpRequest, organisation_id: int, invite_id) -> HttpResponse:
+    organisation, _actor = get_organisation_for_user(
+        request.user, organisation_id, Can.MANAGE_MEMBERS
+    )
+    invite = get_object_or_404(Invite, pk=invite_id, organisation=organisation)
+    actions.invite_revoke(invite=invite)
+    messages.success(request, _("Invite revoked."))
+    return redirect("member_list", organisation_id=organisation.id)
+
+
+def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invite = Invite.objects.select_related("organisation", "created_by").filter(token=token).first()
+    if invite is None:
+        raise Http404
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            membership = actions.invite_accept(token=token, user=request.user)
+        except actions.ActionError as error:
+            messages.error(request, str(error))
+        else:
+            request.session[SESSION_ORGANISATION] = membership.organisation_id
+            messages.success(
+                request,
+                _("You joined %(organisation)s as %(role)s.")
+                % {
+                    "organisation": membership.organisation,
+                    "role": membership.get_role_display().lower(),
+                },
+            )
+            return redirect("board_list", organisation_id=membership.organisation_id)
+    return render(request, "journeymap/invite_accept.html", {"invite": invite})
