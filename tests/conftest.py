@@ -1,0 +1,93 @@
+"""Shared fixtures: one organisation with a member of every role, an outsider in another
+organisation, and a board with phases, cards and an arrow."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.test import Client
+
+from boards.actions import board_create
+from boards.models import Arrow, Board, Card, CardKind
+from journeymap.actions import organisation_create
+from journeymap.models import Membership, Organisation, Role, User
+
+PASSWORD = "correct horse battery staple"
+ROLES = [Role.OWNER, Role.ADMIN, Role.FACILITATOR, Role.EDITOR, Role.VIEWER]
+
+
+def make_user(name: str, email: str | None = None) -> User:
+    return User.objects.create_user(
+        email=email or f"{name.lower().replace(' ', '.')}@example.com",
+        password=PASSWORD,
+        name=name,
+    )
+
+
+@pytest.fixture
+def org(db) -> Organisation:
+    owner = make_user("Olivia Owner")
+    return organisation_create(name="Acme Marketing", creator=owner)
+
+
+@pytest.fixture
+def members(org) -> dict[str, User]:
+    """role -> user, every role in `org`."""
+    result = {Role.OWNER.value: org.memberships.get(role=Role.OWNER).user}
+    for role in ROLES[1:]:
+        user = make_user(f"{role.label} Person", f"{role.value}@example.com")
+        Membership.objects.create(organisation=org, user=user, role=role)
+        result[role.value] = user
+    return result
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    """Owner of another organisation: authenticated, but no member of `org`."""
+    user = make_user("Oscar Outsider")
+    organisation_create(name="Other Corp", creator=user)
+    return user
+
+
+@pytest.fixture
+def board(org, members) -> Board:
+    board = board_create(
+        organisation=org, title="Webshop lifecycle", framework="clm4",
+        created_by=members["owner"],
+    )
+    phases = list(board.phases.order_by("position"))
+    first = Card.objects.create(
+        id=uuid.uuid4(), board=board, kind=CardKind.TOUCHPOINT, phase=phases[0],
+        text="Instagram ad", author=members["owner"],
+    )
+    second = Card.objects.create(
+        id=uuid.uuid4(), board=board, kind=CardKind.ACTIVITY, phase=phases[1], x=420,
+        text="Welcome e-mail", author=members["owner"],
+    )
+    Arrow.objects.create(
+        id=uuid.uuid4(), board=board, from_card=first, to_card=second, label="40%",
+        author=members["owner"],
+    )
+    return board
+
+
+@pytest.fixture
+def client_for(members, outsider):
+    """client_for("editor") -> a logged-in test client; "outsider" and "anonymous" too."""
+
+    def make(who: str) -> Client:
+        client = Client()
+        if who == "anonymous":
+            return client
+        user = outsider if who == "outsider" else members[who]
+        client.force_login(user)
+        return client
+
+    return make
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests last: once sync Playwright runs an event loop in this process,
+    # pytest-asyncio cannot start another (see ../shared/testing.md).
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid.replace("\\", "/"))
