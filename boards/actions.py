@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils import timezone
+import uuid
 
+from django.db import transaction
+
+from boards import live
 from boards.frameworks import FRAMEWORKS, PHASE_COLOURS
 from boards.models import Board, Phase
+from boards.ops import Commit, commit_ops
+from boards.protocol import clean_op
 from journeymap.models import Organisation, User
 
 
@@ -35,12 +39,19 @@ def board_create(
     return board
 
 
+def board_apply_ops(*, board: Board, actor: User, ops: list[dict]) -> Commit:
+    """Apply protocol ops from outside a socket (HTTP, commands) as one revision, so open
+    pages see it live like any other edit. Raises ProtocolError or BoardGone."""
+    commit = commit_ops(
+        board_id=board.pk, user=actor, op_id=str(uuid.uuid4()), ops=[clean_op(op) for op in ops]
+    )
+    transaction.on_commit(lambda: live.broadcast_patch(board.pk, commit.patch()))
+    return commit
+
+
 def board_rename(*, board: Board, title: str, actor: User) -> Board:
-    board.title = title.strip()
-    board.updated = timezone.now()
-    board.updated_by = actor
-    board.full_clean()
-    board.save(update_fields=["title", "updated", "updated_by"])
+    board_apply_ops(board=board, actor=actor, ops=[{"op": "board.update", "title": title}])
+    board.refresh_from_db()
     return board
 
 
@@ -51,4 +62,7 @@ def board_set_archived(*, board: Board, archived: bool) -> Board:
 
 
 def board_delete(*, board: Board) -> None:
-    board.delete()
+    board_id = board.pk
+    with transaction.atomic():
+        board.delete()
+        transaction.on_commit(lambda: live.board_deleted(board_id))

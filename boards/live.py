@@ -8,6 +8,8 @@ role from the database (see boards.consumers).
 
 from __future__ import annotations
 
+import json
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
@@ -21,10 +23,21 @@ def member_group(organisation_id: int, user_id: int) -> str:
 
 
 def membership_changed(*, organisation_id: int, user_id: int, removed: bool) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    async_to_sync(layer.group_send)(
-        member_group(organisation_id, user_id),
-        {"type": "membership.changed", "removed": removed},
+    _send(
+        member_group(organisation_id, user_id), {"type": "membership.changed", "removed": removed}
     )
+
+
+def _send(group: str, message: dict) -> None:
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(group, message)
+
+
+def broadcast_patch(board_id, patch: dict) -> None:
+    """Tell the board's open pages about a revision committed outside a socket (HTTP)."""
+    _send(board_group(board_id), {"type": "board.patch", "text": json.dumps(patch)})
+
+
+def board_deleted(board_id) -> None:
+    _send(board_group(board_id), {"type": "board.deleted"})

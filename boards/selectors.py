@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from boards.models import Arrow, Board, Card, Phase, arrow_direction
+from boards.models import Arrow, Board, Card, OpLog, Phase, arrow_direction
 from journeymap.models import Organisation
 
 
@@ -60,3 +60,85 @@ def arrow_directions(arrows: list[Arrow]) -> dict:
         )
         for arrow in arrows
     }
+
+
+def card_state(card: Card) -> dict:
+    return {
+        "id": str(card.id),
+        "kind": card.kind,
+        "phase": str(card.phase_id) if card.phase_id else None,
+        "x": card.x,
+        "y": card.y,
+        "w": card.w,
+        "h": card.h,
+        "text": card.text,
+        "colour": card.colour,
+        "channel": card.channel,
+        "author": card.author_id,
+    }
+
+
+def board_state(board: Board) -> dict:
+    """The whole live board as the protocol's `snapshot` carries it (docs/protocol.md)."""
+    phases = (
+        Phase.objects.filter(board=board)
+        .order_by("position", "id")
+        .values("id", "position", "name", "colour", "kpis")
+    )
+    cards = (
+        Card.objects.filter(board=board, deleted=False)
+        .order_by("created", "id")
+        .values_list(
+            "id", "kind", "phase_id", "x", "y", "w", "h", "text", "colour", "channel", "author_id"
+        )
+    )
+    arrows = (
+        Arrow.objects.filter(board=board, deleted=False)
+        .order_by("created", "id")
+        .values_list("id", "from_card_id", "to_card_id", "label", "weight")
+    )
+    return {
+        "board": {
+            "id": str(board.id),
+            "title": board.title,
+            "framework": board.framework,
+            "rev": board.rev,
+            "epoch": board.epoch,
+        },
+        "phases": [{**p, "id": str(p["id"])} for p in phases],
+        "cards": [
+            {
+                "id": str(c[0]),
+                "kind": c[1],
+                "phase": str(c[2]) if c[2] else None,
+                "x": c[3],
+                "y": c[4],
+                "w": c[5],
+                "h": c[6],
+                "text": c[7],
+                "colour": c[8],
+                "channel": c[9],
+                "author": c[10],
+            }
+            for c in cards
+        ],
+        "arrows": [
+            {"id": str(a[0]), "from": str(a[1]), "to": str(a[2]), "label": a[3], "weight": a[4]}
+            for a in arrows
+        ],
+    }
+
+
+def patches_since(board: Board, rev: int) -> list[dict] | None:
+    """The committed batches after `rev`, oldest first; None when the log no longer
+    reaches back that far (the client then needs a snapshot)."""
+    if rev >= board.rev:
+        return []
+    entries = list(
+        OpLog.objects.filter(board=board, rev__gt=rev)
+        .order_by("rev")
+        .values_list("rev", "op_id", "user_id", "ops")
+    )
+    if not entries or entries[0][0] != rev + 1:
+        return None
+    return [{"rev": r, "op_id": str(o), "by": u, "ops": ops} for r, o, u, ops in entries]

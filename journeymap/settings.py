@@ -154,6 +154,23 @@ else:
     # One process only: the embedded default. Production sets REDIS_URL.
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Live sync (docs/protocol.md). Browsers send Origin on a WebSocket upgrade; only these
+# origins may open one (cross-site WebSocket hijacking rides on the session cookie).
+# "scheme://host:*" allows any port. Default: https:// for each ALLOWED_HOSTS entry, and
+# local development origins while DEBUG.
+WEBSOCKET_ALLOWED_ORIGINS = env_list(
+    "WEBSOCKET_ALLOWED_ORIGINS",
+    [f"https://{host}" for host in ALLOWED_HOSTS if not host.startswith(".")]
+    + CSRF_TRUSTED_ORIGINS
+    + (["http://127.0.0.1:*", "http://localhost:*", "http://testserver"] if DEBUG else []),
+)
+WEBSOCKET_MAX_FRAME_BYTES = env_int("WEBSOCKET_MAX_FRAME_BYTES", 65536, minimum=1024)
+WEBSOCKET_MAX_OPS = env_int("WEBSOCKET_MAX_OPS", 500, minimum=1)
+WEBSOCKET_RATE = env_int("WEBSOCKET_RATE", 60, minimum=1)  # frames per second, refilled
+WEBSOCKET_BURST = env_int("WEBSOCKET_BURST", 120, minimum=1)  # token bucket size
+PRESENCE_HZ = env_int("PRESENCE_HZ", 20, minimum=1)
+OPLOG_RETENTION = env_int("OPLOG_RETENTION", 10000, minimum=100)
+
 AUTH_USER_MODEL = "journeymap.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,0 +1,273 @@
+"""The board WebSocket: parse, check, call an action, reply (docs/protocol.md).
+
+Correctness never rests on the channel layer: every committed op has a revision and sits
+in the op log, so a client that misses a broadcast notices the gap and syncs. Presence is
+volatile and goes only through the channel layer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+
+from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from boards import live
+from boards.models import Board
+from boards.ops import BoardGone, commit_ops
+from boards.protocol import ProtocolError, parse_frame
+from boards.selectors import board_state, patches_since
+from journeymap.access import get_membership
+
+CLOSE_TOO_BIG = 1009
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_NOT_FOUND = 4404
+CLOSE_FLOOD = 4408
+CLOSE_REVOKED = 4410
+
+PERSON_COLOURS = [
+    "#e11d48",
+    "#2563eb",
+    "#059669",
+    "#d97706",
+    "#7c3aed",
+    "#0891b2",
+    "#db2777",
+    "#4d7c0f",
+]
+
+
+def _dumps(frame: dict) -> str:
+    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+
+
+def _open_board(user, board_id) -> dict | None:
+    board = Board.objects.filter(pk=board_id).values("organisation_id", "rev", "epoch").first()
+    if board is None:
+        return None
+    membership = get_membership(user, board["organisation_id"])
+    if membership is None:
+        return None
+    return {**board, "role": membership.role}
+
+
+def _sync(user, board_id, rev: int | None, epoch: int | None) -> dict:
+    board = Board.objects.filter(pk=board_id).first()
+    if board is None or get_membership(user, board.organisation_id) is None:
+        raise BoardGone
+    if rev is not None and epoch == board.epoch and rev <= board.rev:
+        patches = patches_since(board, rev)
+        if patches is not None:
+            return {
+                "type": "patches",
+                "from_rev": rev,
+                "rev": board.rev,
+                "epoch": board.epoch,
+                "patches": patches,
+            }
+    return {"type": "snapshot", "rev": board.rev, "epoch": board.epoch, "state": board_state(board)}
+
+
+def _current(board_id) -> dict | None:
+    return Board.objects.filter(pk=board_id).values("rev", "epoch").first()
+
+
+def _role(user, organisation_id: int) -> str | None:
+    membership = get_membership(user, organisation_id)
+    return membership.role if membership else None
+
+
+class BoardConsumer(AsyncWebsocketConsumer):
+    # Our database work goes through database_sync_to_async, which closes stale
+    # connections itself; skipping channels' per-message aclose_old_connections() saves a
+    # thread hop on every broadcast (../shared/testing.md, "Throughput facts").
+    async def dispatch(self, message):
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def connect(self) -> None:
+        self.groups_joined: list[str] = []
+        self.presence_task: asyncio.Task | None = None
+        await self.accept()
+        user = self.scope["user"]
+        if not user.is_authenticated:
+            await self.close(CLOSE_UNAUTHENTICATED)
+            return
+        self.board_id = self.scope["url_route"]["kwargs"]["board_id"]
+        info = await database_sync_to_async(_open_board)(user, self.board_id)
+        if info is None:
+            await self.close(CLOSE_NOT_FOUND)
+            return
+        self.user = user
+        self.organisation_id = info["organisation_id"]
+        self.session = uuid.uuid4().hex[:16]
+        self.person = {
+            "session": self.session,
+            "user": user.pk,
+            "name": user.name or user.email,
+            "role": info["role"],
+            "colour": PERSON_COLOURS[user.pk % len(PERSON_COLOURS)],
+        }
+        self.tokens = float(settings.WEBSOCKET_BURST)
+        self.refilled = time.monotonic()
+        self.last_presence = 0.0
+        self.pending_presence: dict = {}
+        self.board_group = live.board_group(self.board_id)
+        for group in (self.board_group, live.member_group(self.organisation_id, user.pk)):
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        await self.send_json(
+            {
+                "type": "welcome",
+                "board": str(self.board_id),
+                "rev": info["rev"],
+                "epoch": info["epoch"],
+                "you": self.person,
+                "limits": {
+                    "max_frame_bytes": settings.WEBSOCKET_MAX_FRAME_BYTES,
+                    "max_ops": settings.WEBSOCKET_MAX_OPS,
+                    "rate": settings.WEBSOCKET_RATE,
+                    "burst": settings.WEBSOCKET_BURST,
+                    "presence_hz": settings.PRESENCE_HZ,
+                },
+            }
+        )
+        await self.channel_layer.group_send(
+            self.board_group,
+            {"type": "presence.join", "person": self.person, "reply_to": self.channel_name},
+        )
+
+    async def disconnect(self, code) -> None:
+        if self.presence_task:
+            self.presence_task.cancel()
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        if getattr(self, "groups_joined", None):
+            await self.channel_layer.group_send(
+                self.board_group, {"type": "presence.leave", "session": self.session}
+            )
+
+    async def send_json(self, frame: dict) -> None:
+        await self.send(text_data=_dumps(frame))
+
+    def _take_token(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(
+            float(settings.WEBSOCKET_BURST),
+            self.tokens + (now - self.refilled) * settings.WEBSOCKET_RATE,
+        )
+        self.refilled = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    async def receive(self, text_data=None, bytes_data=None) -> None:
+        if not hasattr(self, "person"):
+            return  # closing: not authenticated or no access
+        size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
+        if size > settings.WEBSOCKET_MAX_FRAME_BYTES:
+            await self.close(CLOSE_TOO_BIG)
+            return
+        if not self._take_token():
+            await self.close(CLOSE_FLOOD)
+            return
+        if text_data is None:
+            await self.send_json(ProtocolError("bad_json", "Send JSON text, not binary.").frame())
+            return
+        try:
+            frame = parse_frame(text_data, max_ops=settings.WEBSOCKET_MAX_OPS)
+            await getattr(self, "on_" + frame["type"])(frame)
+        except ProtocolError as error:
+            await self.send_json(error.frame())
+        except BoardGone:
+            await self.close(CLOSE_REVOKED)
+
+    async def on_op(self, frame: dict) -> None:
+        commit = await database_sync_to_async(commit_ops)(
+            board_id=self.board_id, user=self.user, op_id=frame["op_id"], ops=frame["ops"]
+        )
+        await self.send_json({"type": "ack", "op_id": commit.op_id, "rev": commit.rev})
+        if not commit.duplicate:
+            await self.channel_layer.group_send(
+                self.board_group, {"type": "board.patch", "text": _dumps(commit.patch())}
+            )
+
+    async def on_sync(self, frame: dict) -> None:
+        reply = await database_sync_to_async(_sync)(
+            self.user, self.board_id, frame["rev"], frame["epoch"]
+        )
+        await self.send_json(reply)
+
+    async def on_ping(self, frame: dict) -> None:
+        current = await database_sync_to_async(_current)(self.board_id)
+        if current is None:
+            raise BoardGone
+        await self.send_json({"type": "pong", **current})
+
+    async def on_presence(self, frame: dict) -> None:
+        # Coalesce: at most PRESENCE_HZ frames a second go out; later fields overwrite.
+        self.pending_presence.update({k: v for k, v in frame.items() if k != "type"})
+        if self.presence_task is None:
+            wait = self.last_presence + 1 / settings.PRESENCE_HZ - time.monotonic()
+            self.presence_task = asyncio.ensure_future(self._flush_presence(max(wait, 0)))
+
+    async def _flush_presence(self, wait: float) -> None:
+        if wait:
+            await asyncio.sleep(wait)
+        fields, self.pending_presence = self.pending_presence, {}
+        self.presence_task = None
+        self.last_presence = time.monotonic()
+        await self.channel_layer.group_send(
+            self.board_group,
+            {
+                "type": "presence.update",
+                "session": self.session,
+                "text": _dumps({"type": "presence", "session": self.session, **fields}),
+            },
+        )
+
+    # Channel-layer events.
+
+    async def board_patch(self, event: dict) -> None:
+        await self.send(text_data=event["text"])
+
+    async def presence_update(self, event: dict) -> None:
+        if event["session"] != self.session:
+            await self.send(text_data=event["text"])
+
+    async def presence_join(self, event: dict) -> None:
+        if event["person"]["session"] == self.session:
+            return
+        await self.send_json({"type": "joined", **event["person"]})
+        await self.channel_layer.send(
+            event["reply_to"], {"type": "presence.here", "person": self.person}
+        )
+
+    async def presence_here(self, event: dict) -> None:
+        await self.send_json({"type": "joined", **event["person"]})
+
+    async def presence_leave(self, event: dict) -> None:
+        if event["session"] != self.session:
+            await self.send_json({"type": "left", "session": event["session"]})
+
+    async def membership_changed(self, event: dict) -> None:
+        if event["removed"]:
+            await self.close(CLOSE_REVOKED)
+            return
+        role = await database_sync_to_async(_role)(self.user, self.organisation_id)
+        if role is None:
+            await self.close(CLOSE_REVOKED)
+            return
+        self.person["role"] = role
+        await self.send_json({"type": "role", "role": role})
+
+    async def board_deleted(self, event: dict) -> None:
+        await self.close(CLOSE_REVOKED)

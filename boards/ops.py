@@ -1,0 +1,383 @@
+"""Apply a batch of protocol ops to a board: the one write path of live editing.
+
+`commit_ops` runs in one transaction that locks the board row: it refuses a role that may
+not edit, answers a re-sent op_id with its original revision, applies every op (all or
+nothing), bumps `board.rev` and appends the batch to the op log. It returns the ops as
+applied, with their consequences spelled out (the arrows of a deleted card, the cards of
+a deleted phase), which is what clients replay. Broadcasting is the caller's job, after
+this returns (and so after the commit).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from boards.frameworks import PHASE_COLOURS
+from boards.models import MAX_PHASES, MIN_PHASES, Arrow, Board, Card, OpLog, Phase
+from boards.protocol import ProtocolError
+from journeymap.access import Can, role_allows
+from journeymap.models import Membership
+
+CARD_ATTRS = ("kind", "x", "y", "w", "h", "text", "colour", "channel")
+
+
+class BoardGone(Exception):
+    """The board was deleted, or the person is no longer a member of its organisation."""
+
+
+@dataclass
+class Commit:
+    rev: int
+    epoch: int
+    op_id: str
+    by: int | None
+    ops: list[dict]
+    duplicate: bool = False
+
+    def patch(self) -> dict:
+        return {
+            "type": "patch",
+            "rev": self.rev,
+            "epoch": self.epoch,
+            "op_id": self.op_id,
+            "by": self.by,
+            "ops": self.ops,
+        }
+
+
+def commit_ops(*, board_id, user, op_id: str, ops: list[dict]) -> Commit:
+    """Apply `ops` (already shape-checked by boards.protocol) as one revision."""
+    with transaction.atomic():
+        board = (
+            Board.objects.select_for_update(of=("self",))
+            .filter(pk=board_id)
+            .annotate(
+                member_role=Subquery(
+                    Membership.objects.filter(
+                        organisation_id=OuterRef("organisation_id"), user_id=user.pk
+                    ).values("role")[:1]
+                ),
+                done_rev=Subquery(
+                    OpLog.objects.filter(board_id=OuterRef("pk"), op_id=op_id).values("rev")[:1]
+                ),
+            )
+            .first()
+        )
+        if board is None or board.member_role is None:
+            raise BoardGone
+        if board.done_rev is not None:
+            # A re-sent op: answer as the first time, apply nothing.
+            entry = OpLog.objects.get(board=board, op_id=op_id)
+            return Commit(entry.rev, board.epoch, op_id, entry.user_id, entry.ops, duplicate=True)
+        if not role_allows(board.member_role, Can.EDIT_BOARD):
+            raise ProtocolError(
+                "forbidden", _("Your role lets you view this board, not change it."), op_id
+            )
+        try:
+            applied = _Batch(board, user).apply(ops)
+        except ProtocolError as error:
+            error.op_id = op_id
+            raise
+        board.rev += 1
+        board.updated = timezone.now()
+        board.updated_by_id = user.pk
+        board.save(update_fields=["rev", "updated", "updated_by"])
+        OpLog.objects.create(board=board, rev=board.rev, op_id=op_id, user_id=user.pk, ops=applied)
+        retention = settings.OPLOG_RETENTION
+        if board.rev % 100 == 0 and board.rev > retention:
+            OpLog.objects.filter(board=board, rev__lte=board.rev - retention).delete()
+    return Commit(board.rev, board.epoch, op_id, user.pk, applied)
+
+
+def _not_found(what: str, ident: str) -> ProtocolError:
+    return ProtocolError(
+        "not_found", _("There is no %(what)s %(id)s on this board.") % {"what": what, "id": ident}
+    )
+
+
+@dataclass
+class _Batch:
+    board: Board
+    user: object
+    cards: dict[str, Card] = field(default_factory=dict)
+    arrows: dict[str, Arrow] = field(default_factory=dict)
+    phases: list[Phase] | None = None
+    new: list = field(default_factory=list)  # created objects, in creation order
+    dirty: dict = field(default_factory=dict)  # object -> set of changed field names
+    deleted_phases: list[Phase] = field(default_factory=list)
+    out: list[dict] = field(default_factory=list)
+
+    # Loading: one query per kind of object the batch names.
+
+    def _load(self, ops: list[dict]) -> None:
+        card_ids, arrow_ids, needs_phases = set(), set(), False
+        for op in ops:
+            kind = op["op"].split(".")[0]
+            if kind == "card":
+                card_ids.add(op["id"])
+                needs_phases |= "phase" in op
+            elif kind == "arrow":
+                arrow_ids.add(op["id"])
+                card_ids.update(op[k] for k in ("from", "to") if k in op)
+            elif kind == "phase":
+                needs_phases = True
+        if card_ids:
+            self.cards = {str(c.id): c for c in Card.objects.filter(id__in=card_ids)}
+        if arrow_ids:
+            self.arrows = {str(a.id): a for a in Arrow.objects.filter(id__in=arrow_ids)}
+        if needs_phases:
+            self._phases()
+
+    def _phases(self) -> list[Phase]:
+        if self.phases is None:
+            self.phases = list(Phase.objects.filter(board=self.board).order_by("position", "id"))
+        return self.phases
+
+    def _card(self, ident: str, *, alive: bool = True) -> Card:
+        card = self.cards.get(ident)
+        if card is None or card.board_id != self.board.pk:
+            raise _not_found(_("card"), ident)
+        if alive and card.deleted:
+            raise ProtocolError("deleted", _("That card was deleted by someone else."))
+        return card
+
+    def _arrow(self, ident: str, *, alive: bool = True) -> Arrow:
+        arrow = self.arrows.get(ident)
+        if arrow is None or arrow.board_id != self.board.pk:
+            raise _not_found(_("arrow"), ident)
+        if alive and arrow.deleted:
+            raise ProtocolError("deleted", _("That arrow was deleted by someone else."))
+        return arrow
+
+    def _phase(self, ident: str) -> Phase:
+        for phase in self._phases():
+            if str(phase.id) == ident:
+                return phase
+        raise _not_found(_("phase"), ident)
+
+    def _touch(self, obj, *names: str) -> None:
+        if obj not in self.new:
+            self.dirty.setdefault(obj, set()).update(names)
+
+    # Applying.
+
+    def apply(self, ops: list[dict]) -> list[dict]:
+        self._load(ops)
+        for op in ops:
+            getattr(self, "_" + op["op"].replace(".", "_"))(op)
+        self._write()
+        return self.out
+
+    def _card_create(self, op: dict) -> None:
+        if op["id"] in self.cards:
+            raise ProtocolError("exists", _("A card with this id exists already."))
+        phase = self._phase(op["phase"]) if op["phase"] else None
+        card = Card(
+            id=uuid.UUID(op["id"]),
+            board=self.board,
+            kind=op["kind"],
+            phase=phase,
+            author_id=self.user.pk,
+            **{k: op[k] for k in CARD_ATTRS if k != "kind"},
+        )
+        self.cards[op["id"]] = card
+        self.new.append(card)
+        self.out.append(op)
+
+    def _card_update(self, op: dict) -> None:
+        card = self._card(op["id"])
+        changed = [k for k in CARD_ATTRS if k in op]
+        for name in changed:
+            setattr(card, name, op[name])
+        if "phase" in op:
+            card.phase = self._phase(op["phase"]) if op["phase"] else None
+            changed.append("phase")
+        self._touch(card, *changed)
+        self.out.append(op)
+
+    def _card_delete(self, op: dict) -> None:
+        card = self._card(op["id"], alive=False)
+        if not card.deleted:
+            for arrow in self._arrows_of(card):
+                self._arrow_delete({"op": "arrow.delete", "id": str(arrow.id)})
+            card.deleted = True
+            self._touch(card, "deleted")
+        self.out.append(op)
+
+    def _arrows_of(self, card: Card) -> list[Arrow]:
+        in_batch = [
+            a
+            for a in self.arrows.values()
+            if not a.deleted and card.id in (a.from_card_id, a.to_card_id)
+        ]
+        stored = (
+            Arrow.objects.filter(board=self.board, deleted=False)
+            .filter(Q(from_card_id=card.id) | Q(to_card_id=card.id))
+            .exclude(id__in=[a.id for a in in_batch])
+        )
+        for arrow in stored:
+            self.arrows[str(arrow.id)] = arrow
+        return [*in_batch, *stored]
+
+    def _card_restore(self, op: dict) -> None:
+        card = self._card(op["id"], alive=False)
+        if card.deleted:
+            card.deleted = False
+            self._touch(card, "deleted")
+        self.out.append(op)
+
+    def _check_ends(self, from_id: str, to_id: str) -> tuple[Card, Card]:
+        if from_id == to_id:
+            raise ProtocolError("invalid", _("An arrow must join two different cards."))
+        return self._card(from_id), self._card(to_id)
+
+    def _arrow_create(self, op: dict) -> None:
+        if op["id"] in self.arrows:
+            raise ProtocolError("exists", _("An arrow with this id exists already."))
+        start, end = self._check_ends(op["from"], op["to"])
+        arrow = Arrow(
+            id=uuid.UUID(op["id"]),
+            board=self.board,
+            from_card=start,
+            to_card=end,
+            label=op["label"],
+            weight=op["weight"],
+            author_id=self.user.pk,
+        )
+        self.arrows[op["id"]] = arrow
+        self.new.append(arrow)
+        self.out.append(op)
+
+    def _arrow_update(self, op: dict) -> None:
+        arrow = self._arrow(op["id"])
+        changed = []
+        if "from" in op or "to" in op:
+            start, end = self._check_ends(
+                op.get("from", str(arrow.from_card_id)), op.get("to", str(arrow.to_card_id))
+            )
+            arrow.from_card, arrow.to_card = start, end
+            changed += ["from_card", "to_card"]
+        for name in ("label", "weight"):
+            if name in op:
+                setattr(arrow, name, op[name])
+                changed.append(name)
+        self._touch(arrow, *changed)
+        self.out.append(op)
+
+    def _arrow_delete(self, op: dict) -> None:
+        arrow = self._arrow(op["id"], alive=False)
+        if not arrow.deleted:
+            arrow.deleted = True
+            self._touch(arrow, "deleted")
+        self.out.append(op)
+
+    def _arrow_restore(self, op: dict) -> None:
+        arrow = self._arrow(op["id"], alive=False)
+        self.cards.setdefault(str(arrow.from_card_id), arrow.from_card)
+        self.cards.setdefault(str(arrow.to_card_id), arrow.to_card)
+        self._check_ends(str(arrow.from_card_id), str(arrow.to_card_id))
+        if arrow.deleted:
+            arrow.deleted = False
+            self._touch(arrow, "deleted")
+        self.out.append(op)
+
+    def _renumber(self, ordered: list[Phase]) -> None:
+        for index, phase in enumerate(ordered):
+            if phase.position != index:
+                phase.position = index
+                self._touch(phase, "position")
+        self.phases = ordered
+
+    def _phase_create(self, op: dict) -> None:
+        phases = self._phases()
+        if any(str(p.id) == op["id"] for p in phases) or Phase.objects.filter(id=op["id"]).exists():
+            raise ProtocolError("exists", _("A phase with this id exists already."))
+        if len(phases) >= MAX_PHASES:
+            raise ProtocolError(
+                "phase_limit", _("A board has at most %(n)d phases.") % {"n": MAX_PHASES}
+            )
+        position = min(op["position"], len(phases))
+        colour = op.get("colour") or PHASE_COLOURS[len(phases) % len(PHASE_COLOURS)]
+        phase = Phase(
+            id=uuid.UUID(op["id"]),
+            board=self.board,
+            position=position,
+            name=op["name"],
+            colour=colour,
+            kpis=op["kpis"],
+        )
+        self.new.append(phase)
+        self._renumber([*phases[:position], phase, *phases[position:]])
+        self.out.append({**op, "position": position, "colour": colour})
+
+    def _phase_update(self, op: dict) -> None:
+        phase = self._phase(op["id"])
+        changed = [k for k in ("name", "colour", "kpis") if k in op]
+        for name in changed:
+            setattr(phase, name, op[name])
+        self._touch(phase, *changed)
+        self.out.append(op)
+
+    def _phase_move(self, op: dict) -> None:
+        phase = self._phase(op["id"])
+        others = [p for p in self._phases() if p is not phase]
+        position = min(op["position"], len(others))
+        self._renumber([*others[:position], phase, *others[position:]])
+        self.out.append({**op, "position": position})
+
+    def _phase_delete(self, op: dict) -> None:
+        phase = self._phase(op["id"])
+        phases = self._phases()
+        if len(phases) <= MIN_PHASES:
+            raise ProtocolError(
+                "phase_limit", _("A board needs at least %(n)d phases.") % {"n": MIN_PHASES}
+            )
+        target = None
+        if op["cards"] == "move":
+            target = self._phase(op["to"])
+            if target is phase:
+                raise ProtocolError("invalid", _("Move the cards to another phase."))
+        members = [c for c in self.cards.values() if c.phase_id == phase.id and not c.deleted]
+        for card in Card.objects.filter(phase=phase, deleted=False).exclude(
+            id__in=[c.id for c in members]
+        ):
+            self.cards[str(card.id)] = card
+            members.append(card)
+        for card in members:
+            if target is not None:
+                self._card_update(
+                    {"op": "card.update", "id": str(card.id), "phase": str(target.id)}
+                )
+            else:
+                self._card_delete({"op": "card.delete", "id": str(card.id)})
+        self.deleted_phases.append(phase)
+        self._renumber([p for p in phases if p is not phase])
+        self.out.append(op)
+
+    def _board_update(self, op: dict) -> None:
+        self.board.title = op["title"]
+        self.board.save(update_fields=["title"])
+        self.out.append(op)
+
+    # Writing: creations in dependency order, then one bulk update per model.
+
+    def _write(self) -> None:
+        for model in (Phase, Card, Arrow):
+            created = [obj for obj in self.new if isinstance(obj, model)]
+            if created:
+                model.objects.bulk_create(created)
+        for model in (Phase, Card, Arrow):
+            changed = {obj: names for obj, names in self.dirty.items() if isinstance(obj, model)}
+            if changed:
+                fields = sorted(set().union(*changed.values()))
+                model.objects.bulk_update(list(changed), fields)
+        if self.deleted_phases:
+            Card.objects.filter(phase__in=self.deleted_phases, deleted=True).update(phase=None)
+            Phase.objects.filter(id__in=[p.id for p in self.deleted_phases]).delete()

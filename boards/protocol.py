@@ -1,0 +1,426 @@
+"""The wire protocol's schema: parse and validate client frames and ops.
+
+Validation here is about shape (types, ranges, lengths, allowed fields), decided
+without the database. Whether ids exist, cards are alive and phase counts hold is
+decided in boards.ops, inside the transaction. docs/protocol.md is the reference.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from boards.models import (
+    ARROW_LABEL_MAX,
+    CARD_TEXT_MAX,
+    COORD_LIMIT,
+    MAX_PHASES,
+    PHASE_NAME_MAX,
+    SIZE_MAX,
+    SIZE_MIN,
+    TITLE_MAX,
+    CardKind,
+    Channel,
+)
+
+WEIGHT_MAX = 1_000_000
+KPI_MAX = 10
+KPI_UNIT_MAX = 12
+SELECTION_MAX = 500
+CLIENT_FRAMES = {"sync", "op", "presence", "ping"}
+
+
+class ProtocolError(Exception):
+    """A frame or op that breaks the protocol: sent back as error{code, message}."""
+
+    def __init__(self, code: str, message: str, op_id: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.op_id = op_id
+
+    def frame(self) -> dict:
+        frame = {"type": "error", "code": self.code, "message": self.message}
+        if self.op_id is not None:
+            frame["op_id"] = self.op_id
+        return frame
+
+
+# Field validators: each takes (name, value) and returns the cleaned value or raises.
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def uuid_field(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ProtocolError("invalid", _("“%(field)s” must be an id.") % {"field": name})
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise ProtocolError(
+            "invalid", _("“%(field)s” is not a valid id.") % {"field": name}
+        ) from None
+
+
+def optional_uuid(name: str, value: Any) -> str | None:
+    return None if value is None else uuid_field(name, value)
+
+
+def number(low: float, high: float) -> Callable[[str, Any], float]:
+    def check(name: str, value: Any) -> float:
+        if not _is_number(value):
+            raise ProtocolError("invalid", _("“%(field)s” must be a number.") % {"field": name})
+        if not low <= value <= high:
+            raise ProtocolError(
+                "out_of_range",
+                _("“%(field)s” must be between %(low)s and %(high)s.")
+                % {"field": name, "low": f"{low:g}", "high": f"{high:g}"},
+            )
+        return float(value)
+
+    return check
+
+
+def optional_number(low: float, high: float) -> Callable[[str, Any], float | None]:
+    check = number(low, high)
+    return lambda name, value: None if value is None else check(name, value)
+
+
+def integer(low: int, high: int) -> Callable[[str, Any], int]:
+    def check(name: str, value: Any) -> int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ProtocolError(
+                "invalid", _("“%(field)s” must be a whole number.") % {"field": name}
+            )
+        if not low <= value <= high:
+            raise ProtocolError(
+                "out_of_range",
+                _("“%(field)s” must be between %(low)s and %(high)s.")
+                % {"field": name, "low": low, "high": high},
+            )
+        return value
+
+    return check
+
+
+def text(limit: int, *, required: bool = False) -> Callable[[str, Any], str]:
+    def check(name: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ProtocolError("invalid", _("“%(field)s” must be text.") % {"field": name})
+        if "\x00" in value:
+            raise ProtocolError(
+                "invalid", _("“%(field)s” contains a NUL character.") % {"field": name}
+            )
+        cleaned = value.strip() if required else value
+        if required and not cleaned:
+            raise ProtocolError("invalid", _("“%(field)s” may not be empty.") % {"field": name})
+        if len(cleaned) > limit:
+            raise ProtocolError(
+                "too_long",
+                _("“%(field)s” is %(length)d characters long; the limit is %(limit)d.")
+                % {"field": name, "length": len(cleaned), "limit": limit},
+            )
+        return cleaned
+
+    return check
+
+
+def choice(values: list[str]) -> Callable[[str, Any], str]:
+    def check(name: str, value: Any) -> str:
+        if not isinstance(value, str) or value not in values:
+            raise ProtocolError(
+                "invalid",
+                _("“%(field)s” must be one of: %(values)s.")
+                % {"field": name, "values": ", ".join(v or '""' for v in values)},
+            )
+        return value
+
+    return check
+
+
+def colour(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not (
+        value == ""
+        or (
+            len(value) == 7
+            and value[0] == "#"
+            and all(c in "0123456789abcdefABCDEF" for c in value[1:])
+        )
+    ):
+        raise ProtocolError(
+            "invalid", _("“%(field)s” must be a colour like #ffcc00.") % {"field": name}
+        )
+    return value.lower()
+
+
+def phase_colour(name: str, value: Any) -> str:
+    cleaned = colour(name, value)
+    if not cleaned:
+        raise ProtocolError("invalid", _("“%(field)s” may not be empty.") % {"field": name})
+    return cleaned
+
+
+def kpis(name: str, value: Any) -> list[dict]:
+    if not isinstance(value, list):
+        raise ProtocolError("invalid", _("“%(field)s” must be a list.") % {"field": name})
+    if len(value) > KPI_MAX:
+        raise ProtocolError(
+            "out_of_range", _("A phase holds at most %(limit)d KPIs.") % {"limit": KPI_MAX}
+        )
+    return [
+        _fields(
+            item,
+            required={"name": text(PHASE_NAME_MAX, required=True)},
+            optional={
+                "value": optional_number(-1e12, 1e12),
+                "target": optional_number(-1e12, 1e12),
+                "unit": text(KPI_UNIT_MAX),
+            },
+            where=_("a KPI"),
+            defaults={"value": None, "target": None, "unit": ""},
+        )
+        for item in value
+    ]
+
+
+def _fields(
+    data: Any,
+    *,
+    required: dict[str, Callable],
+    optional: dict[str, Callable],
+    where: str,
+    defaults: dict[str, Any] | None = None,
+    at_least_one: bool = False,
+) -> dict:
+    if not isinstance(data, dict):
+        raise ProtocolError("invalid", _("%(where)s must be an object.") % {"where": where})
+    unknown = set(data) - set(required) - set(optional)
+    if unknown:
+        raise ProtocolError(
+            "invalid",
+            _("%(where)s does not take: %(fields)s.")
+            % {"where": where, "fields": ", ".join(sorted(unknown))},
+        )
+    cleaned = dict(defaults or {})
+    for name, check in required.items():
+        if name not in data:
+            raise ProtocolError(
+                "invalid", _("%(where)s needs “%(field)s”.") % {"where": where, "field": name}
+            )
+        cleaned[name] = check(name, data[name])
+    present = [name for name in optional if name in data]
+    if at_least_one and not present:
+        raise ProtocolError(
+            "invalid",
+            _("%(where)s changes nothing: give at least one of %(fields)s.")
+            % {"where": where, "fields": ", ".join(optional)},
+        )
+    for name in present:
+        cleaned[name] = optional[name](name, data[name])
+    return cleaned
+
+
+CARD_FIELDS: dict[str, Callable] = {
+    "kind": choice(CardKind.values),
+    "phase": optional_uuid,
+    "x": number(-COORD_LIMIT, COORD_LIMIT),
+    "y": number(-COORD_LIMIT, COORD_LIMIT),
+    "w": number(SIZE_MIN, SIZE_MAX),
+    "h": number(SIZE_MIN, SIZE_MAX),
+    "text": text(CARD_TEXT_MAX),
+    "colour": colour,
+    "channel": choice(Channel.values),
+}
+CARD_DEFAULTS = {
+    "phase": None,
+    "x": 0.0,
+    "y": 0.0,
+    "w": 180.0,
+    "h": 110.0,
+    "text": "",
+    "colour": "",
+    "channel": "",
+}
+ARROW_FIELDS: dict[str, Callable] = {
+    "label": text(ARROW_LABEL_MAX),
+    "weight": optional_number(0, WEIGHT_MAX),
+}
+PHASE_FIELDS: dict[str, Callable] = {
+    "name": text(PHASE_NAME_MAX, required=True),
+    "colour": phase_colour,
+    "kpis": kpis,
+}
+POSITION = integer(0, MAX_PHASES - 1)
+
+# op name -> (required fields, optional fields, defaults, at least one optional)
+OP_SCHEMAS: dict[str, tuple[dict, dict, dict, bool]] = {
+    "card.create": (
+        {"id": uuid_field, "kind": CARD_FIELDS["kind"]},
+        {k: v for k, v in CARD_FIELDS.items() if k != "kind"},
+        CARD_DEFAULTS,
+        False,
+    ),
+    "card.update": ({"id": uuid_field}, CARD_FIELDS, {}, True),
+    "card.delete": ({"id": uuid_field}, {}, {}, False),
+    "card.restore": ({"id": uuid_field}, {}, {}, False),
+    "arrow.create": (
+        {"id": uuid_field, "from": uuid_field, "to": uuid_field},
+        ARROW_FIELDS,
+        {"label": "", "weight": None},
+        False,
+    ),
+    "arrow.update": (
+        {"id": uuid_field},
+        {"from": uuid_field, "to": uuid_field, **ARROW_FIELDS},
+        {},
+        True,
+    ),
+    "arrow.delete": ({"id": uuid_field}, {}, {}, False),
+    "arrow.restore": ({"id": uuid_field}, {}, {}, False),
+    "phase.create": (
+        {"id": uuid_field, "name": PHASE_FIELDS["name"], "position": POSITION},
+        {"colour": phase_colour, "kpis": kpis},
+        {"kpis": []},
+        False,
+    ),
+    "phase.update": ({"id": uuid_field}, PHASE_FIELDS, {}, True),
+    "phase.move": ({"id": uuid_field, "position": POSITION}, {}, {}, False),
+    "phase.delete": (
+        {"id": uuid_field, "cards": choice(["move", "delete"])},
+        {"to": uuid_field},
+        {},
+        False,
+    ),
+    "board.update": ({"title": text(TITLE_MAX, required=True)}, {}, {}, False),
+}
+
+
+def clean_op(data: Any) -> dict:
+    if not isinstance(data, dict):
+        raise ProtocolError("invalid", _("Each op must be an object."))
+    name = data.get("op")
+    if name not in OP_SCHEMAS:
+        raise ProtocolError(
+            "unknown_op", _("“%(op)s” is not an op this server knows.") % {"op": str(name)[:40]}
+        )
+    required, optional, defaults, at_least_one = OP_SCHEMAS[name]
+    body = {k: v for k, v in data.items() if k != "op"}
+    cleaned = _fields(
+        body,
+        required=required,
+        optional=optional,
+        defaults=defaults,
+        where=_("The op %(op)s") % {"op": name},
+        at_least_one=at_least_one,
+    )
+    if name == "phase.delete" and cleaned["cards"] == "move" and "to" not in cleaned:
+        raise ProtocolError("invalid", _("Say which phase the cards move “to”."))
+    return {"op": name, **cleaned}
+
+
+def parse_frame(text_data: str, *, max_ops: int) -> dict:
+    """Decode and validate one client frame. Raises ProtocolError."""
+    try:
+        frame = json.loads(text_data)
+    except (ValueError, RecursionError):
+        raise ProtocolError("bad_json", _("That message is not valid JSON.")) from None
+    if not isinstance(frame, dict):
+        raise ProtocolError("bad_json", _("A message must be a JSON object."))
+    kind = frame.get("type")
+    if kind not in CLIENT_FRAMES:
+        raise ProtocolError(
+            "unknown_type",
+            _("“%(type)s” is not a message type this server knows.") % {"type": str(kind)[:40]},
+        )
+    body = {k: v for k, v in frame.items() if k != "type"}
+    if kind == "op":
+        op_id = body.get("op_id")
+        op_id_text = op_id if isinstance(op_id, str) else None
+        try:
+            cleaned = _fields(
+                body,
+                required={"op_id": uuid_field, "ops": _op_list(max_ops)},
+                optional={},
+                where=_("An op message"),
+            )
+        except ProtocolError as error:
+            error.op_id = op_id_text
+            raise
+        return {"type": "op", **cleaned}
+    if kind == "sync":
+        cleaned = _fields(
+            body,
+            required={},
+            optional={"rev": _optional_int, "epoch": _optional_int},
+            defaults={"rev": None, "epoch": None},
+            where=_("A sync message"),
+        )
+        return {"type": "sync", **cleaned}
+    if kind == "presence":
+        cleaned = _fields(
+            body,
+            required={},
+            optional={
+                "cursor": _cursor,
+                "selection": _selection,
+                "editing": optional_uuid,
+                "dragging": _dragging,
+            },
+            where=_("A presence message"),
+        )
+        return {"type": "presence", **cleaned}
+    _fields(body, required={}, optional={}, where=_("A ping"))
+    return {"type": "ping"}
+
+
+def _optional_int(name: str, value: Any) -> int | None:
+    return None if value is None else integer(0, 2**63 - 1)(name, value)
+
+
+def _op_list(max_ops: int) -> Callable[[str, Any], list[dict]]:
+    def check(name: str, value: Any) -> list[dict]:
+        if not isinstance(value, list):
+            raise ProtocolError("invalid", _("“ops” must be a list."))
+        if not 1 <= len(value) <= max_ops:
+            raise ProtocolError(
+                "too_many_ops",
+                _("Send between 1 and %(limit)d ops in one message.") % {"limit": max_ops},
+            )
+        return [clean_op(op) for op in value]
+
+    return check
+
+
+_COORD = number(-COORD_LIMIT, COORD_LIMIT)
+
+
+def _cursor(name: str, value: Any) -> dict | None:
+    if value is None:
+        return None
+    return _fields(value, required={"x": _COORD, "y": _COORD}, optional={}, where=name)
+
+
+def _selection(name: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or len(value) > SELECTION_MAX:
+        raise ProtocolError(
+            "invalid", _("“selection” must be a list of at most %(n)d ids.") % {"n": SELECTION_MAX}
+        )
+    return [uuid_field(name, item) for item in value]
+
+
+def _dragging(name: str, value: Any) -> dict | None:
+    if value is None:
+        return None
+    return _fields(
+        value,
+        required={"ids": _selection, "dx": _COORD, "dy": _COORD},
+        optional={},
+        where=name,
+    )
