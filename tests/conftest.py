@@ -53,20 +53,35 @@ def outsider(db) -> User:
 @pytest.fixture
 def board(org, members) -> Board:
     board = board_create(
-        organisation=org, title="Webshop lifecycle", framework="clm4",
+        organisation=org,
+        title="Webshop lifecycle",
+        framework="clm4",
         created_by=members["owner"],
     )
     phases = list(board.phases.order_by("position"))
     first = Card.objects.create(
-        id=uuid.uuid4(), board=board, kind=CardKind.TOUCHPOINT, phase=phases[0],
-        text="Instagram ad", author=members["owner"],
+        id=uuid.uuid4(),
+        board=board,
+        kind=CardKind.TOUCHPOINT,
+        phase=phases[0],
+        text="Instagram ad",
+        author=members["owner"],
     )
     second = Card.objects.create(
-        id=uuid.uuid4(), board=board, kind=CardKind.ACTIVITY, phase=phases[1], x=420,
-        text="Welcome e-mail", author=members["owner"],
+        id=uuid.uuid4(),
+        board=board,
+        kind=CardKind.ACTIVITY,
+        phase=phases[1],
+        x=420,
+        text="Welcome e-mail",
+        author=members["owner"],
     )
     Arrow.objects.create(
-        id=uuid.uuid4(), board=board, from_card=first, to_card=second, label="40%",
+        id=uuid.uuid4(),
+        board=board,
+        from_card=first,
+        to_card=second,
+        label="40%",
         author=members["owner"],
     )
     return board

@@ -20,8 +20,13 @@ from django.db import connection
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -83,9 +88,19 @@ class Server:
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.log.parent.mkdir(exist_ok=True)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-             "journeymap.asgi:application"],
-            cwd=settings.BASE_DIR, env=env, stdout=self.log.open("ab"),
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "journeymap.asgi:application",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=self.log.open("ab"),
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
