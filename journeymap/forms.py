@@ -27,6 +27,9 @@ class OrganisationForm(forms.ModelForm):
         model = Organisation
         fields = ("name",)
         labels = {"name": _("Organisation name")}
+        # The field strips whitespace before clean_name runs, so a blank name only ever
+        # reaches the "required" check: give it the same readable message.
+        error_messages = {"name": {"required": _("Give the organisation a name.")}}
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

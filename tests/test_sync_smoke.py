@@ -15,9 +15,20 @@ async def test_it_applies_an_op_and_tells_everyone(board, members):
     assert snapshot["type"] == "snapshot"
     phase = snapshot["state"]["phases"][0]["id"]
     card_id = new_id()
-    ack = await send_ops(alice, [{"op": "card.create", "id": card_id, "kind": "touchpoint",
-                                  "phase": phase, "text": "Podcast ad"}])
-    assert ack["type"] == "ack" and ack["rev"] == snapshot["rev"] + 1
+    ack = await send_ops(
+        alice,
+        [
+            {
+                "op": "card.create",
+                "id": card_id,
+                "kind": "touchpoint",
+                "phase": phase,
+                "text": "Podcast ad",
+            }
+        ],
+    )
+    assert ack["type"] == "ack"
+    assert ack["rev"] == snapshot["rev"] + 1
     patch = await receive_type(bob, "patch")
     assert patch["ops"][0]["text"] == "Podcast ad"
     assert await Card.objects.filter(id=card_id, text="Podcast ad").aexists()

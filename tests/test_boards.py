@@ -1,0 +1,375 @@
+"""Boards: creating from a framework, the list, archive, delete, the board page and the
+database constraints that hold whatever the code above them does."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from boards.frameworks import FRAMEWORKS
+from boards.models import Arrow, Board, Card, CardKind, Direction, Phase, arrow_direction
+from journeymap.models import Membership, Role
+from tests.helpers import page_text
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _card(board, phase, text, **fields) -> Card:
+    return Card.objects.create(
+        id=uuid.uuid4(), board=board, kind=CardKind.NOTE, phase=phase, text=text, **fields
+    )
+
+
+def _phases(board) -> list[Phase]:
+    return list(board.phases.order_by("position"))
+
+
+# Creating
+
+
+@pytest.mark.parametrize("key", list(FRAMEWORKS))
+def test_it_creates_the_frameworks_phases_in_order(key, org, client_for):
+    response = client_for("editor").post(
+        reverse("board_create", args=[org.id]), {"title": f"{key} board", "framework": key}
+    )
+
+    board = Board.objects.get(title=f"{key} board")
+    assert response["Location"] == reverse("board_detail", args=[board.id])
+    assert board.framework == key
+    phases = _phases(board)
+    assert [p.name for p in phases] == [str(name) for name in FRAMEWORKS[key].phases]
+    assert [p.position for p in phases] == list(range(len(phases)))
+
+
+def test_it_shows_the_new_boards_phases_on_its_page(org, client_for):
+    client = client_for("editor")
+    client.post(reverse("board_create", args=[org.id]), {"title": "Race", "framework": "race"})
+    board = Board.objects.get(title="Race")
+
+    text = page_text(client.get(reverse("board_detail", args=[board.id])))
+
+    headings = re.findall(r'<h2 id="phase-\d+">([^<]*)</h2>', text)
+    assert headings == ["Reach", "Act", "Convert", "Engage"]
+
+
+# The list
+
+
+def test_it_lists_a_board_with_its_phases_cards_and_last_editor(board, client_for):
+    _card(board, _phases(board)[2], "Gone", deleted=True)
+
+    text = page_text(client_for("viewer").get(reverse("board_list", args=[board.organisation_id])))
+
+    assert "Webshop lifecycle" in text
+    assert "Awareness · Consideration · Purchase · Loyalty" in text
+    assert "2 cards" in text  # the deleted card is not counted
+    assert re.search(r"edited .+? by Olivia Owner", text)
+
+
+def test_it_names_whoever_edited_the_board_last(board, members, client_for):
+    client_for("editor").post(reverse("board_rename", args=[board.id]), {"title": "Webshop v2"})
+
+    text = page_text(client_for("viewer").get(reverse("board_list", args=[board.organisation_id])))
+
+    assert "Webshop v2" in text
+    assert re.search(r"edited .+? by Editor Person", text)
+
+
+def test_it_counts_one_card_in_the_singular(org, members, client_for):
+    client = client_for("editor")
+    client.post(reverse("board_create", args=[org.id]), {"title": "Tiny", "framework": "blank"})
+    board = Board.objects.get(title="Tiny")
+    _card(board, _phases(board)[0], "Only one")
+
+    text = page_text(client.get(reverse("board_list", args=[org.id])))
+
+    assert "1 card" in text
+    assert "1 cards" not in text
+
+
+def test_it_shows_only_the_organisations_own_boards(board, outsider, client_for):
+    from boards.actions import board_create
+
+    other_org = outsider.memberships.get().organisation
+    board_create(organisation=other_org, title="Secret plan", framework="race", created_by=outsider)
+
+    text = page_text(client_for("owner").get(reverse("board_list", args=[board.organisation_id])))
+
+    assert "Webshop lifecycle" in text
+    assert "Secret plan" not in text
+
+
+# Archive
+
+
+def _tile_link(board) -> str:
+    return f'href="{reverse("board_detail", args=[board.id])}"'
+
+
+def test_it_moves_an_archived_board_out_of_the_list(board, client_for):
+    client = client_for("facilitator")
+    list_url = reverse("board_list", args=[board.organisation_id])
+
+    archived = client.post(
+        reverse("board_archive", args=[board.id]), {"archived": "1"}, follow=True
+    )
+
+    assert "“Webshop lifecycle” archived." in page_text(archived)
+    assert Board.objects.get(pk=board.pk).archived
+    assert _tile_link(board) not in page_text(client.get(list_url))
+    archive_page = page_text(client.get(f"{list_url}?archived=1"))
+    assert "Archived boards" in archive_page
+    assert _tile_link(board) in archive_page
+    assert "Webshop lifecycle" in archive_page
+
+
+def test_it_restores_a_board_from_the_archive(board, client_for):
+    client = client_for("facilitator")
+    list_url = reverse("board_list", args=[board.organisation_id])
+    client.post(reverse("board_archive", args=[board.id]), {"archived": "1"})
+
+    restored = client.post(
+        reverse("board_archive", args=[board.id]), {"archived": "0"}, follow=True
+    )
+
+    assert "“Webshop lifecycle” restored from the archive." in page_text(restored)
+    assert not Board.objects.get(pk=board.pk).archived
+    assert _tile_link(board) in page_text(client.get(list_url))
+    assert _tile_link(board) not in page_text(client.get(f"{list_url}?archived=1"))
+
+
+def test_it_offers_restore_in_the_archive_only_to_those_who_may(board, client_for):
+    board.archived = True
+    board.save(update_fields=["archived"])
+    url = reverse("board_list", args=[board.organisation_id]) + "?archived=1"
+
+    assert "Restore" in page_text(client_for("facilitator").get(url))
+    assert "Restore" not in page_text(client_for("editor").get(url))
+
+
+# Delete
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "webshop lifecycle", "Webshop", "Webshop lifecycle!"], ids=repr
+)
+def test_it_deletes_only_when_the_exact_title_is_typed(typed, board, client_for):
+    response = client_for("admin").post(
+        reverse("board_delete", args=[board.id]), {"confirm_title": typed}
+    )
+
+    assert response.status_code == 200
+    assert "Type the board's title exactly to delete it." in page_text(response)
+    assert Board.objects.filter(pk=board.pk).exists()
+    assert Card.objects.filter(board_id=board.pk).count() == 2
+
+
+def test_it_deletes_the_board_with_its_cards_and_arrows(board, client_for):
+    response = client_for("admin").post(
+        reverse("board_delete", args=[board.id]),
+        {"confirm_title": "Webshop lifecycle"},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("board_list", args=[board.organisation_id])
+    assert "“Webshop lifecycle” deleted." in page_text(response)
+    assert not Board.objects.filter(pk=board.pk).exists()
+    assert not Card.objects.filter(board_id=board.pk).exists()
+    assert not Arrow.objects.filter(board_id=board.pk).exists()
+
+
+# The board page
+
+
+def test_it_shows_phases_cards_and_arrows_on_the_board_page(board, client_for):
+    text = page_text(client_for("viewer").get(reverse("board_detail", args=[board.id])))
+
+    for phase in ["Awareness", "Consideration", "Purchase", "Loyalty"]:
+        assert f">{phase}</h2>" in text
+    assert "Instagram ad" in text
+    assert "Welcome e-mail" in text
+    assert "Instagram ad → Welcome e-mail" in text
+    assert "40%" in text
+    assert "You can view this board but not change it." in text
+
+
+def test_it_hides_deleted_cards_from_the_board_page(board, client_for):
+    _card(board, _phases(board)[0], "Thrown away", deleted=True)
+
+    text = page_text(client_for("viewer").get(reverse("board_detail", args=[board.id])))
+
+    assert "Thrown away" not in text
+
+
+@pytest.mark.parametrize(
+    ("from_position", "to_position", "expected"),
+    [
+        (0, 1, Direction.FORWARD),
+        (0, 3, Direction.FORWARD),
+        (3, 1, Direction.BACKWARD),
+        (1, 0, Direction.BACKWARD),
+        (2, 2, Direction.SAME_PHASE),
+        (None, 2, Direction.SAME_PHASE),
+        (2, None, Direction.SAME_PHASE),
+        (None, None, Direction.SAME_PHASE),
+    ],
+)
+def test_it_derives_an_arrows_direction_from_phase_positions(from_position, to_position, expected):
+    assert arrow_direction(from_position, to_position) == expected
+
+
+def _arrow_rows(text: str) -> dict[str, str]:
+    """'from → to' -> the direction label shown for that arrow."""
+    rows = re.findall(r'<span class="badge dir-\w+">([^<]+)</span>\s*<span>([^<]+)</span>', text)
+    return {path: label for label, path in rows}
+
+
+def test_it_labels_arrows_forward_and_backward_on_the_board_page(board, members, client_for):
+    first = Card.objects.get(board=board, text="Instagram ad")
+    second = Card.objects.get(board=board, text="Welcome e-mail")
+    loop = _card(board, first.phase, "Retargeting banner")
+    for source, target in [(second, first), (first, loop)]:
+        Arrow.objects.create(id=uuid.uuid4(), board=board, from_card=source, to_card=target)
+
+    text = page_text(client_for("viewer").get(reverse("board_detail", args=[board.id])))
+
+    assert _arrow_rows(text) == {
+        "Instagram ad → Welcome e-mail": "Forward",
+        "Welcome e-mail → Instagram ad": "Backward",
+        "Instagram ad → Retargeting banner": "Within a phase",
+    }
+
+
+def test_it_follows_the_phase_order_when_phases_are_reordered(board, client_for):
+    # Swap the first two phases: the same arrow now points backward.
+    awareness, consideration = _phases(board)[:2]
+    Phase.objects.filter(pk=awareness.pk).update(position=1)
+    Phase.objects.filter(pk=consideration.pk).update(position=0)
+
+    text = page_text(client_for("viewer").get(reverse("board_detail", args=[board.id])))
+
+    assert _arrow_rows(text) == {"Instagram ad → Welcome e-mail": "Backward"}
+
+
+def test_it_escapes_html_in_card_text(board, client_for):
+    _card(board, _phases(board)[0], '<script>alert("card")</script><b>bold</b>')
+
+    content = client_for("viewer").get(reverse("board_detail", args=[board.id])).content.decode()
+
+    assert "<script>alert(" not in content
+    assert "<b>bold</b>" not in content
+    assert "&lt;script&gt;alert(&quot;card&quot;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;" in content
+
+
+def test_it_escapes_html_in_titles_and_arrow_labels(org, members, client_for):
+    client = client_for("editor")
+    client.post(
+        reverse("board_create", args=[org.id]),
+        {"title": "<img src=x onerror=alert(1)>", "framework": "clm4"},
+    )
+    board = Board.objects.get(organisation=org)
+    first, second = _card(board, None, "a"), _card(board, None, "b")
+    Arrow.objects.create(
+        id=uuid.uuid4(), board=board, from_card=first, to_card=second, label="<i>50%</i>"
+    )
+
+    for url in [reverse("board_detail", args=[board.id]), reverse("board_list", args=[org.id])]:
+        content = client.get(url).content.decode()
+        assert "<img src=x" not in content
+        assert "&lt;img src=x onerror=alert(1)&gt;" in content
+    detail = client.get(reverse("board_detail", args=[board.id])).content.decode()
+    assert "<i>50%</i>" not in detail
+    assert "&lt;i&gt;50%&lt;/i&gt;" in detail
+
+
+def test_it_shows_cards_outside_every_phase_last(board, client_for):
+    _card(board, None, "Floating idea")
+
+    text = page_text(client_for("viewer").get(reverse("board_detail", args=[board.id])))
+
+    headings = re.findall(r'<h2 id="phase-\d+">([^<]*)</h2>', text)
+    assert headings[-1] == "Outside the line"
+    assert text.index("Floating idea") > text.index(">Loyalty</h2>")
+
+
+# Database constraints
+
+
+def _refused_by_database(make) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"w": 5},
+        {"h": 5000},
+        {"x": 2_000_000},
+        {"y": -2_000_000},
+        {"colour": "red"},
+        {"kind": "poster"},
+        {"channel": "carrier-pigeon"},
+    ],
+    ids=["narrow", "tall", "far-right", "far-up", "colour-name", "kind", "channel"],
+)
+def test_it_refuses_an_impossible_card_in_the_database(fields, board):
+    defaults = {"kind": CardKind.NOTE, "text": "Bad"}
+
+    _refused_by_database(
+        lambda: Card.objects.create(id=uuid.uuid4(), board=board, **{**defaults, **fields})
+    )
+
+    assert Card.objects.filter(board=board).count() == 2
+
+
+def test_it_refuses_an_arrow_from_a_card_to_itself(board):
+    card = Card.objects.get(board=board, text="Instagram ad")
+
+    _refused_by_database(
+        lambda: Arrow.objects.create(id=uuid.uuid4(), board=board, from_card=card, to_card=card)
+    )
+
+    assert Arrow.objects.filter(board=board).count() == 1
+
+
+def test_it_refuses_a_negative_arrow_weight(board):
+    first = Card.objects.get(board=board, text="Instagram ad")
+    second = Card.objects.get(board=board, text="Welcome e-mail")
+
+    _refused_by_database(
+        lambda: Arrow.objects.create(
+            id=uuid.uuid4(), board=board, from_card=second, to_card=first, weight=-1
+        )
+    )
+
+
+def test_it_refuses_a_board_or_phase_without_a_name(board, org):
+    _refused_by_database(lambda: Board.objects.create(organisation=org, title=""))
+    _refused_by_database(lambda: Phase.objects.create(board=board, position=9, name=""))
+    _refused_by_database(
+        lambda: Phase.objects.create(board=board, position=9, name="Extra", colour="blue")
+    )
+
+    assert Board.objects.count() == 1
+    assert board.phases.count() == 4
+
+
+def test_it_refuses_a_second_membership_or_an_unknown_role(org, members):
+    _refused_by_database(
+        lambda: Membership.objects.create(
+            organisation=org, user=members["viewer"], role=Role.EDITOR
+        )
+    )
+    _refused_by_database(
+        lambda: Membership.objects.filter(user=members["viewer"]).update(role="emperor")
+    )
+
+    assert Membership.objects.get(organisation=org, user=members["viewer"]).role == Role.VIEWER
