@@ -8,12 +8,14 @@ volatile and goes only through the channel layer.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 import uuid
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
@@ -247,9 +249,12 @@ class BoardConsumer(AsyncWebsocketConsumer):
         if event["person"]["session"] == self.session:
             return
         await self.send_json({"type": "joined", **event["person"]})
-        await self.channel_layer.send(
-            event["reply_to"], {"type": "presence.here", "person": self.person}
-        )
+        # Presence is volatile: when many pages open at once the process's queue in Redis
+        # can fill; dropping this "here" must not close the socket (bench/live_sync.py).
+        with contextlib.suppress(ChannelFull):
+            await self.channel_layer.send(
+                event["reply_to"], {"type": "presence.here", "person": self.person}
+            )
 
     async def presence_here(self, event: dict) -> None:
         await self.send_json({"type": "joined", **event["person"]})

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from boards.frameworks import PHASE_COLOURS
 from boards.models import MAX_PHASES, MIN_PHASES, Arrow, Board, Card, OpLog, Phase
 from boards.protocol import ProtocolError
+from boards.selectors import arrow_state, card_state
 from journeymap.access import Can, role_allows
 from journeymap.models import Membership
 
@@ -64,17 +65,17 @@ def commit_ops(*, board_id, user, op_id: str, ops: list[dict]) -> Commit:
                         organisation_id=OuterRef("organisation_id"), user_id=user.pk
                     ).values("role")[:1]
                 ),
-                done_rev=Subquery(
-                    OpLog.objects.filter(board_id=OuterRef("pk"), op_id=op_id).values("rev")[:1]
-                ),
             )
             .first()
         )
         if board is None or board.member_role is None:
             raise BoardGone
-        if board.done_rev is not None:
+        # Looked up only now that the lock is held, in a statement of its own: a subquery of
+        # the locking SELECT reads PostgreSQL's snapshot from before the wait for the lock,
+        # so it misses the same op_id committed meanwhile by another process.
+        entry = OpLog.objects.filter(board=board, op_id=op_id).first()
+        if entry is not None:
             # A re-sent op: answer as the first time, apply nothing.
-            entry = OpLog.objects.get(board=board, op_id=op_id)
             return Commit(entry.rev, board.epoch, op_id, entry.user_id, entry.ops, duplicate=True)
         if not role_allows(board.member_role, Can.EDIT_BOARD):
             raise ProtocolError(
@@ -217,10 +218,12 @@ class _Batch:
             for a in self.arrows.values()
             if not a.deleted and card.id in (a.from_card_id, a.to_card_id)
         ]
+        # Arrows the batch holds already are as the batch left them (maybe deleted or
+        # re-attached): the stored row is stale for them.
         stored = (
             Arrow.objects.filter(board=self.board, deleted=False)
             .filter(Q(from_card_id=card.id) | Q(to_card_id=card.id))
-            .exclude(id__in=[a.id for a in in_batch])
+            .exclude(id__in=[a.id for a in self.arrows.values()])
         )
         for arrow in stored:
             self.arrows[str(arrow.id)] = arrow
@@ -231,7 +234,9 @@ class _Batch:
         if card.deleted:
             card.deleted = False
             self._touch(card, "deleted")
-        self.out.append(op)
+        # The whole card travels with the patch: a page that loaded the board after the
+        # delete has never seen it.
+        self.out.append({**op, "card": card_state(card)})
 
     def _check_ends(self, from_id: str, to_id: str) -> tuple[Card, Card]:
         if from_id == to_id:
@@ -259,6 +264,11 @@ class _Batch:
         arrow = self._arrow(op["id"])
         changed = []
         if "from" in op or "to" in op:
+            # The end that stays was not named in the op, so _load did not fetch it.
+            if "from" not in op:
+                self.cards.setdefault(str(arrow.from_card_id), arrow.from_card)
+            if "to" not in op:
+                self.cards.setdefault(str(arrow.to_card_id), arrow.to_card)
             start, end = self._check_ends(
                 op.get("from", str(arrow.from_card_id)), op.get("to", str(arrow.to_card_id))
             )
@@ -286,7 +296,7 @@ class _Batch:
         if arrow.deleted:
             arrow.deleted = False
             self._touch(arrow, "deleted")
-        self.out.append(op)
+        self.out.append({**op, "arrow": arrow_state(arrow)})
 
     def _renumber(self, ordered: list[Phase]) -> None:
         for index, phase in enumerate(ordered):
@@ -345,8 +355,9 @@ class _Batch:
             if target is phase:
                 raise ProtocolError("invalid", _("Move the cards to another phase."))
         members = [c for c in self.cards.values() if c.phase_id == phase.id and not c.deleted]
+        # Cards the batch holds already are as the batch left them (maybe moved out).
         for card in Card.objects.filter(phase=phase, deleted=False).exclude(
-            id__in=[c.id for c in members]
+            id__in=[c.id for c in self.cards.values()]
         ):
             self.cards[str(card.id)] = card
             members.append(card)

@@ -78,6 +78,16 @@ def card_state(card: Card) -> dict:
     }
 
 
+def arrow_state(arrow: Arrow) -> dict:
+    return {
+        "id": str(arrow.id),
+        "from": str(arrow.from_card_id),
+        "to": str(arrow.to_card_id),
+        "label": arrow.label,
+        "weight": arrow.weight,
+    }
+
+
 def board_state(board: Board) -> dict:
     """The whole live board as the protocol's `snapshot` carries it (docs/protocol.md)."""
     phases = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from types import SimpleNamespace
 
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -70,3 +71,116 @@ def new_id() -> str:
 
 def dumps(frame) -> str:
     return json.dumps(frame)
+
+
+async def receive_close(
+    communicator, *, skip: frozenset[str] = frozenset({"joined", "left", "presence"}), timeout=5
+) -> int:
+    """The code of the server's close, skipping frames whose type is in `skip` (pass
+    `skip=frozenset()` to require that nothing at all came before the close)."""
+    while True:
+        message = await communicator.receive_output(timeout=timeout)
+        if message["type"] == "websocket.close":
+            return message.get("code", 1000)
+        assert message["type"] == "websocket.send", message
+        frame = json.loads(message["text"])
+        if frame["type"] not in skip:
+            raise AssertionError(f"expected a close, got {frame}")
+
+
+async def ping(communicator) -> dict:
+    """Send `ping` and return the `pong`: proves the socket is still open and serving."""
+    await communicator.send_json_to({"type": "ping"})
+    return await receive_type(communicator, "pong")
+
+
+@sync_to_async
+def stored(board_id) -> dict:
+    """Everything the database holds for a board, deleted rows and the op log included:
+    equal before and after a refused frame proves that nothing reached the database."""
+    from boards.models import Arrow, Board, Card, OpLog, Phase
+
+    return {
+        "board": Board.objects.filter(pk=board_id)
+        .values("title", "rev", "epoch", "updated", "updated_by")
+        .first(),
+        "phases": list(Phase.objects.filter(board_id=board_id).order_by("position", "id").values()),
+        "cards": list(Card.objects.filter(board_id=board_id).order_by("id").values()),
+        "arrows": list(Arrow.objects.filter(board_id=board_id).order_by("id").values()),
+        "oplog": list(
+            OpLog.objects.filter(board_id=board_id).order_by("rev").values_list("rev", "op_id")
+        ),
+    }
+
+
+class Sockets:
+    """The sockets one test opens, so that a fixture can disconnect every one of them
+    afterwards, whether the test passed or not."""
+
+    def __init__(self) -> None:
+        self.opened: list[WebsocketCommunicator] = []
+
+    async def open(self, user, board, **kwargs):
+        communicator, connected = await open_socket(user, board, **kwargs)
+        self.opened.append(communicator)
+        return communicator, connected
+
+    async def join(self, user, board, *, rev=None, epoch=None):
+        """Like `join`: connect, read welcome, sync; return (communicator, welcome, reply)."""
+        communicator, connected = await self.open(user, board)
+        assert connected
+        welcome = await receive_type(communicator, "welcome")
+        await communicator.send_json_to({"type": "sync", "rev": rev, "epoch": epoch})
+        reply = await receive_type(communicator, {"snapshot", "patches"})
+        return communicator, welcome, reply
+
+    async def close_all(self) -> None:
+        for communicator in self.opened:
+            await communicator.disconnect()
+
+
+async def watched_board(sockets: Sockets, board, members) -> SimpleNamespace:
+    """The conftest board with an editor writing and a viewer watching it, and the ids of
+    its phases (in order), its two cards and its arrow. For `commit`."""
+    author, _, snapshot = await sockets.join(members["editor"], board)
+    observer, _, _ = await sockets.join(members["viewer"], board)
+    state = snapshot["state"]
+    cards = {card["text"]: card["id"] for card in state["cards"]}
+    return SimpleNamespace(
+        author=author,
+        observer=observer,
+        board=board,
+        editor=members["editor"],
+        phases=[phase["id"] for phase in state["phases"]],
+        first=cards["Instagram ad"],
+        second=cards["Welcome e-mail"],
+        arrow=state["arrows"][0]["id"],
+    )
+
+
+async def commit(live: SimpleNamespace, ops: list[dict], *, op_id: str | None = None) -> list:
+    """Send `ops` as the editor of a `watched_board`. Check the ack, that both pages got
+    the same patch with the next revision, and that the op log stored it as broadcast;
+    return the patch's ops."""
+    from boards.models import Board, OpLog
+
+    op_id = op_id or new_id()
+    before = await Board.objects.values_list("rev", flat=True).aget(pk=live.board.pk)
+    ack = await send_ops(live.author, ops, op_id)
+    assert ack == {"type": "ack", "op_id": op_id, "rev": before + 1}
+    patch = await receive_type(live.observer, "patch")
+    assert await receive_type(live.author, "patch") == patch
+    assert patch == {
+        "type": "patch",
+        "rev": before + 1,
+        "epoch": 1,
+        "op_id": op_id,
+        "by": live.editor.pk,
+        "ops": patch["ops"],
+    }
+    assert await Board.objects.values_list("rev", flat=True).aget(pk=live.board.pk) == (before + 1)
+    entry = await OpLog.objects.aget(board_id=live.board.pk, rev=before + 1)
+    assert str(entry.op_id) == op_id
+    assert entry.user_id == live.editor.pk
+    assert entry.ops == patch["ops"]
+    return patch["ops"]

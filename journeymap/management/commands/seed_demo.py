@@ -38,7 +38,7 @@ DEMO_CARDS = [
         0,
     ),
 ]
-COLUMN_WIDTH, ROW_HEIGHT = 420, 150
+ROW_HEIGHT = 150  # x is relative to the card's phase column (docs/protocol.md, Geometry)
 
 
 class Command(BaseCommand):
@@ -74,8 +74,8 @@ class Command(BaseCommand):
                     board=board,
                     kind=kind,
                     phase=phases[phase_index],
-                    x=phase_index * COLUMN_WIDTH + 20 + column * 200,
-                    y=80 + row * ROW_HEIGHT,
+                    x=30 + column * 220,
+                    y=30 + row * ROW_HEIGHT,
                     text=text,
                     channel=channel,
                     author=user,

@@ -1,0 +1,619 @@
+// The browser side of the live protocol (docs/protocol.md, "Client algorithm").
+//
+// The server is the authority. This keeps `confirmed` (the server's board at `rev` of
+// `epoch`) and `pending` (our op frames not yet committed, in order, each with its
+// `op_id`); what the page shows is `confirmed` with every pending op applied on top. It
+// converges by revision, never by trusting that a broadcast arrived: a gap in revisions,
+// a reconnect, a wake-up or a newer `pong` all lead to `sync`, and pending frames are
+// re-sent with their original op_id (the server answers a repeat with the first ack).
+//
+// Events (a BoardSync is an EventTarget; `event.detail` carries the data):
+//   "state"    {state, rev, epoch}         the view changed
+//   "status"   {status, unsent, reason}    status: "connecting" | "connected" |
+//                                          "reconnecting" | "offline" | "closed"
+//   "welcome"  {you, limits}               connected as `you` (a person, with role)
+//   "role"     {role}                      your role changed while connected
+//   "peers"    {people}                    who else is on the board (persons)
+//   "presence" {session, cursor?, …}       someone's cursor or selection moved
+//   "error"    {code, message, op_id?}     a frame or edit was refused
+
+import { applyOpInPlace, cloneState, emptyState } from "./state.js";
+
+const PING_EVERY_MS = 15_000;
+const PONG_WITHIN_MS = 10_000;
+const WELCOME_WITHIN_MS = 10_000;
+const GAP_WAIT_MS = 300;
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_MAX_MS = 30_000;
+
+const CLOSE_TOO_BIG = 1009;
+const CLOSE_REASONS = { 4401: "unauthenticated", 4404: "not_found", 4410: "revoked" };
+
+/** A new op id: a random (version 4) UUID, lowercase with hyphens. */
+export function newOpId() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  // crypto.randomUUID exists only in secure contexts (https, localhost).
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Exponential back-off with full jitter: a random wait in [0, min(30 s, 0.5 s × 2^attempt)]. */
+export function backoffDelay(attempt, random = Math.random) {
+  return random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
+}
+
+export function socketUrl(boardId, loc = globalThis.location) {
+  const scheme = loc.protocol === "https:" ? "wss" : "ws";
+  return `${scheme}://${loc.host}/ws/boards/${boardId}/`;
+}
+
+export class BoardSync extends EventTarget {
+  /**
+   * @param {string} boardId
+   * @param {{url?: string, WebSocket?: typeof WebSocket, window?: Window}} options
+   *   (the last two let a test drive the algorithm without a browser)
+   */
+  constructor(boardId, options = {}) {
+    super();
+    this.boardId = boardId;
+    this.url = options.url ?? socketUrl(boardId);
+    this.WebSocketImpl = options.WebSocket ?? globalThis.WebSocket;
+    this.window = options.window ?? globalThis.window;
+
+    this.confirmed = null;   // the server's state at this.rev; mutated only by patches
+    this.rev = null;
+    this.epoch = null;
+    this.seenRev = null;     // the newest rev this connection has applied
+    this.pending = [];       // [{op_id, ops, sentOn, ackedRev}], kept across reconnects
+    this.view = emptyState();
+    this.early = new Map();  // rev -> patch that arrived before its predecessor
+
+    this.you = null;
+    this.limits = null;
+    this.people = new Map(); // session -> person (others only)
+
+    this.status = "connecting";
+    this.reason = null;
+    this.lastStatus = "";
+
+    this.socket = null;
+    this.serial = 0;         // which connection an entry was last sent on
+    this.welcomed = false;
+    this.synced = false;     // this connection's first sync has been answered
+    this.syncInFlight = false;
+    this.wantSnapshot = false;
+    this.attempt = 0;
+    this.stopped = false;
+    this.lastOpSent = null;
+
+    this.timers = { retry: null, ping: null, pong: null, gap: null, outbox: null, presence: null };
+    this.outbox = [];
+    this.tokens = 0;
+    this.refilled = 0;
+    this.presenceFields = {};
+    this.presenceSentAt = 0;
+
+    this.onOnline = () => this.reconnectNow();
+    this.onOffline = () => this.goOffline();
+    this.onVisible = () => {
+      if (this.window.document.visibilityState === "visible") this.wake();
+    };
+  }
+
+  // Public API
+
+  /** Open the connection and follow the browser's network and visibility. */
+  start() {
+    if (this.window) {
+      this.window.addEventListener("online", this.onOnline);
+      this.window.addEventListener("offline", this.onOffline);
+      this.window.document?.addEventListener("visibilitychange", this.onVisible);
+    }
+    this.connect();
+    return this;
+  }
+
+  /** Close for good (the page is going away, or access ended). */
+  stop() {
+    this.stopped = true;
+    if (this.window) {
+      this.window.removeEventListener("online", this.onOnline);
+      this.window.removeEventListener("offline", this.onOffline);
+      this.window.document?.removeEventListener("visibilitychange", this.onVisible);
+    }
+    this.dropSocket(1000);
+  }
+
+  /** The view: the confirmed board with every pending edit applied (do not change it). */
+  get state() {
+    return this.view;
+  }
+
+  /** Edits not yet acknowledged by the server. */
+  get unsent() {
+    return this.pending.filter((entry) => entry.ackedRev === null).length;
+  }
+
+  /** Apply `ops` locally at once and send them as one revision; returns the op_id, or
+   * null when the batch is refused before sending (an "error" event says why). */
+  submit(ops) {
+    if (!Array.isArray(ops) || ops.length === 0) throw new TypeError("submit() needs a list of ops");
+    const entry = { op_id: newOpId(), ops: structuredClone(ops), sentOn: 0, ackedRev: null };
+    const problem = this.checkFrame(entry);
+    if (problem) {
+      this.emit("error", { ...problem, op_id: entry.op_id });
+      return null;
+    }
+    this.pending.push(entry);
+    this.recompute();
+    if (this.synced) this.sendEntry(entry);
+    this.emitStatus();
+    return entry.op_id;
+  }
+
+  /** Tell the others where your cursor or selection is (coalesced to presence_hz). */
+  setPresence(fields) {
+    Object.assign(this.presenceFields, fields);
+    if (this.timers.presence || !this.welcomed) return;
+    const hz = this.limits?.presence_hz ?? 20;
+    const wait = Math.max(0, this.presenceSentAt + 1000 / hz - Date.now());
+    this.timers.presence = setTimeout(() => {
+      this.timers.presence = null;
+      if (!this.welcomed) return;
+      this.presenceSentAt = Date.now();
+      const frame = { type: "presence", ...this.presenceFields };
+      this.presenceFields = {};
+      this.send(frame);
+    }, wait);
+  }
+
+  // Connection
+
+  connect() {
+    clearTimeout(this.timers.retry);
+    this.timers.retry = null;
+    if (this.stopped || this.socket) return;
+    if (this.window?.navigator?.onLine === false) {
+      this.setStatus("offline");
+      return;
+    }
+    let socket;
+    try {
+      socket = new this.WebSocketImpl(this.url);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    this.serial += 1;
+    this.welcomed = false;
+    this.synced = false;
+    this.syncInFlight = false;
+    this.outbox = [];
+    socket.addEventListener("message", (event) => {
+      if (this.socket === socket) this.receive(event.data);
+    });
+    socket.addEventListener("close", (event) => {
+      if (this.socket === socket) this.closed(event.code);
+    });
+    // A handshake that never completes (a half-open network) counts as a dead link.
+    this.timers.pong = setTimeout(() => this.deadLink(), WELCOME_WITHIN_MS);
+  }
+
+  /** Forget the socket and its timers; the pending queue and confirmed state stay. */
+  dropSocket(code = 1000) {
+    const socket = this.socket;
+    this.socket = null;
+    this.welcomed = false;
+    this.synced = false;
+    this.syncInFlight = false;
+    this.outbox = [];
+    for (const name of ["ping", "pong", "gap", "outbox", "presence"]) {
+      clearTimeout(this.timers[name]);
+      clearInterval(this.timers[name]);
+      this.timers[name] = null;
+    }
+    if (this.stopped) clearTimeout(this.timers.retry);
+    if (socket && socket.readyState <= 1) {
+      try {
+        socket.close(code);
+      } catch {
+        socket.close();
+      }
+    }
+    if (this.people.size) {
+      this.people.clear();
+      this.emitPeers();
+    }
+  }
+
+  closed(code) {
+    this.dropSocket();
+    if (code in CLOSE_REASONS) {
+      // Not logged in, no such board, or access withdrawn: retrying cannot help.
+      this.stopped = true;
+      this.setStatus("closed", CLOSE_REASONS[code]);
+      return;
+    }
+    if (code === CLOSE_TOO_BIG && this.lastOpSent) {
+      // Re-sending the frame that was too big would only close the socket again.
+      const index = this.pending.findIndex((entry) => entry.op_id === this.lastOpSent);
+      if (index !== -1) {
+        this.pending.splice(index, 1);
+        this.recompute();
+        this.emit("error", { code: "too_big", message: "", op_id: this.lastOpSent });
+      }
+    }
+    if (this.window?.navigator?.onLine === false) {
+      this.setStatus("offline");
+      return;
+    }
+    this.setStatus("reconnecting");
+    this.scheduleReconnect();
+  }
+
+  scheduleReconnect() {
+    if (this.stopped || this.timers.retry) return;
+    const delay = backoffDelay(this.attempt);
+    this.attempt += 1;
+    this.timers.retry = setTimeout(() => {
+      this.timers.retry = null;
+      this.connect();
+    }, delay);
+  }
+
+  reconnectNow() {
+    if (this.stopped) return;
+    if (this.socket) return;
+    this.setStatus("reconnecting");
+    this.connect();
+  }
+
+  goOffline() {
+    // The browser reports no network: this socket is as good as gone. Keep everything
+    // pending; "online" reconnects at once.
+    this.dropSocket(1000);
+    clearTimeout(this.timers.retry);
+    this.timers.retry = null;
+    if (!this.stopped) this.setStatus("offline");
+  }
+
+  wake() {
+    if (this.stopped) return;
+    if (!this.socket) {
+      this.reconnectNow();
+    } else if (this.synced) {
+      // Back from sleep: what did we miss? And is the link still alive?
+      this.sendSync();
+      this.ping();
+    }
+  }
+
+  deadLink() {
+    if (!this.socket) return;
+    this.dropSocket(4000);
+    this.setStatus("reconnecting");
+    this.scheduleReconnect();
+  }
+
+  ping() {
+    if (!this.welcomed) return;
+    this.send({ type: "ping" });
+    if (!this.timers.pong) this.timers.pong = setTimeout(() => this.deadLink(), PONG_WITHIN_MS);
+  }
+
+  // Sending, within the server's token bucket (a flood closes the socket with 4408).
+
+  send(frame) {
+    if (!this.socket || this.socket.readyState !== 1) return false;
+    this.outbox.push(frame);
+    this.flushOutbox();
+    return true;
+  }
+
+  flushOutbox() {
+    const rate = (this.limits?.rate ?? 60) * 0.8;
+    const burst = Math.max(1, Math.floor((this.limits?.burst ?? 120) * 0.8));
+    const now = Date.now();
+    this.tokens = Math.min(burst, this.tokens + ((now - this.refilled) / 1000) * rate);
+    this.refilled = now;
+    while (this.outbox.length && this.tokens >= 1 && this.socket?.readyState === 1) {
+      this.tokens -= 1;
+      this.socket.send(JSON.stringify(this.outbox.shift()));
+    }
+    if (this.outbox.length && !this.timers.outbox) {
+      const wait = ((1 - this.tokens) / rate) * 1000 + 5;
+      this.timers.outbox = setTimeout(() => {
+        this.timers.outbox = null;
+        this.flushOutbox();
+      }, wait);
+    }
+  }
+
+  sendSync() {
+    if (!this.welcomed || this.syncInFlight) return;
+    this.syncInFlight = true;
+    const fresh = this.wantSnapshot || this.confirmed === null;
+    this.send({ type: "sync", rev: fresh ? null : this.rev, epoch: fresh ? null : this.epoch });
+  }
+
+  /** Ask for the whole board: our state cannot take the next patch. What is shown stays
+   * (and edits keep working) until the snapshot replaces it. */
+  requestSnapshot() {
+    if (this.wantSnapshot && this.syncInFlight) return;
+    this.wantSnapshot = true;
+    this.syncInFlight = false;
+    this.sendSync();
+  }
+
+  sendEntry(entry) {
+    if (!this.synced || entry.ackedRev !== null) return;
+    const problem = this.checkFrame(entry);
+    if (problem) {
+      // Made before the limits were known, and over them: the server would refuse it.
+      this.pending.splice(this.pending.indexOf(entry), 1);
+      this.recompute();
+      this.emitStatus();
+      this.emit("error", { ...problem, op_id: entry.op_id });
+      return;
+    }
+    if (this.send({ type: "op", op_id: entry.op_id, ops: entry.ops })) {
+      entry.sentOn = this.serial;
+      this.lastOpSent = entry.op_id;
+    }
+  }
+
+  checkFrame(entry) {
+    if (!this.limits) return null;
+    if (entry.ops.length > this.limits.max_ops) return { code: "too_many_ops", message: "" };
+    const frame = JSON.stringify({ type: "op", op_id: entry.op_id, ops: entry.ops });
+    if (new TextEncoder().encode(frame).length > this.limits.max_frame_bytes) {
+      return { code: "too_big", message: "" };
+    }
+    return null;
+  }
+
+  // Receiving
+
+  receive(data) {
+    let frame;
+    try {
+      frame = JSON.parse(data);
+    } catch {
+      return;
+    }
+    const handler = this.handlers[frame?.type];
+    if (handler) handler.call(this, frame);
+  }
+
+  handlers = {
+    welcome(frame) {
+      clearTimeout(this.timers.pong);
+      this.timers.pong = null;
+      this.welcomed = true;
+      this.you = frame.you;
+      this.limits = frame.limits;
+      this.tokens = Math.floor((frame.limits?.burst ?? 120) * 0.8);
+      this.refilled = Date.now();
+      this.people.clear();
+      this.emitPeers();
+      this.emit("welcome", { you: frame.you, limits: frame.limits });
+      // "connected" once the board is caught up (syncAnswered), not before.
+      this.sendSync();
+      this.timers.ping = setInterval(() => this.ping(), PING_EVERY_MS);
+    },
+
+    snapshot(frame) {
+      const state = cloneState(frame.state);
+      state.trash = { cards: {}, arrows: {} };
+      state.board.rev = frame.rev;
+      state.board.epoch = frame.epoch;
+      const behind = frame.epoch === this.epoch && this.seenRev !== null && frame.rev < this.seenRev;
+      this.confirmed = state;
+      this.wantSnapshot = false;
+      this.rev = frame.rev;
+      this.epoch = frame.epoch;
+      this.seenRev = frame.rev;
+      // Entries the server committed before this snapshot are in it already.
+      this.pending = this.pending.filter((e) => e.ackedRev === null || e.ackedRev > this.rev);
+      this.syncAnswered();
+      // A broadcast overtook the snapshot: fetch what lies between.
+      if (behind) this.sendSync();
+    },
+
+    patches(frame) {
+      if (this.confirmed === null || frame.epoch !== this.epoch) {
+        this.requestSnapshot();
+        return;
+      }
+      for (const patch of frame.patches) {
+        if (patch.rev <= this.rev) continue;
+        if (patch.rev !== this.rev + 1 || !this.applyPatch(patch)) {
+          this.requestSnapshot();
+          return;
+        }
+      }
+      this.syncAnswered();
+      if (this.rev < frame.rev) this.sendSync();
+    },
+
+    patch(frame) {
+      if (this.confirmed === null) {
+        // Our snapshot is on its way; keep this in case it is newer.
+        this.early.set(frame.rev, frame);
+        return;
+      }
+      if (frame.epoch !== this.epoch) {
+        this.sendSync();
+        return;
+      }
+      if (frame.rev <= this.rev) return;
+      if (frame.rev === this.rev + 1) {
+        if (!this.applyPatch(frame)) {
+          this.requestSnapshot();
+          return;
+        }
+        this.drainEarly();
+        this.recompute();
+        this.emitStatus();
+      } else {
+        // Patches of concurrent ops may arrive out of order: wait briefly for the gap.
+        this.early.set(frame.rev, frame);
+      }
+      this.checkGap();
+    },
+
+    ack(frame) {
+      const entry = this.pending.find((e) => e.op_id === frame.op_id);
+      if (!entry) return;
+      if (this.rev !== null && frame.rev <= this.rev) {
+        this.pending.splice(this.pending.indexOf(entry), 1);
+        this.recompute();
+      } else {
+        // Committed; its patch is still on its way. Keep showing the edit until then,
+        // and sync if the patch does not come.
+        entry.ackedRev = frame.rev;
+        this.checkGap();
+      }
+      this.emitStatus();
+    },
+
+    error(frame) {
+      if (frame.op_id) {
+        const index = this.pending.findIndex((e) => e.op_id === frame.op_id);
+        if (index !== -1) {
+          this.pending.splice(index, 1);
+          this.recompute();
+          this.emitStatus();
+        }
+      }
+      this.emit("error", { code: frame.code, message: frame.message, op_id: frame.op_id ?? null });
+    },
+
+    pong(frame) {
+      clearTimeout(this.timers.pong);
+      this.timers.pong = null;
+      if (frame.epoch !== this.epoch || this.rev === null || frame.rev > this.rev) this.sendSync();
+    },
+
+    joined(frame) {
+      const { type, ...person } = frame;
+      this.people.set(person.session, person);
+      this.emitPeers();
+    },
+
+    left(frame) {
+      if (this.people.delete(frame.session)) this.emitPeers();
+    },
+
+    presence(frame) {
+      const { type, ...fields } = frame;
+      const person = this.people.get(fields.session);
+      if (person) Object.assign(person, fields);
+      this.emit("presence", fields);
+    },
+
+    role(frame) {
+      if (this.you) this.you = { ...this.you, role: frame.role };
+      this.emit("role", { role: frame.role });
+    },
+  };
+
+  /** Apply a patch at this.rev + 1 to `confirmed`; false when it needs a snapshot. */
+  applyPatch(patch) {
+    this.confirmed.incomplete = false;
+    for (const op of patch.ops) applyOpInPlace(this.confirmed, op, { by: patch.by });
+    if (this.confirmed.incomplete) return false;
+    this.rev = patch.rev;
+    this.seenRev = Math.max(this.seenRev ?? 0, patch.rev);
+    this.confirmed.board.rev = patch.rev;
+    this.early.delete(patch.rev);
+    const index = this.pending.findIndex((e) => e.op_id === patch.op_id);
+    if (index !== -1) this.pending.splice(index, 1);
+    return true;
+  }
+
+  drainEarly() {
+    for (const [rev, patch] of [...this.early]) {
+      if (rev <= this.rev || patch.epoch !== this.epoch) this.early.delete(rev);
+    }
+    while (this.early.has(this.rev + 1)) {
+      if (!this.applyPatch(this.early.get(this.rev + 1))) {
+        this.requestSnapshot();
+        return;
+      }
+    }
+  }
+
+  /** Something newer than `rev` is known (a patch ahead of a gap, an ack without its
+   * patch): give it GAP_WAIT_MS to arrive, then sync. */
+  checkGap() {
+    const waiting = this.early.size > 0 || this.pending.some((e) => e.ackedRev !== null);
+    if (!waiting) {
+      clearTimeout(this.timers.gap);
+      this.timers.gap = null;
+      return;
+    }
+    if (this.timers.gap) return;
+    this.timers.gap = setTimeout(() => {
+      this.timers.gap = null;
+      if (this.confirmed === null) return;
+      const stillWaiting =
+        this.early.size > 0 || this.pending.some((e) => e.ackedRev !== null && e.ackedRev > this.rev);
+      if (stillWaiting) this.sendSync();
+    }, GAP_WAIT_MS);
+  }
+
+  /** After `snapshot` or `patches`: settle, then re-send every pending frame in order. */
+  syncAnswered() {
+    this.syncInFlight = false;
+    this.synced = true;
+    this.attempt = 0;
+    this.drainEarly();
+    if (this.confirmed === null) return;  // drainEarly asked for a snapshot
+    this.pending = this.pending.filter((e) => e.ackedRev === null || e.ackedRev > this.rev);
+    for (const entry of [...this.pending]) {
+      if (entry.sentOn !== this.serial) this.sendEntry(entry);
+    }
+    this.recompute();
+    this.setStatus("connected");
+    this.checkGap();
+  }
+
+  // The view and events
+
+  recompute() {
+    const view = this.confirmed ? cloneState(this.confirmed) : emptyState();
+    const by = this.you?.user ?? null;
+    for (const entry of this.pending) {
+      for (const op of entry.ops) applyOpInPlace(view, op, { by });
+    }
+    delete view.incomplete;
+    this.view = view;
+    this.emit("state", { state: view, rev: this.rev, epoch: this.epoch });
+  }
+
+  setStatus(status, reason = null) {
+    this.status = status;
+    this.reason = reason;
+    this.emitStatus();
+  }
+
+  emitStatus() {
+    const key = `${this.status}/${this.unsent}/${this.reason}`;
+    if (key === this.lastStatus) return;
+    this.lastStatus = key;
+    this.emit("status", { status: this.status, unsent: this.unsent, reason: this.reason });
+  }
+
+  emitPeers() {
+    this.emit("peers", { people: [...this.people.values()] });
+  }
+
+  emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}

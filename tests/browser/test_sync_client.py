@@ -1,0 +1,294 @@
+"""The browser's half of the protocol, run in Chromium against a scripted socket.
+
+static/js/state.js and static/js/sync.js are imported into a page of the live server and
+driven frame by frame, so the client algorithm of docs/protocol.md is checked in the
+situations a real server produces only by chance: patches out of order, an ack before
+its patch, a gap that never fills, a reconnect with edits waiting.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page
+
+# A scripted WebSocket and window, and a BoardSync connected through them to a board
+# with two phases at rev 1. Every scenario below starts from here.
+SETUP = """
+const { BoardSync } = await import("/static/js/sync.js");
+const state = await import("/static/js/state.js");
+const sockets = [];
+class ScriptedSocket extends EventTarget {
+  constructor(url) {
+    super(); this.url = url; this.readyState = 1; this.sent = []; sockets.push(this);
+  }
+  send(data) { this.sent.push(JSON.parse(data)); }
+  close() { this.readyState = 3; }
+  receive(frame) {
+    const event = new Event("message");
+    event.data = JSON.stringify(frame);
+    this.dispatchEvent(event);
+  }
+  drop(code) {
+    this.readyState = 3;
+    const event = new Event("close");
+    event.code = code;
+    this.dispatchEvent(event);
+  }
+}
+const fakeWindow = new EventTarget();
+fakeWindow.navigator = { onLine: true };
+fakeWindow.document = new EventTarget();
+fakeWindow.document.visibilityState = "visible";
+const P1 = "11111111-1111-4111-8111-111111111111";
+const P2 = "22222222-2222-4222-8222-222222222222";
+const C1 = "cccccccc-cccc-4ccc-8ccc-cccccccccccc";
+const LIMITS = { max_frame_bytes: 65536, max_ops: 500, rate: 60, burst: 120, presence_hz: 20 };
+const welcome = (session) => ({
+  type: "welcome", board: "b", rev: 1, epoch: 1, limits: LIMITS,
+  you: { session, user: 1, name: "Olivia Owner", role: "owner", colour: "#e11d48" },
+});
+const board = {
+  board: { id: "b", title: "Lifecycle", framework: "clm4", rev: 1, epoch: 1 },
+  phases: [
+    { id: P1, position: 0, name: "Awareness", colour: "#dbeafe", kpis: [] },
+    { id: P2, position: 1, name: "Purchase", colour: "#dcfce7", kpis: [] },
+  ],
+  cards: [], arrows: [],
+};
+const sync = new BoardSync(
+  "b", { url: "ws://test/", WebSocket: ScriptedSocket, window: fakeWindow },
+);
+const statuses = [];
+sync.addEventListener("status", (e) => statuses.push(`${e.detail.status} ${e.detail.unsent}`));
+const errors = [];
+sync.addEventListener("error", (e) => errors.push(e.detail.code));
+sync.start();
+let socket = sockets.at(-1);
+socket.receive(welcome("s1"));
+socket.receive({ type: "snapshot", rev: 1, epoch: 1, state: board });
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const patch = (rev, ops, op_id = crypto.randomUUID()) =>
+  ({ type: "patch", rev, epoch: 1, op_id, by: 2, ops });
+"""
+
+
+def run(page: Page, body: str):
+    return page.evaluate(f"async () => {{ {SETUP}\n{body} }}")
+
+
+@pytest.fixture
+def page_on_site(live, page: Page) -> Page:
+    page.goto(live.url + reverse("login"))
+    return page
+
+
+def test_it_asks_for_a_snapshot_and_applies_patches_in_revision_order(page_on_site):
+    result = run(
+        page_on_site,
+        """
+        const first = socket.sent[0];
+        socket.receive(patch(3, [{ op: "board.update", title: "Three" }]));
+        const titleWhileGap = sync.state.board.title;
+        socket.receive(patch(2, [{ op: "board.update", title: "Two" }]));
+        return { first, titleWhileGap, title: sync.state.board.title, rev: sync.rev, statuses };
+        """,
+    )
+    assert result["first"] == {"type": "sync", "rev": None, "epoch": None}
+    assert result["titleWhileGap"] == "Lifecycle"
+    assert result["title"] == "Three"
+    assert result["rev"] == 3
+    assert result["statuses"] == ["connected 0"]
+
+
+def test_it_syncs_when_a_gap_is_not_filled(page_on_site):
+    result = run(
+        page_on_site,
+        """
+        socket.receive(patch(3, [{ op: "board.update", title: "Three" }]));
+        const before = socket.sent.length;
+        await sleep(400);
+        const asked = socket.sent.slice(before);
+        const { op_id, by, ...two } = patch(2, [{ op: "board.update", title: "Two" }]);
+        socket.receive({ type: "patches", from_rev: 1, rev: 3, epoch: 1, patches: [
+          { rev: 2, op_id, by, ops: two.ops },
+          { rev: 3, op_id: crypto.randomUUID(), by, ops: [{ op: "board.update", title: "Three" }] },
+        ] });
+        return { asked, title: sync.state.board.title, rev: sync.rev };
+        """,
+    )
+    assert result["asked"] == [{"type": "sync", "rev": 1, "epoch": 1}]
+    assert result["title"] == "Three"
+    assert result["rev"] == 3
+
+
+def test_it_shows_an_edit_at_once_and_keeps_it_until_its_patch_arrives(page_on_site):
+    result = run(
+        page_on_site,
+        """
+        const opId = sync.submit(
+          [{ op: "card.create", id: C1, kind: "note", phase: P1, text: "Hi" }],
+        );
+        const sent = socket.sent.at(-1);
+        const shown = sync.state.cards.map((c) => c.text);
+        socket.receive({ type: "ack", op_id: opId, rev: 2 });
+        const afterAck = { shown: sync.state.cards.length, unsent: sync.unsent };
+        socket.receive(patch(2, [{ op: "card.create", id: C1, kind: "note", phase: P1, x: 0, y: 0,
+          w: 180, h: 110, text: "Hi", colour: "", channel: "" }], opId));
+        return { opId, sent, shown, afterAck, pending: sync.pending.length,
+                 author: sync.state.cards[0].author };
+        """,
+    )
+    assert result["sent"] == {
+        "type": "op",
+        "op_id": result["opId"],
+        "ops": [{"op": "card.create", "id": "cccccccc-cccc-4ccc-8ccc-cccccccccccc",
+                 "kind": "note", "phase": "11111111-1111-4111-8111-111111111111", "text": "Hi"}],
+    }  # fmt: skip
+    assert result["shown"] == ["Hi"]
+    assert result["afterAck"] == {"shown": 1, "unsent": 0}
+    assert result["pending"] == 0
+    assert result["author"] == 2
+
+
+def test_it_drops_a_refused_edit_and_says_why(page_on_site):
+    result = run(
+        page_on_site,
+        """
+        const opId = sync.submit([{ op: "board.update", title: "Mine" }]);
+        const optimistic = sync.state.board.title;
+        socket.receive({ type: "error", code: "forbidden", message: "No.", op_id: opId });
+        return { optimistic, title: sync.state.board.title, errors, unsent: sync.unsent };
+        """,
+    )
+    assert result == {
+        "optimistic": "Mine",
+        "title": "Lifecycle",
+        "errors": ["forbidden"],
+        "unsent": 0,
+    }
+
+
+def test_it_resends_waiting_edits_in_order_with_their_ids_after_a_reconnect(page_on_site):
+    result = run(
+        page_on_site,
+        """
+        socket.drop(1006);
+        const first = sync.submit([{ op: "board.update", title: "A" }]);
+        const second = sync.submit([{ op: "board.update", title: "B" }]);
+        const whileDown = {
+          status: sync.status, unsent: sync.unsent, title: sync.state.board.title,
+        };
+        fakeWindow.dispatchEvent(new Event("online"));  // reconnect at once, no back-off
+        socket = sockets.at(-1);
+        socket.receive(welcome("s2"));
+        const syncFrame = socket.sent.at(-1);
+        socket.receive({ type: "patches", from_rev: 1, rev: 1, epoch: 1, patches: [] });
+        const resent = socket.sent.slice(1).map((frame) => frame.op_id);
+        return { whileDown, syncFrame, resent, ids: [first, second], sockets: sockets.length,
+                 statuses };
+        """,
+    )
+    assert result["whileDown"] == {"status": "reconnecting", "unsent": 2, "title": "B"}
+    assert result["syncFrame"] == {"type": "sync", "rev": 1, "epoch": 1}
+    assert result["resent"] == result["ids"]
+    assert result["sockets"] == 2
+    assert result["statuses"] == [
+        "connected 0",
+        "reconnecting 0",
+        "reconnecting 1",
+        "reconnecting 2",
+        "connected 2",
+    ]
+
+
+def test_it_does_not_reconnect_when_access_is_gone(page_on_site):
+    result = run(
+        page_on_site,
+        """
+        socket.drop(4410);
+        fakeWindow.dispatchEvent(new Event("online"));
+        await sleep(600);
+        return { status: sync.status, reason: sync.reason, sockets: sockets.length };
+        """,
+    )
+    assert result == {"status": "closed", "reason": "revoked", "sockets": 1}
+
+
+def test_it_applies_phase_and_cascade_rules_like_the_server(page_on_site):
+    result = run(
+        page_on_site,
+        """
+        const { applyOps } = state;
+        let s = applyOps(board, [
+          { op: "phase.create", id: "p3", name: " Loyalty ", position: 7 },
+          { op: "phase.create", id: "p0", name: "Trigger", position: 0 },
+          { op: "phase.move", id: P1, position: 9 },
+          { op: "card.create", id: "c1", kind: "touchpoint", phase: P1, text: "Ad" },
+          { op: "card.create", id: "c2", kind: "note", phase: P2 },
+          { op: "arrow.create", id: "a1", from: "c1", to: "c2" },
+        ]);
+        const order = s.phases.map((p) => `${p.position}:${p.name}`);
+        const moved = applyOps(s, [{ op: "phase.delete", id: P1, cards: "move", to: "p3" }]);
+        const dropped = applyOps(s, [{ op: "phase.delete", id: P1, cards: "delete" }]);
+        const undone = applyOps(applyOps(s, [{ op: "card.delete", id: "c2" }]),
+          [{ op: "card.restore", id: "c2" }, { op: "arrow.restore", id: "a1" }]);
+        return {
+          order,
+          defaults: s.cards[1],
+          moved: [
+            moved.phases.map((p) => `${p.position}:${p.name}`), moved.cards.map((c) => c.phase),
+          ],
+          dropped: [dropped.cards.map((c) => c.id), dropped.arrows.length],
+          undone: [undone.cards.map((c) => c.id), undone.arrows.map((a) => a.id)],
+          unchanged: board.phases.length,
+          restoreUnknown: applyOps(board, [{ op: "card.restore", id: "zz" }]).incomplete,
+        };
+        """,
+    )
+    assert result["order"] == ["0:Trigger", "1:Purchase", "2:Loyalty", "3:Awareness"]
+    assert result["defaults"] == {
+        "id": "c2",
+        "kind": "note",
+        "phase": "22222222-2222-4222-8222-222222222222",
+        "x": 0,
+        "y": 0,
+        "w": 180,
+        "h": 110,
+        "text": "",
+        "colour": "",
+        "channel": "",
+        "author": None,
+    }
+    assert result["moved"] == [
+        ["0:Trigger", "1:Purchase", "2:Loyalty"],
+        ["p3", "22222222-2222-4222-8222-222222222222"],
+    ]
+    assert result["dropped"] == [["c2"], 0]
+    assert result["undone"] == [["c1", "c2"], ["a1"]]
+    assert result["unchanged"] == 2
+    assert result["restoreUnknown"] is True
+
+
+def test_it_asks_for_a_snapshot_when_a_patch_needs_what_it_never_saw(page_on_site):
+    # A card deleted before this page loaded is not in its state; a restore names only
+    # the id, so the client needs the whole board again.
+    result = run(
+        page_on_site,
+        """
+        socket.receive(patch(2, [{ op: "board.update", title: "Two" }]));
+        const before = socket.sent.length;
+        socket.receive(patch(3, [{ op: "card.restore", id: C1 }]));
+        const asked = socket.sent.slice(before);
+        const titleMeanwhile = sync.state.board.title;
+        const restored = { ...board, board: { ...board.board, title: "Two", rev: 3 },
+          cards: [{ id: C1, kind: "note", phase: P1, x: 0, y: 0, w: 180, h: 110, text: "Back",
+                    colour: "", channel: "", author: 2 }] };
+        socket.receive({ type: "snapshot", rev: 3, epoch: 1, state: restored });
+        return { asked, titleMeanwhile, cards: sync.state.cards.map((c) => c.text), rev: sync.rev };
+        """,
+    )
+    assert result["asked"] == [{"type": "sync", "rev": None, "epoch": None}]
+    assert result["titleMeanwhile"] == "Two"
+    assert result["cards"] == ["Back"]
+    assert result["rev"] == 3

@@ -1,0 +1,255 @@
+"""Who may open a board's socket and write through it, and how changes of access made
+elsewhere (memberships, board deletion, HTTP edits) reach open sockets
+(docs/protocol.md, "Connecting" and "Close codes")."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.test import Client
+
+from boards.actions import board_delete
+from boards.models import Board, Card, OpLog
+from journeymap.actions import membership_change_role, membership_remove
+from journeymap.models import Membership
+from tests.ws import Sockets, new_id, ping, receive_close, receive_type, send_ops, stored
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NOTHING = frozenset()  # receive_close(skip=NOTHING): not one frame before the close
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings):
+    # The fixtures' users get password hashes no test here checks: hash them cheaply.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A channel layer of its own for each test (changing the setting drops the cached
+    # one, now and again on restore): channels_redis keeps per-process locks that stay
+    # bound to the event loop of an earlier test, and each test has its own loop.
+    settings.CHANNEL_LAYERS = copy.deepcopy(settings.CHANNEL_LAYERS)
+
+
+@pytest.fixture
+async def sockets(transactional_db):
+    opened = Sockets()
+    yield opened
+    await opened.close_all()
+
+
+def _create(card_id: str) -> list[dict]:
+    return [{"op": "card.create", "id": card_id, "kind": "note", "text": "Mine"}]
+
+
+async def _membership(org, user) -> Membership:
+    return await Membership.objects.aget(organisation=org, user=user)
+
+
+# Connecting and writing, by role.
+
+
+@pytest.mark.parametrize("role", ["owner", "admin", "facilitator", "editor"])
+async def test_it_lets_members_who_edit_read_and_write(sockets, board, members, role):
+    communicator, welcome, snapshot = await sockets.join(members[role], board)
+    assert welcome["you"]["role"] == role
+    assert snapshot["type"] == "snapshot"
+    assert len(snapshot["state"]["cards"]) == 2
+    card = new_id()
+    ack = await send_ops(communicator, _create(card))
+    assert ack["type"] == "ack"
+    assert ack["rev"] == 1
+    stored_card = await Card.objects.aget(id=card)
+    assert stored_card.author_id == members[role].pk
+    assert (await Board.objects.aget(pk=board.pk)).rev == 1
+
+
+async def test_it_lets_a_viewer_read_but_not_write(sockets, board, members):
+    viewer, welcome, snapshot = await sockets.join(members["viewer"], board)
+    assert welcome["you"]["role"] == "viewer"
+    assert snapshot["type"] == "snapshot"
+    assert {card["text"] for card in snapshot["state"]["cards"]} == {
+        "Instagram ad",
+        "Welcome e-mail",
+    }
+    before = await stored(board.pk)
+    card = new_id()
+    error = await send_ops(viewer, _create(card))
+    assert error["code"] == "forbidden"
+    assert not await Card.objects.filter(id=card).aexists()
+    assert await stored(board.pk) == before
+    assert (await ping(viewer))["type"] == "pong"
+
+
+async def test_it_closes_with_4404_for_someone_outside_the_organisation(sockets, board, outsider):
+    communicator, connected = await sockets.open(outsider, board)
+    assert connected  # accepted, then closed: the code tells the client why
+    assert await receive_close(communicator, skip=NOTHING) == 4404
+
+
+async def test_it_closes_with_4404_for_a_board_that_does_not_exist(sockets, members):
+    communicator, connected = await sockets.open(
+        members["owner"], None, path=f"/ws/boards/{uuid.uuid4()}/"
+    )
+    assert connected
+    assert await receive_close(communicator, skip=NOTHING) == 4404
+
+
+async def test_it_closes_with_4401_for_someone_not_logged_in(sockets, board):
+    communicator, connected = await sockets.open(None, board)
+    assert connected
+    assert await receive_close(communicator, skip=NOTHING) == 4401
+
+
+async def test_it_ignores_frames_from_a_socket_it_is_closing(sockets, board, outsider):
+    communicator, _ = await sockets.open(outsider, board)
+    assert await receive_close(communicator, skip=NOTHING) == 4404
+    before = await stored(board.pk)
+    await communicator.send_json_to({"type": "op", "op_id": new_id(), "ops": _create(new_id())})
+    await communicator.send_json_to({"type": "sync", "rev": None, "epoch": None})
+    # The consumer handles its input in order: once it has handled the disconnect, it
+    # has handled the frames before it.
+    await communicator.disconnect()
+    assert await communicator.receive_nothing(timeout=0)
+    assert await stored(board.pk) == before
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        b"http://evil.example",
+        b"https://evil.example",
+        b"http://testserver.evil.example",
+        b"https://testserver",
+        b"http://testserver:8000",
+        b"null",
+        b"",  # no Origin header at all
+    ],
+)
+async def test_it_refuses_the_handshake_from_a_foreign_or_missing_origin(
+    sockets, board, members, origin
+):
+    _, connected = await sockets.open(members["owner"], board, origin=origin)
+    assert connected is False
+
+
+async def test_it_accepts_the_handshake_from_an_allowed_origin(sockets, board, members):
+    communicator, connected = await sockets.open(
+        members["owner"], board, origin=b"http://localhost:8000"
+    )
+    assert connected
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "welcome"
+
+
+# Access changed while connected.
+
+
+async def test_removing_a_member_closes_their_sockets_with_4410(sockets, org, board, members):
+    editor, _, _ = await sockets.join(members["editor"], board)
+    owner, _, _ = await sockets.join(members["owner"], board)
+    membership = await _membership(org, members["editor"])
+    await sync_to_async(membership_remove)(membership=membership)
+
+    assert await receive_close(editor) == 4410
+    assert not await Membership.objects.filter(pk=membership.pk).aexists()
+    # Only theirs: the others stay.
+    assert (await ping(owner))["type"] == "pong"
+
+
+async def test_a_demoted_editor_is_told_and_can_no_longer_write(sockets, org, board, members):
+    editor, _, _ = await sockets.join(members["editor"], board)
+    membership = await _membership(org, members["editor"])
+    await sync_to_async(membership_change_role)(membership=membership, role="viewer")
+
+    assert await receive_type(editor, "role") == {"type": "role", "role": "viewer"}
+    before = await stored(board.pk)
+    card = new_id()
+    error = await send_ops(editor, _create(card))
+    assert error["code"] == "forbidden"
+    assert await stored(board.pk) == before
+    assert not await Card.objects.filter(id=card).aexists()
+    # Still on the board as a viewer.
+    assert (await ping(editor))["type"] == "pong"
+
+
+async def test_a_promoted_viewer_is_told_and_can_write(sockets, org, board, members):
+    viewer, _, _ = await sockets.join(members["viewer"], board)
+    membership = await _membership(org, members["viewer"])
+    await sync_to_async(membership_change_role)(membership=membership, role="editor")
+
+    assert await receive_type(viewer, "role") == {"type": "role", "role": "editor"}
+    card = new_id()
+    assert (await send_ops(viewer, _create(card)))["type"] == "ack"
+    assert await Card.objects.filter(id=card).aexists()
+
+
+async def test_a_demotion_holds_even_if_the_message_to_the_socket_is_lost(
+    sockets, org, board, members
+):
+    editor, _, _ = await sockets.join(members["editor"], board)
+    # Straight in the database: no channel-layer message, no `role` frame.
+    await Membership.objects.filter(organisation=org, user=members["editor"]).aupdate(role="viewer")
+    before = await stored(board.pk)
+    card = new_id()
+    error = await send_ops(editor, _create(card))
+    assert error["code"] == "forbidden"
+    assert await stored(board.pk) == before
+
+
+async def test_a_removal_holds_even_if_the_message_to_the_socket_is_lost(
+    sockets, org, board, members
+):
+    editor, _, _ = await sockets.join(members["editor"], board)
+    await Membership.objects.filter(organisation=org, user=members["editor"]).adelete()
+    before = await stored(board.pk)
+    await editor.send_json_to({"type": "op", "op_id": new_id(), "ops": _create(new_id())})
+    assert await receive_close(editor) == 4410
+    assert await stored(board.pk) == before
+
+
+async def test_a_removed_member_s_sync_is_refused(sockets, org, board, members):
+    editor, _, _ = await sockets.join(members["editor"], board)
+    await Membership.objects.filter(organisation=org, user=members["editor"]).adelete()
+    await editor.send_json_to({"type": "sync", "rev": None, "epoch": None})
+    assert await receive_close(editor) == 4410
+
+
+async def test_deleting_the_board_closes_its_sockets_with_4410(sockets, board, members):
+    editor, _, _ = await sockets.join(members["editor"], board)
+    viewer, _, _ = await sockets.join(members["viewer"], board)
+    await sync_to_async(board_delete)(board=await Board.objects.aget(pk=board.pk))
+
+    assert await receive_close(editor) == 4410
+    assert await receive_close(viewer) == 4410
+    assert not await Board.objects.filter(pk=board.pk).aexists()
+    assert not await Card.objects.filter(board_id=board.pk).aexists()
+    assert not await OpLog.objects.filter(board_id=board.pk).aexists()
+
+
+# Edits made over HTTP reach the sockets.
+
+
+async def test_an_http_rename_is_broadcast_as_a_patch(sockets, board, members):
+    viewer, _, snapshot = await sockets.join(members["viewer"], board)
+    editor, _, _ = await sockets.join(members["editor"], board)
+
+    def rename() -> int:
+        client = Client()
+        client.force_login(members["editor"])
+        response = client.post(f"/boards/{board.pk}/rename/", {"title": "  Spring campaign "})
+        return response.status_code
+
+    assert await sync_to_async(rename)() == 302
+    patch = await receive_type(viewer, "patch")
+    assert patch["rev"] == snapshot["rev"] + 1
+    assert patch["epoch"] == 1
+    assert patch["by"] == members["editor"].pk
+    assert patch["ops"] == [{"op": "board.update", "title": "Spring campaign"}]
+    assert await receive_type(editor, "patch") == patch
+
+    board = await Board.objects.aget(pk=board.pk)
+    assert (board.title, board.rev) == ("Spring campaign", 1)
+    entry = await OpLog.objects.aget(board=board)
+    assert (entry.rev, str(entry.op_id), entry.ops) == (1, patch["op_id"], patch["ops"])
+    assert await ping(viewer) == {"type": "pong", "rev": 1, "epoch": 1}
