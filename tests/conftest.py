@@ -3,6 +3,7 @@ organisation, and a board with phases, cards and an arrow."""
 
 from __future__ import annotations
 
+import copy
 import uuid
 
 import pytest
@@ -15,6 +16,18 @@ from journeymap.models import Membership, Organisation, Role, User
 
 PASSWORD = "correct horse battery staple"
 ROLES = [Role.OWNER, Role.ADMIN, Role.FACILITATOR, Role.EDITOR, Role.VIEWER]
+
+
+@pytest.fixture(autouse=True)
+def _isolated(request, settings):
+    if "browser" in request.node.path.parts:
+        return  # the daphne subprocess verifies real password hashes
+    # The fixtures' users get password hashes no test here checks: hash them cheaply.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A channel layer of its own for each test (changing the setting drops the cached
+    # one, now and again on restore): channels_redis keeps per-process locks that stay
+    # bound to the event loop of an earlier test, and each test has its own loop.
+    settings.CHANNEL_LAYERS = copy.deepcopy(settings.CHANNEL_LAYERS)
 
 
 def make_user(name: str, email: str | None = None) -> User:

@@ -408,12 +408,6 @@ def _without_csrf_token(response) -> str:
     return re.sub(r"[A-Za-z0-9]{64}", "<csrf>", response.content.decode())
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Six users per test: the production hasher would make the matrix take minutes.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(org, members, board) -> World:
     invite = invite_create(

@@ -16,11 +16,6 @@ from journeymap.models import Membership, Role
 from tests.helpers import page_text
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _card(board, phase, text, **fields) -> Card:
     return Card.objects.create(
         id=uuid.uuid4(), board=board, kind=CardKind.NOTE, phase=phase, text=text, **fields

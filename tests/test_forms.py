@@ -21,11 +21,6 @@ BAD_TITLES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.parametrize(("title", "message"), BAD_TITLES)
 def test_it_refuses_a_bad_title_for_a_new_board(title, message, org, board, client_for):
     before = Board.objects.count()

@@ -17,11 +17,6 @@ from tests.conftest import PASSWORD
 from tests.helpers import page_text
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def link_invite(org, members) -> Invite:
     """A copyable link (no e-mail address) to join `org` as facilitator."""

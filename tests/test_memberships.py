@@ -3,7 +3,6 @@ moving between organisations."""
 
 from __future__ import annotations
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -13,11 +12,6 @@ from tests.helpers import page_text
 
 LAST_OWNER_DEMOTED = "The last owner cannot be demoted. Make someone else an owner first."
 LAST_OWNER_LEAVES = "The last owner cannot leave or be removed. Make someone else an owner first."
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _membership(org, user) -> Membership:

@@ -4,7 +4,6 @@ elsewhere (memberships, board deletion, HTTP edits) reach open sockets
 
 from __future__ import annotations
 
-import copy
 import uuid
 
 import pytest
@@ -20,16 +19,6 @@ from tests.ws import Sockets, new_id, ping, receive_close, receive_type, send_op
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NOTHING = frozenset()  # receive_close(skip=NOTHING): not one frame before the close
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings):
-    # The fixtures' users get password hashes no test here checks: hash them cheaply.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # A channel layer of its own for each test (changing the setting drops the cached
-    # one, now and again on restore): channels_redis keeps per-process locks that stay
-    # bound to the event loop of an earlier test, and each test has its own loop.
-    settings.CHANNEL_LAYERS = copy.deepcopy(settings.CHANNEL_LAYERS)
 
 
 @pytest.fixture

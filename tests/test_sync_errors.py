@@ -4,7 +4,6 @@ reaches the database."""
 
 from __future__ import annotations
 
-import copy
 import json
 import uuid
 from types import SimpleNamespace
@@ -18,16 +17,6 @@ from tests.ws import Sockets, new_id, ping, receive_type, send_ops, stored
 pytestmark = pytest.mark.django_db(transaction=True)
 
 OP_ID = "5f0c2a4e-8b1d-4c7e-9a3f-1d2e3f4a5b6c"
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings):
-    # The fixtures' users get password hashes no test here checks: hash them cheaply.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # A channel layer of its own for each test (changing the setting drops the cached
-    # one, now and again on restore): channels_redis keeps per-process locks that stay
-    # bound to the event loop of an earlier test, and each test has its own loop.
-    settings.CHANNEL_LAYERS = copy.deepcopy(settings.CHANNEL_LAYERS)
 
 
 @pytest.fixture

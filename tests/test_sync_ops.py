@@ -3,8 +3,6 @@ database holds afterwards (docs/protocol.md, "Ops")."""
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
 from boards.models import Arrow, Board, Card, OpLog
@@ -20,16 +18,6 @@ from tests.ws import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings):
-    # The fixtures' users get password hashes no test here checks: hash them cheaply.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # A channel layer of its own for each test (changing the setting drops the cached
-    # one, now and again on restore): channels_redis keeps per-process locks that stay
-    # bound to the event loop of an earlier test, and each test has its own loop.
-    settings.CHANNEL_LAYERS = copy.deepcopy(settings.CHANNEL_LAYERS)
 
 
 @pytest.fixture
@@ -281,7 +269,10 @@ async def test_it_deletes_and_restores_an_arrow(live, sockets, members):
             "op": "arrow.restore",
             "id": live.arrow,
             "arrow": {
-                "id": live.arrow, "from": live.first, "to": live.second, "label": "40%",
+                "id": live.arrow,
+                "from": live.first,
+                "to": live.second,
+                "label": "40%",
                 "weight": None,
             },
         }

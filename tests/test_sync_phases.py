@@ -3,7 +3,6 @@ and what the database holds afterwards (docs/protocol.md, "Ops")."""
 
 from __future__ import annotations
 
-import copy
 import re
 
 import pytest
@@ -12,16 +11,6 @@ from boards.models import Arrow, Board, Card, Phase
 from tests.ws import Sockets, commit, new_id, watched_board
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings):
-    # The fixtures' users get password hashes no test here checks: hash them cheaply.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # A channel layer of its own for each test (changing the setting drops the cached
-    # one, now and again on restore): channels_redis keeps per-process locks that stay
-    # bound to the event loop of an earlier test, and each test has its own loop.
-    settings.CHANNEL_LAYERS = copy.deepcopy(settings.CHANNEL_LAYERS)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ welcome, sync in its four cases, ping, presence, joined and left."""
 
 from __future__ import annotations
 
-import copy
 import uuid
 
 import pytest
@@ -13,16 +12,6 @@ from boards.models import Arrow, Card, CardKind
 from tests.ws import Sockets, new_id, ping, receive_type, send_ops
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _isolated(settings):
-    # The fixtures' users get password hashes no test here checks: hash them cheaply.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # A channel layer of its own for each test (changing the setting drops the cached
-    # one, now and again on restore): channels_redis keeps per-process locks that stay
-    # bound to the event loop of an earlier test, and each test has its own loop.
-    settings.CHANNEL_LAYERS = copy.deepcopy(settings.CHANNEL_LAYERS)
 
 
 @pytest.fixture
