@@ -18,6 +18,7 @@ from channels.db import database_sync_to_async
 from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db import transaction
 
 from boards import live
 from boards.models import Board
@@ -59,20 +60,28 @@ def _open_board(user, board_id) -> dict | None:
 
 
 def _sync(user, board_id, rev: int | None, epoch: int | None) -> dict:
-    board = Board.objects.filter(pk=board_id).first()
-    if board is None or get_membership(user, board.organisation_id) is None:
-        raise BoardGone
-    if rev is not None and epoch == board.epoch and rev <= board.rev:
-        patches = patches_since(board, rev)
-        if patches is not None:
-            return {
-                "type": "patches",
-                "from_rev": rev,
-                "rev": board.rev,
-                "epoch": board.epoch,
-                "patches": patches,
-            }
-    return {"type": "snapshot", "rev": board.rev, "epoch": board.epoch, "state": board_state(board)}
+    # Holding the board's lock while reading makes the reply exactly the board at its
+    # rev: no commit can land between reading the revision and reading the rows.
+    with transaction.atomic():
+        board = Board.objects.select_for_update().filter(pk=board_id).first()
+        if board is None or get_membership(user, board.organisation_id) is None:
+            raise BoardGone
+        if rev is not None and epoch == board.epoch and rev <= board.rev:
+            patches = patches_since(board, rev)
+            if patches is not None:
+                return {
+                    "type": "patches",
+                    "from_rev": rev,
+                    "rev": board.rev,
+                    "epoch": board.epoch,
+                    "patches": patches,
+                }
+        return {
+            "type": "snapshot",
+            "rev": board.rev,
+            "epoch": board.epoch,
+            "state": board_state(board),
+        }
 
 
 def _current(board_id) -> dict | None:
