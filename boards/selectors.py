@@ -152,3 +152,48 @@ def patches_since(board: Board, rev: int) -> list[dict] | None:
     if not entries or entries[0][0] != rev + 1:
         return None
     return [{"rev": r, "op_id": str(o), "by": u, "ops": ops} for r, o, u, ops in entries]
+
+
+def board_card(board: Board, card_id) -> Card | None:
+    """One card of `board`, deleted or not (a panel says so), or None."""
+    return Card.objects.filter(board=board, pk=card_id).select_related("author", "phase").first()
+
+
+def card_arrows(card: Card) -> list[dict]:
+    """The live arrows into and out of `card`, each with the card at its other end and
+    its direction (forward, backward, within a phase)."""
+    arrows = (
+        Arrow.objects.filter(board_id=card.board_id, deleted=False)
+        .filter(Q(from_card=card) | Q(to_card=card))
+        .filter(from_card__deleted=False, to_card__deleted=False)
+        .select_related("from_card__phase", "to_card__phase")
+        .order_by("created", "id")
+    )
+    arrows = list(arrows)
+    directions = arrow_directions(arrows)
+    return [
+        {
+            "arrow": arrow,
+            "outgoing": arrow.from_card_id == card.pk,
+            "other": arrow.to_card if arrow.from_card_id == card.pk else arrow.from_card,
+            "direction": directions[arrow.id],
+        }
+        for arrow in arrows
+    ]
+
+
+def board_phase_counts(board: Board) -> list[Phase]:
+    """The phases in order, each annotated with `card_count` (live cards only)."""
+    return list(
+        board.phases.annotate(
+            card_count=Count("cards", filter=Q(cards__deleted=False, cards__board=board))
+        ).order_by("position", "id")
+    )
+
+
+def organisation_members(organisation: Organisation) -> list:
+    """Memberships of `organisation`, most powerful role first, then by name."""
+    from journeymap.models import ROLE_RANK, Membership
+
+    memberships = list(Membership.objects.filter(organisation=organisation).select_related("user"))
+    return sorted(memberships, key=lambda m: (-ROLE_RANK[m.role], m.user.name.lower()))

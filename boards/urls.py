@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boards import views
+from boards import panels, views
 
 urlpatterns = [
     path("orgs/<int:organisation_id>/boards/", views.board_list, name="board_list"),
@@ -9,4 +9,16 @@ urlpatterns = [
     path("boards/<uuid:board_id>/rename/", views.board_rename, name="board_rename"),
     path("boards/<uuid:board_id>/archive/", views.board_archive, name="board_archive"),
     path("boards/<uuid:board_id>/delete/", views.board_delete, name="board_delete"),
+]
+
+# The editor's side panel (boards/panels.py): htmx fragments, full pages without htmx.
+urlpatterns += [
+    path(
+        "boards/<uuid:board_id>/panel/cards/<uuid:card_id>/",
+        panels.panel_card,
+        name="panel_card",
+    ),
+    path("boards/<uuid:board_id>/panel/board/", panels.panel_board, name="panel_board"),
+    path("boards/<uuid:board_id>/panel/people/", panels.panel_people, name="panel_people"),
+    path("boards/<uuid:board_id>/outline/", views.board_outline, name="board_outline"),
 ]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from boards.models import Board
+from boards.models import Board, Card
 from journeymap.actions import invite_create
 from journeymap.models import Invite, Membership, Organisation, Role, User
 
@@ -62,6 +62,32 @@ def _org_url(name: str) -> Callable[[World], str]:
 
 def _board_url(name: str) -> Callable[[World], str]:
     return lambda world: reverse(name, args=[world.board.id])
+
+
+# The outline and the side panel (boards/panels.py): every member reads, editors write.
+MEMBERS_SEE = {
+    "owner": 200,
+    "admin": 200,
+    "facilitator": 200,
+    "editor": 200,
+    "viewer": 200,
+    "outsider": 404,
+    "anonymous": 302,
+}
+EDITORS_CHANGE = {
+    "owner": 302,
+    "admin": 302,
+    "facilitator": 302,
+    "editor": 302,
+    "viewer": 403,
+    "outsider": 404,
+    "anonymous": 302,
+}
+
+
+def _card_panel_url(world: World) -> str:
+    card = Card.objects.get(board=world.board, text__in=["Instagram ad", "Changed"])
+    return reverse("panel_card", args=[world.board.id, card.id])
 
 
 CASES = [
@@ -353,6 +379,50 @@ CASES = [
         took_effect=lambda world, who: (
             Board.objects.get(pk=world.board.pk).title == "Renamed board"
         ),
+    ),
+    Case(
+        view="board_outline",
+        method="GET",
+        expected=MEMBERS_SEE,
+        url=_board_url("board_outline"),
+    ),
+    Case(
+        view="panel_card",
+        method="GET",
+        expected=MEMBERS_SEE,
+        url=_card_panel_url,
+    ),
+    Case(
+        view="panel_card",
+        method="POST",
+        expected=EDITORS_CHANGE,
+        url=_card_panel_url,
+        data=lambda world, who: {"kind": "note", "channel": "", "text": "Changed", "colour": ""},
+        took_effect=lambda world, who: Card.objects.filter(
+            board=world.board, kind="note", text="Changed"
+        ).exists(),
+    ),
+    Case(
+        view="panel_board",
+        method="GET",
+        expected=MEMBERS_SEE,
+        url=_board_url("panel_board"),
+    ),
+    Case(
+        view="panel_board",
+        method="POST",
+        expected=EDITORS_CHANGE,
+        url=_board_url("panel_board"),
+        data=lambda world, who: {"title": "Renamed in the panel"},
+        took_effect=lambda world, who: (
+            Board.objects.get(pk=world.board.pk).title == "Renamed in the panel"
+        ),
+    ),
+    Case(
+        view="panel_people",
+        method="GET",
+        expected=MEMBERS_SEE,
+        url=_board_url("panel_people"),
     ),
     Case(
         view="board_archive",
