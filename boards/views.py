@@ -61,8 +61,8 @@ def board_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
 def board_detail(request: HttpRequest, board_id) -> HttpResponse:
     board, membership = get_board_for_user(request.user, board_id)
     request.session[SESSION_ORGANISATION] = board.organisation_id
-    arrows = selectors.board_arrows(board)
-    directions = selectors.arrow_directions(arrows)
+    # The cards and arrows arrive over the live connection (static/js/editor/main.js);
+    # the page itself carries the phases, so the line shows before the socket opens.
     return render(
         request,
         "boards/board_detail.html",
@@ -70,12 +70,33 @@ def board_detail(request: HttpRequest, board_id) -> HttpResponse:
             "board": board,
             "organisation": board.organisation,
             "membership": membership,
-            "columns": selectors.board_columns(board),
-            "arrows": [{"arrow": a, "direction": directions[a.id]} for a in arrows],
+            "phases": selectors.board_phases(board),
             "can_edit": role_allows(membership.role, Can.EDIT_BOARD),
             "can_archive": role_allows(membership.role, Can.ARCHIVE_BOARD),
             "can_delete": role_allows(membership.role, Can.DELETE_BOARD),
             "rename_form": BoardRenameForm(initial={"title": board.title}),
+        },
+    )
+
+
+@login_required
+def board_outline(request: HttpRequest, board_id) -> HttpResponse:
+    """The board as plain lists, phase by phase: for screen readers and the keyboard.
+    static/js/outline.js keeps it live and adds the editing controls."""
+    board, membership = get_board_for_user(request.user, board_id)
+    request.session[SESSION_ORGANISATION] = board.organisation_id
+    arrows = selectors.board_arrows(board)
+    directions = selectors.arrow_directions(arrows)
+    return render(
+        request,
+        "boards/board_outline.html",
+        {
+            "board": board,
+            "organisation": board.organisation,
+            "membership": membership,
+            "columns": selectors.board_columns(board),
+            "arrows": [{"arrow": a, "direction": directions[a.id]} for a in arrows],
+            "can_edit": role_allows(membership.role, Can.EDIT_BOARD),
         },
     )
 
