@@ -50,7 +50,7 @@ def test_it_shows_the_new_boards_phases_on_its_page(org, client_for):
 
     text = page_text(client.get(reverse("board_detail", args=[board.id])))
 
-    headings = re.findall(r'<h2 id="phase-\d+">([^<]*)</h2>', text)
+    headings = re.findall(r'<h2 class="phase-name" id="phase-name-\d+">([^<]*)</h2>', text)
     assert headings == ["Reach", "Act", "Convert", "Engage"]
 
 
@@ -180,27 +180,17 @@ def test_it_deletes_the_board_with_its_cards_and_arrows(board, client_for):
     assert not Arrow.objects.filter(board_id=board.pk).exists()
 
 
-# The board page
+# The board page (the canvas editor; its cards and arrows are drawn by the live client,
+# and tests/test_outline.py covers the same board as server-rendered lists)
 
 
-def test_it_shows_phases_cards_and_arrows_on_the_board_page(board, client_for):
+def test_it_shows_phases_and_the_way_to_the_outline_on_the_board_page(board, client_for):
     text = page_text(client_for("viewer").get(reverse("board_detail", args=[board.id])))
 
-    for phase in ["Awareness", "Consideration", "Purchase", "Loyalty"]:
-        assert f">{phase}</h2>" in text
-    assert "Instagram ad" in text
-    assert "Welcome e-mail" in text
-    assert "Instagram ad → Welcome e-mail" in text
-    assert "40%" in text
+    headings = re.findall(r'<h2 class="phase-name" id="phase-name-\d+">([^<]*)</h2>', text)
+    assert headings == ["Awareness", "Consideration", "Purchase", "Loyalty"]
+    assert 'href="{}"'.format(reverse("board_outline", args=[board.id])) in text
     assert "You can view this board but not change it." in text
-
-
-def test_it_hides_deleted_cards_from_the_board_page(board, client_for):
-    _card(board, _phases(board)[0], "Thrown away", deleted=True)
-
-    text = page_text(client_for("viewer").get(reverse("board_detail", args=[board.id])))
-
-    assert "Thrown away" not in text
 
 
 @pytest.mark.parametrize(
@@ -220,78 +210,18 @@ def test_it_derives_an_arrows_direction_from_phase_positions(from_position, to_p
     assert arrow_direction(from_position, to_position) == expected
 
 
-def _arrow_rows(text: str) -> dict[str, str]:
-    """'from → to' -> the direction label shown for that arrow."""
-    rows = re.findall(r'<span class="badge dir-\w+">([^<]+)</span>\s*<span>([^<]+)</span>', text)
-    return {path: label for label, path in rows}
-
-
-def test_it_labels_arrows_forward_and_backward_on_the_board_page(board, members, client_for):
-    first = Card.objects.get(board=board, text="Instagram ad")
-    second = Card.objects.get(board=board, text="Welcome e-mail")
-    loop = _card(board, first.phase, "Retargeting banner")
-    for source, target in [(second, first), (first, loop)]:
-        Arrow.objects.create(id=uuid.uuid4(), board=board, from_card=source, to_card=target)
-
-    text = page_text(client_for("viewer").get(reverse("board_detail", args=[board.id])))
-
-    assert _arrow_rows(text) == {
-        "Instagram ad → Welcome e-mail": "Forward",
-        "Welcome e-mail → Instagram ad": "Backward",
-        "Instagram ad → Retargeting banner": "Within a phase",
-    }
-
-
-def test_it_follows_the_phase_order_when_phases_are_reordered(board, client_for):
-    # Swap the first two phases: the same arrow now points backward.
-    awareness, consideration = _phases(board)[:2]
-    Phase.objects.filter(pk=awareness.pk).update(position=1)
-    Phase.objects.filter(pk=consideration.pk).update(position=0)
-
-    text = page_text(client_for("viewer").get(reverse("board_detail", args=[board.id])))
-
-    assert _arrow_rows(text) == {"Instagram ad → Welcome e-mail": "Backward"}
-
-
-def test_it_escapes_html_in_card_text(board, client_for):
-    _card(board, _phases(board)[0], '<script>alert("card")</script><b>bold</b>')
-
-    content = client_for("viewer").get(reverse("board_detail", args=[board.id])).content.decode()
-
-    assert "<script>alert(" not in content
-    assert "<b>bold</b>" not in content
-    assert "&lt;script&gt;alert(&quot;card&quot;)&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt;" in content
-
-
-def test_it_escapes_html_in_titles_and_arrow_labels(org, members, client_for):
+def test_it_escapes_html_in_titles(org, members, client_for):
     client = client_for("editor")
     client.post(
         reverse("board_create", args=[org.id]),
         {"title": "<img src=x onerror=alert(1)>", "framework": "clm4"},
     )
     board = Board.objects.get(organisation=org)
-    first, second = _card(board, None, "a"), _card(board, None, "b")
-    Arrow.objects.create(
-        id=uuid.uuid4(), board=board, from_card=first, to_card=second, label="<i>50%</i>"
-    )
 
     for url in [reverse("board_detail", args=[board.id]), reverse("board_list", args=[org.id])]:
         content = client.get(url).content.decode()
         assert "<img src=x" not in content
         assert "&lt;img src=x onerror=alert(1)&gt;" in content
-    detail = client.get(reverse("board_detail", args=[board.id])).content.decode()
-    assert "<i>50%</i>" not in detail
-    assert "&lt;i&gt;50%&lt;/i&gt;" in detail
-
-
-def test_it_shows_cards_outside_every_phase_last(board, client_for):
-    _card(board, None, "Floating idea")
-
-    text = page_text(client_for("viewer").get(reverse("board_detail", args=[board.id])))
-
-    headings = re.findall(r'<h2 id="phase-\d+">([^<]*)</h2>', text)
-    assert headings[-1] == "Outside the line"
-    assert text.index("Floating idea") > text.index(">Loyalty</h2>")
 
 
 # Database constraints

@@ -1,0 +1,232 @@
+// What a person can do to the board: each action builds the ops for one change and
+// commits it through the undo stack (one op batch = one revision).
+
+import { newOpId } from "../sync.js";
+import { cardRect, clampSize, placeAt, round } from "./geometry.js";
+import { t } from "./strings.js";
+
+export const CARD_W = 180;
+export const CARD_H = 110;
+export const TEXT_LIMIT = 2000;
+
+export function makeActions(ed) {
+  const { sync, renderer } = ed;
+
+  function commit(ops) {
+    if (!ed.canEdit || !ops.length) return null;
+    return ed.undo.commit(ops);
+  }
+
+  /** Where a card of this size, moved to absolute (x, y), belongs: {phase, x, y}. */
+  function place(absX, y, w) {
+    const spot = placeAt(absX, w, ed.state.phases);
+    return { phase: spot.phase, x: spot.x, y: round(y) };
+  }
+
+  // Selection
+
+  function select(ids, { focus = false } = {}) {
+    const next = new Set(ids);
+    for (const id of ed.selection) if (!next.has(id)) renderer.cards.get(id)?.el.classList.remove("is-selected");
+    for (const id of next) renderer.cards.get(id)?.el.classList.add("is-selected");
+    ed.selection = next;
+    if (next.size) selectArrow(null, { quiet: true });
+    if (focus && next.size === 1) {
+      renderer.cards.get([...next][0])?.el.focus({ preventScroll: true });
+    }
+    ed.selectionChanged();
+  }
+
+  function toggleSelect(id) {
+    const next = new Set(ed.selection);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    select(next);
+  }
+
+  function selectArrow(id, { quiet = false } = {}) {
+    if (ed.selectedArrow) renderer.arrows.get(ed.selectedArrow)?.g.classList.remove("is-selected");
+    ed.selectedArrow = id && renderer.arrows.has(id) ? id : null;
+    if (ed.selectedArrow) {
+      renderer.arrows.get(id).g.classList.add("is-selected");
+      if (ed.selection.size) select([]);
+    }
+    if (!quiet) ed.selectionChanged();
+  }
+
+  // Cards
+
+  /** A new card at board point `at`. With `edit`, it is a draft shown only here until its
+   * text is written, then created with that text: one change to send and to undo. */
+  function createCard(kind, at, { edit = true } = {}) {
+    if (!ed.canEdit) return null;
+    ed.editor.finish();
+    const absX = at.x - CARD_W / 2;
+    const spot = place(absX, at.y - CARD_H / 2, CARD_W);
+    const id = newOpId();
+    const op = { op: "card.create", id, kind, phase: spot.phase, x: spot.x, y: spot.y, w: CARD_W, h: CARD_H, text: "" };
+    if (edit) {
+      ed.draft = op;
+      ed.render();
+    } else {
+      commit([op]);
+    }
+    if (!ed.cardsById.has(id)) return null;
+    select([id], { focus: true });
+    if (edit) ed.editor.start(id);
+    return id;
+  }
+
+  /** Move cards by (dx, dy) board units; each lands in the phase under its centre. */
+  function moveCards(ids, dx, dy) {
+    const ops = [];
+    for (const id of ids) {
+      const card = ed.cardsById.get(id);
+      if (!card) continue;
+      const rect = cardRect(card, ed.pos);
+      const spot = place(rect.x + dx, rect.y + dy, rect.w);
+      const op = { op: "card.update", id, x: spot.x, y: spot.y };
+      if (spot.phase !== card.phase) op.phase = spot.phase;
+      ops.push(op);
+    }
+    commit(ops);
+  }
+
+  function resizeCard(id, w, h) {
+    const card = ed.cardsById.get(id);
+    if (!card) return;
+    const size = { w: clampSize(w), h: clampSize(h) };
+    if (size.w !== card.w || size.h !== card.h) commit([{ op: "card.update", id, ...size }]);
+  }
+
+  function recolour(colour) {
+    commit([...ed.selection].map((id) => ({ op: "card.update", id, colour })));
+  }
+
+  function setText(id, text) {
+    const value = text.slice(0, TEXT_LIMIT);
+    if (ed.draft?.id === id) {
+      const op = { ...ed.draft, text: value };
+      ed.draft = null;
+      commit([op]);
+      ed.render();
+      return;
+    }
+    const card = ed.cardsById.get(id);
+    if (!card) return;
+    if (value !== card.text) commit([{ op: "card.update", id, text: value }]);
+  }
+
+  function deleteSelection() {
+    if (ed.selectedArrow) {
+      commit([{ op: "arrow.delete", id: ed.selectedArrow }]);
+      selectArrow(null);
+      return;
+    }
+    const ids = [...ed.selection];
+    if (!ids.length) return;
+    // Keep the keyboard nearby: on the card after the last one deleted.
+    const last = renderer.cards.get(ids[ids.length - 1])?.el;
+    let next = last?.nextElementSibling;
+    while (next && (!next.classList.contains("card-item") || ed.selection.has(next.dataset.cardId))) {
+      next = next.nextElementSibling;
+    }
+    commit(ids.map((id) => ({ op: "card.delete", id })));
+    select([]);
+    if (next?.isConnected) next.focus({ preventScroll: true });
+    else ed.viewport.element.focus({ preventScroll: true });
+  }
+
+  function duplicateSelection() {
+    const ops = [];
+    const ids = [];
+    for (const id of ed.selection) {
+      const card = ed.cardsById.get(id);
+      if (!card) continue;
+      const rect = cardRect(card, ed.pos);
+      const spot = place(rect.x + 24, rect.y + 24, rect.w);
+      const copy = newOpId();
+      ids.push(copy);
+      ops.push({
+        op: "card.create",
+        id: copy,
+        kind: card.kind,
+        phase: spot.phase,
+        x: spot.x,
+        y: spot.y,
+        w: card.w,
+        h: card.h,
+        text: card.text,
+        colour: card.colour,
+        channel: card.channel,
+      });
+    }
+    commit(ops);
+    select(ids.filter((id) => ed.cardsById.has(id)), { focus: true });
+  }
+
+  // Arrows
+
+  function startConnect(spec) {
+    if (!ed.canEdit) return;
+    ed.connect = spec;
+    ed.showHint(t(spec.arrow ? "reattach_hint" : "connect_hint"));
+    ed.viewport.element.classList.add("is-connecting");
+  }
+
+  function cancelConnect() {
+    if (!ed.connect) return;
+    ed.connect = null;
+    ed.showHint("");
+    ed.viewport.element.classList.remove("is-connecting");
+  }
+
+  function completeConnect(targetId) {
+    const spec = ed.connect;
+    cancelConnect();
+    if (!spec) return;
+    if (spec.arrow) {
+      const arrow = ed.state.arrows.find((a) => a.id === spec.arrow);
+      if (!arrow) return;
+      const other = spec.end === "from" ? arrow.to : arrow.from;
+      if (targetId === other || arrow[spec.end] === targetId) return;
+      commit([{ op: "arrow.update", id: arrow.id, [spec.end]: targetId }]);
+      selectArrow(arrow.id);
+      return;
+    }
+    connect(spec.from, targetId);
+  }
+
+  function connect(from, to) {
+    if (!from || !to || from === to) return null;
+    const id = newOpId();
+    commit([{ op: "arrow.create", id, from, to }]);
+    return id;
+  }
+
+  function updateArrow(id, fields) {
+    const arrow = ed.state.arrows.find((a) => a.id === id);
+    if (!arrow) return;
+    const changed = Object.fromEntries(Object.entries(fields).filter(([k, v]) => arrow[k] !== v));
+    if (Object.keys(changed).length) commit([{ op: "arrow.update", id, ...changed }]);
+  }
+
+  return {
+    commit,
+    select,
+    toggleSelect,
+    selectArrow,
+    createCard,
+    moveCards,
+    resizeCard,
+    recolour,
+    setText,
+    deleteSelection,
+    duplicateSelection,
+    startConnect,
+    cancelConnect,
+    completeConnect,
+    connect,
+    updateArrow,
+  };
+}

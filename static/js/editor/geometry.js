@@ -1,0 +1,75 @@
+// Board geometry (docs/protocol.md, "Geometry"): phase i is the column i×480 ≤ x < (i+1)×480,
+// its header above y = 0. A card in a phase stores x relative to its column's left edge;
+// a card outside the line (phase null) stores an absolute x. y is always absolute.
+
+export const COLUMN = 480;
+export const HEADER = 64;  // board units above y = 0 taken by a phase's header
+
+/** phase id -> position, for the phases of `state`. */
+export function positions(state) {
+  return new Map(state.phases.map((phase) => [phase.id, phase.position]));
+}
+
+/** The card's rectangle in absolute board units. */
+export function cardRect(card, pos) {
+  const index = card.phase === null ? undefined : pos.get(card.phase);
+  const x = index === undefined ? card.x : index * COLUMN + card.x;
+  return { x, y: card.y, w: card.w, h: card.h };
+}
+
+/** The phase (id or null) whose column lies under absolute x, and x in that frame. */
+export function placeAt(absX, w, phases) {
+  const centre = absX + w / 2;
+  const index = Math.floor(centre / COLUMN);
+  const sorted = [...phases].sort((a, b) => a.position - b.position);
+  if (index < 0 || index >= sorted.length) return { phase: null, x: round(absX) };
+  return { phase: sorted[index].id, x: round(absX - index * COLUMN) };
+}
+
+export function round(value) {
+  return Math.round(value);
+}
+
+export function clampSize(value) {
+  return Math.max(40, Math.min(2000, Math.round(value)));
+}
+
+/** "forward" (to a later phase), "backward" (to an earlier one) or "same". */
+export function direction(from, to, pos) {
+  const a = from?.phase == null ? undefined : pos.get(from.phase);
+  const b = to?.phase == null ? undefined : pos.get(to.phase);
+  if (a === undefined || b === undefined || a === b) return "same";
+  return b > a ? "forward" : "backward";
+}
+
+/** Where the segment from the centre of `r` toward point (px, py) leaves `r`. */
+export function edgePoint(r, px, py) {
+  const cx = r.x + r.w / 2;
+  const cy = r.y + r.h / 2;
+  const dx = px - cx;
+  const dy = py - cy;
+  if (dx === 0 && dy === 0) return { x: cx, y: cy };
+  const sx = dx === 0 ? Infinity : r.w / 2 / Math.abs(dx);
+  const sy = dy === 0 ? Infinity : r.h / 2 / Math.abs(dy);
+  const s = Math.min(sx, sy);
+  return { x: cx + dx * s, y: cy + dy * s };
+}
+
+/** A gently curved path from rectangle a to rectangle b; returns {d, mx, my}. */
+export function arrowPath(a, b) {
+  const ac = { x: a.x + a.w / 2, y: a.y + a.h / 2 };
+  const bc = { x: b.x + b.w / 2, y: b.y + b.h / 2 };
+  const dx = bc.x - ac.x;
+  const dy = bc.y - ac.y;
+  const length = Math.hypot(dx, dy) || 1;
+  // Bend to the left of the direction of travel, so A→B and B→A do not overlap.
+  const bend = Math.min(60, length * 0.15);
+  const cx = (ac.x + bc.x) / 2 + (dy / length) * bend;
+  const cy = (ac.y + bc.y) / 2 - (dx / length) * bend;
+  const start = edgePoint(a, cx, cy);
+  const end = edgePoint(b, cx, cy);
+  const mx = 0.25 * start.x + 0.5 * cx + 0.25 * end.x;
+  const my = 0.25 * start.y + 0.5 * cy + 0.25 * end.y;
+  const f = (n) => n.toFixed(1);
+  return { d: `M${f(start.x)} ${f(start.y)}Q${f(cx)} ${f(cy)} ${f(end.x)} ${f(end.y)}`, mx, my };
+}

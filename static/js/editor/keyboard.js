@@ -1,0 +1,110 @@
+// The keyboard path to every canvas action: a shortcut per card kind (at the pointer or
+// the centre of the view), arrow keys to move (Alt+arrows to resize), Enter to edit,
+// Delete to delete, Ctrl/Cmd+Z and Ctrl/Cmd+Shift+Z, Ctrl/Cmd+D, zoom keys, Space+drag.
+
+const KIND_KEYS = { t: "touchpoint", a: "activity", n: "note", o: "opportunity" };
+
+export function installKeyboard(ed) {
+  const { actions, viewport: vp, renderer } = ed;
+
+  document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented) return;
+    vp.touched = true;
+    const target = event.target;
+    if (target.closest?.("input, textarea, select, dialog, .phase-menu")) return;
+    const key = event.key;
+    const mod = event.ctrlKey || event.metaKey;
+    const onCard = target.closest?.(".card-item");
+    const onArrow = target.closest?.("[data-arrow-id]");
+    const onButton = target.closest?.("button, a, summary") && !onCard;
+
+    if (mod && key.toLowerCase() === "z") {
+      event.preventDefault();
+      if (event.shiftKey) ed.redo();
+      else ed.undoLast();
+      return;
+    }
+    if (mod && key.toLowerCase() === "y") {
+      event.preventDefault();
+      ed.redo();
+      return;
+    }
+    if (mod && key.toLowerCase() === "d") {
+      event.preventDefault();
+      actions.duplicateSelection();
+      return;
+    }
+    if (mod || (event.altKey && !key.startsWith("Arrow"))) return;
+
+    if (key === " " && !onButton) {
+      ed.spaceDown = true;
+      vp.element.classList.add("is-grabbing");
+      event.preventDefault();
+      return;
+    }
+    if (key === "Escape") {
+      if (ed.connect) actions.cancelConnect();
+      else {
+        actions.select([]);
+        actions.selectArrow(null);
+      }
+      return;
+    }
+    if (onButton) return;  // Enter and Space press buttons; leave them be
+    if (key === "Enter") {
+      if (onCard) {
+        event.preventDefault();
+        if (ed.connect) actions.completeConnect(onCard.dataset.cardId);
+        else ed.editor.start(onCard.dataset.cardId);
+      } else if (onArrow) {
+        event.preventDefault();
+        actions.selectArrow(onArrow.dataset.arrowId);
+        document.getElementById("arrow-label").focus();
+      }
+      return;
+    }
+    if (key === "Delete" || key === "Backspace") {
+      if (!ed.canEdit) return;
+      event.preventDefault();
+      actions.deleteSelection();
+      return;
+    }
+    if (key.startsWith("Arrow") && ed.selection.size && ed.canEdit) {
+      event.preventDefault();
+      const step = event.shiftKey ? 1 : 20;
+      const dx = key === "ArrowLeft" ? -step : key === "ArrowRight" ? step : 0;
+      const dy = key === "ArrowUp" ? -step : key === "ArrowDown" ? step : 0;
+      if (event.altKey) {
+        const id = [...ed.selection][0];
+        const card = ed.cardsById.get(id);
+        if (card) actions.resizeCard(id, card.w + dx, card.h + dy);
+      } else {
+        actions.moveCards([...ed.selection], dx, dy);
+        const rect = renderer.rectOf([...ed.selection][0]);
+        if (rect) vp.reveal(rect);
+      }
+      return;
+    }
+    const kind = KIND_KEYS[key.toLowerCase()];
+    if (kind && ed.canEdit && !event.shiftKey) {
+      event.preventDefault();
+      actions.createCard(kind, ed.pointer ?? vp.centre());
+      return;
+    }
+    if (key === "+" || key === "=") vp.zoomStep(1.25);
+    else if (key === "-" || key === "_") vp.zoomStep(0.8);
+    else if (key === "0") vp.zoomAt(1);
+    else if (key === "!" || (key === "1" && event.shiftKey)) ed.fit();
+  });
+
+  document.addEventListener("keyup", (event) => {
+    if (event.key === " ") {
+      ed.spaceDown = false;
+      vp.element.classList.remove("is-grabbing");
+    }
+  });
+  window.addEventListener("blur", () => {
+    ed.spaceDown = false;
+    vp.element.classList.remove("is-grabbing");
+  });
+}

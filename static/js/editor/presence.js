@@ -1,0 +1,155 @@
+// Who is here: avatars in the header, live cursors with names on the canvas, and an
+// outline with a name on the cards someone is editing or moving.
+
+import { cloneTemplate, HEX_COLOUR, t } from "./strings.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+
+export class Presence {
+  constructor(ed) {
+    this.ed = ed;
+    this.list = document.getElementById("presence");
+    this.overlay = document.getElementById("overlay");
+    this.remote = new Map();  // session -> {person, cursor, cursorEl, marks: Set of card ids}
+    ed.viewport.addEventListener("change", () => this.placeCursors());
+  }
+
+  renderPeople() {
+    const sync = this.ed.sync;
+    if (sync.status === "closed") return;
+    const items = [];
+    const add = (person, you) => {
+      const item = cloneTemplate("tpl-person");
+      const name = you ? t("you", { name: person.name }) : person.name;
+      const avatar = item.querySelector(".avatar");
+      avatar.textContent = initials(person.name);
+      if (HEX_COLOUR.test(person.colour)) avatar.style.background = person.colour;
+      item.querySelector(".visually-hidden").textContent = name;
+      item.title = name;
+      item.classList.toggle("is-you", you);
+      items.push(item);
+    };
+    if (sync.you) add(sync.you, true);
+    const seen = new Set([sync.you?.user]);
+    for (const person of sync.people.values()) {
+      if (seen.has(person.user)) continue;  // one face per person, however many tabs
+      seen.add(person.user);
+      add(person, false);
+    }
+    this.list.replaceChildren(...items);
+    // Forget the cursors of pages that left.
+    for (const [session, entry] of this.remote) {
+      if (!sync.people.has(session)) {
+        entry.cursorEl?.remove();
+        this.clearMarks(entry);
+        this.remote.delete(session);
+      }
+    }
+  }
+
+  clear() {
+    this.list.replaceChildren();
+    for (const entry of this.remote.values()) {
+      entry.cursorEl?.remove();
+      this.clearMarks(entry);
+    }
+    this.remote.clear();
+  }
+
+  /** A `presence` event from someone else. */
+  update(fields) {
+    const person = this.ed.sync.people.get(fields.session);
+    if (!person) return;
+    let entry = this.remote.get(fields.session);
+    if (!entry) {
+      entry = { person, cursor: null, cursorEl: null, marks: new Set() };
+      this.remote.set(fields.session, entry);
+    }
+    entry.person = person;
+    if ("cursor" in fields) {
+      entry.cursor = fields.cursor;
+      if (fields.cursor && !entry.cursorEl) entry.cursorEl = this.makeCursor(person);
+      if (entry.cursorEl) entry.cursorEl.hidden = !fields.cursor;
+      this.placeCursor(entry);
+    }
+    if ("editing" in fields || "dragging" in fields) {
+      if ("editing" in fields) entry.editing = fields.editing;
+      if ("dragging" in fields) entry.dragging = fields.dragging;
+      this.markCards(entry);
+    }
+  }
+
+  makeCursor(person) {
+    const el = document.createElement("div");
+    el.className = "remote-cursor";
+    const colour = HEX_COLOUR.test(person.colour) ? person.colour : "#4338ca";
+    el.style.setProperty("--who", colour);
+    const svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 16 16");
+    svg.setAttribute("width", "18");
+    svg.setAttribute("height", "18");
+    const path = document.createElementNS(SVG, "path");
+    path.setAttribute("d", "M1 1l5 14 2-6 6-2z");
+    path.setAttribute("fill", "currentColor");
+    path.setAttribute("stroke", "#fff");
+    path.setAttribute("stroke-width", "1.2");
+    path.setAttribute("stroke-linejoin", "round");
+    svg.append(path);
+    el.append(svg);
+    const name = document.createElement("span");
+    name.textContent = person.name;  // user text: textContent only
+    el.append(name);
+    this.overlay.append(el);
+    return el;
+  }
+
+  placeCursor(entry) {
+    if (!entry.cursorEl || !entry.cursor) return;
+    const vp = this.ed.viewport;
+    const x = vp.x + entry.cursor.x * vp.zoom;
+    const y = vp.y + entry.cursor.y * vp.zoom;
+    entry.cursorEl.style.transform = `translate(${x}px, ${y}px)`;
+  }
+
+  placeCursors() {
+    for (const entry of this.remote.values()) this.placeCursor(entry);
+  }
+
+  markCards(entry) {
+    this.clearMarks(entry);
+    const colour = HEX_COLOUR.test(entry.person.colour) ? entry.person.colour : "#4338ca";
+    const ids = [];
+    let label = "";
+    if (entry.dragging?.ids?.length) {
+      ids.push(...entry.dragging.ids);
+      label = t("dragging", { name: entry.person.name });
+    } else if (entry.editing) {
+      ids.push(entry.editing);
+      label = t("editing", { name: entry.person.name });
+    }
+    for (const id of ids.slice(0, 50)) {
+      const view = this.ed.renderer.cards.get(id);
+      if (!view) continue;
+      view.el.classList.add("is-remote");
+      view.el.style.setProperty("--who", colour);
+      const tag = document.createElement("span");
+      tag.className = "remote-tag";
+      tag.textContent = label;
+      view.el.append(tag);
+      entry.marks.add(tag);
+    }
+  }
+
+  clearMarks(entry) {
+    for (const tag of entry.marks) {
+      tag.parentElement?.classList.remove("is-remote");
+      tag.remove();
+    }
+    entry.marks.clear();
+  }
+}
+
+export function initials(name) {
+  const words = String(name).trim().split(/\s+/).filter(Boolean);
+  return words.slice(0, 2).map((word) => [...word][0].toUpperCase()).join("") || "?";
+}

@@ -1,0 +1,79 @@
+// Editing a card's text in place: a textarea over the card, multi-line, with a clear
+// message at the 2,000-character limit. Escape or Ctrl/Cmd+Enter (or leaving it) saves.
+
+import { TEXT_LIMIT } from "./actions.js";
+import { t } from "./strings.js";
+
+const NEAR = 1800;
+
+export class TextEditor {
+  constructor(ed) {
+    this.ed = ed;
+    this.current = null;
+  }
+
+  start(id) {
+    const { ed } = this;
+    if (!ed.canEdit) return;
+    const view = ed.renderer.cards.get(id);
+    const card = ed.cardsById.get(id);
+    if (!view || !card) return;
+    this.finish();
+    const area = document.createElement("textarea");
+    area.className = "card-editor";
+    area.maxLength = TEXT_LIMIT;
+    area.value = card.text;
+    area.setAttribute("aria-label", t("card_text"));
+    const message = document.createElement("p");
+    message.className = "limit-message";
+    message.setAttribute("role", "status");
+    view.el.append(area, message);
+    view.el.classList.add("is-editing");
+    const current = { id, area, message, view, done: false };
+    this.current = current;
+    const update = () => {
+      const count = area.value.length;
+      message.textContent =
+        count >= TEXT_LIMIT ? t("text_limit", { count }) : count >= NEAR ? t("text_near", { count }) : "";
+      message.classList.toggle("at-limit", count >= TEXT_LIMIT);
+    };
+    area.addEventListener("input", update);
+    area.addEventListener("keydown", (event) => {
+      event.stopPropagation();  // typing is not a shortcut
+      if (event.key === "Escape" || (event.key === "Enter" && (event.ctrlKey || event.metaKey))) {
+        event.preventDefault();
+        this.finish({ refocus: true });
+      }
+    });
+    area.addEventListener("blur", () => {
+      // Leaving the field saves; but focus that fell to nowhere (an element around it
+      // was redrawn) is given back rather than ending the edit.
+      setTimeout(() => {
+        if (current.done) return;
+        const lost = document.activeElement === document.body || document.activeElement === null;
+        if (lost && area.isConnected) area.focus({ preventScroll: true });
+        else this.finish();
+      }, 0);
+    });
+    area.addEventListener("pointerdown", (event) => event.stopPropagation());
+    area.addEventListener("dblclick", (event) => event.stopPropagation());
+    update();
+    area.focus({ preventScroll: true });
+    area.setSelectionRange(area.value.length, area.value.length);
+    ed.sync.setPresence({ editing: id });
+  }
+
+  finish({ refocus = false } = {}) {
+    const current = this.current;
+    if (!current || current.done) return;
+    current.done = true;
+    this.current = null;
+    const value = current.area.value;
+    current.area.remove();
+    current.message.remove();
+    current.view.el.classList.remove("is-editing");
+    this.ed.actions.setText(current.id, value);
+    this.ed.sync.setPresence({ editing: null });
+    if (refocus) this.ed.renderer.cards.get(current.id)?.el.focus({ preventScroll: true });
+  }
+}

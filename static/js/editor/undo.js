@@ -1,0 +1,169 @@
+// Undo and redo of your own changes only. Each change you make is remembered with its
+// inverse, computed from the board as it was just before; undo sends the inverse as a
+// new op batch (card.restore/arrow.restore bring deleted things back). Someone else's
+// work is never undone: an inverse skips fields that others changed since.
+
+const CARD_FIELDS = ["kind", "phase", "x", "y", "w", "h", "text", "colour", "channel"];
+const ARROW_FIELDS = ["from", "to", "label", "weight"];
+const PHASE_FIELDS = ["name", "colour", "kpis"];
+const LIMIT = 200;
+
+const find = (list, id) => list.find((item) => item.id === id);
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+function previous(item, op, fields) {
+  const out = {};
+  for (const name of fields) if (name in op && item) out[name] = structuredClone(item[name]);
+  return out;
+}
+
+/** The ops that undo `ops` when applied to the board `state` they were made on
+ * (null when a part cannot be undone, e.g. deleting a phase). */
+export function inverseOps(state, ops) {
+  const inverse = [];
+  // Track what this batch deletes so a card's arrows are restored with it.
+  const deadArrows = new Set();
+  for (const op of ops) {
+    switch (op.op) {
+      case "card.create":
+        inverse.push({ op: "card.delete", id: op.id });
+        break;
+      case "card.update":
+        inverse.push({ op: "card.update", id: op.id, ...previous(find(state.cards, op.id), op, CARD_FIELDS) });
+        break;
+      case "card.delete":
+      case "card.restore": {
+        if (op.op === "card.restore") {
+          inverse.push({ op: "card.delete", id: op.id });
+          break;
+        }
+        if (!find(state.cards, op.id)) break;
+        const arrows = state.arrows.filter((a) => (a.from === op.id || a.to === op.id) && !deadArrows.has(a.id));
+        const undo = [{ op: "card.restore", id: op.id }];
+        for (const arrow of arrows) {
+          deadArrows.add(arrow.id);
+          undo.push({ op: "arrow.restore", id: arrow.id });
+        }
+        inverse.push(undo);
+        break;
+      }
+      case "arrow.create":
+        inverse.push({ op: "arrow.delete", id: op.id });
+        break;
+      case "arrow.restore":
+        inverse.push({ op: "arrow.delete", id: op.id });
+        break;
+      case "arrow.update":
+        inverse.push({ op: "arrow.update", id: op.id, ...previous(find(state.arrows, op.id), op, ARROW_FIELDS) });
+        break;
+      case "arrow.delete":
+        if (find(state.arrows, op.id) && !deadArrows.has(op.id)) {
+          deadArrows.add(op.id);
+          inverse.push({ op: "arrow.restore", id: op.id });
+        }
+        break;
+      case "phase.update":
+        inverse.push({ op: "phase.update", id: op.id, ...previous(find(state.phases, op.id), op, PHASE_FIELDS) });
+        break;
+      case "phase.move": {
+        const phase = find(state.phases, op.id);
+        if (phase) inverse.push({ op: "phase.move", id: op.id, position: phase.position });
+        break;
+      }
+      case "phase.create":
+        inverse.push({ op: "phase.delete", id: op.id, cards: "move", to: state.phases[0]?.id });
+        break;
+      case "board.update":
+        inverse.push({ op: "board.update", title: state.board.title });
+        break;
+      default:
+        return null;  // phase.delete: the server spells out its consequences; not undoable
+    }
+  }
+  // Undo in reverse order; restores of a card come before the restores of its arrows.
+  return inverse.reverse().flat();
+}
+
+/** Drop the parts of `inverse` that would overwrite what someone else changed after
+ * `forward` (our change) was made. */
+function guard(state, forward, inverse) {
+  const mine = new Map();
+  for (const op of forward) if (op.id) mine.set(`${op.op}:${op.id}`, op);
+  const out = [];
+  for (const op of inverse) {
+    const kind = op.op;
+    if (kind === "card.update" || kind === "arrow.update" || kind === "phase.update") {
+      const list = kind === "card.update" ? state.cards : kind === "arrow.update" ? state.arrows : state.phases;
+      const item = find(list, op.id);
+      const ours = mine.get(`${kind}:${op.id}`);
+      if (!item) continue;
+      const kept = { op: kind, id: op.id };
+      let any = false;
+      for (const [name, value] of Object.entries(op)) {
+        if (name === "op" || name === "id") continue;
+        // Someone else changed this field after us: leave their value.
+        if (ours && name in ours && !same(item[name], ours[name])) continue;
+        kept[name] = value;
+        any = true;
+      }
+      if (any) out.push(kept);
+    } else if (kind === "card.delete") {
+      if (find(state.cards, op.id)) out.push(op);
+    } else if (kind === "arrow.delete") {
+      if (find(state.arrows, op.id)) out.push(op);
+    } else {
+      out.push(op);
+    }
+  }
+  return out;
+}
+
+export class UndoStack extends EventTarget {
+  constructor(getState, submit) {
+    super();
+    this.getState = getState;
+    this.submit = submit;
+    this.done = [];
+    this.undone = [];
+  }
+
+  /** Submit `ops` as one change of yours and remember how to undo it. */
+  commit(ops) {
+    const inverse = inverseOps(this.getState(), ops);
+    const opId = this.submit(ops);
+    if (opId && inverse && inverse.length) {
+      this.done.push({ forward: ops, inverse });
+      if (this.done.length > LIMIT) this.done.shift();
+      this.undone = [];
+    }
+    this.changed();
+    return opId;
+  }
+
+  undo() {
+    return this.step(this.done, this.undone);
+  }
+
+  redo() {
+    return this.step(this.undone, this.done);
+  }
+
+  step(from, to) {
+    while (from.length) {
+      const entry = from.pop();
+      const state = this.getState();
+      const ops = guard(state, entry.forward, entry.inverse);
+      if (!ops.length) continue;  // nothing of it is still ours to change
+      const back = inverseOps(state, ops);
+      if (this.submit(ops) && back && back.length) to.push({ forward: ops, inverse: back });
+      this.changed();
+      return true;
+    }
+    this.changed();
+    return false;
+  }
+
+  changed() {
+    this.dispatchEvent(new Event("change"));
+  }
+}

@@ -1,0 +1,110 @@
+// Pan and zoom: one CSS transform on the world layer, nothing else moves.
+
+const MIN_ZOOM = 0.1;
+const MAX_ZOOM = 3;
+
+export class Viewport extends EventTarget {
+  constructor(element, world, label) {
+    super();
+    this.element = element;
+    this.world = world;
+    this.label = label;
+    this.x = 40;  // screen position of board point (0, 0)
+    this.y = 100;
+    this.zoom = 1;
+    this.frame = 0;
+    // Focus may scroll the viewport (it is overflow: hidden, not unscrollable): undo that
+    // and pan instead, so the transform stays the only source of truth.
+    element.addEventListener("scroll", () => {
+      if (element.scrollLeft || element.scrollTop) {
+        this.x -= element.scrollLeft;
+        this.y -= element.scrollTop;
+        element.scrollLeft = 0;
+        element.scrollTop = 0;
+        this.apply();
+      }
+    });
+  }
+
+  apply() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.world.style.transform = `translate(${this.x}px, ${this.y}px) scale(${this.zoom})`;
+      this.label.textContent = `${Math.round(this.zoom * 100)}%`;
+      this.dispatchEvent(new Event("change"));
+    });
+  }
+
+  /** Board point under a client (screen) point. */
+  toBoard(clientX, clientY) {
+    const box = this.element.getBoundingClientRect();
+    return { x: (clientX - box.left - this.x) / this.zoom, y: (clientY - box.top - this.y) / this.zoom };
+  }
+
+  /** Client point of a board point. */
+  toClient(x, y) {
+    const box = this.element.getBoundingClientRect();
+    return { x: box.left + this.x + x * this.zoom, y: box.top + this.y + y * this.zoom };
+  }
+
+  centre() {
+    const box = this.element.getBoundingClientRect();
+    return this.toBoard(box.left + box.width / 2, box.top + box.height / 2);
+  }
+
+  panBy(dx, dy) {
+    this.touched = true;
+    this.x += dx;
+    this.y += dy;
+    this.apply();
+  }
+
+  /** Zoom to `zoom`, keeping the board point under client (cx, cy) where it is. */
+  zoomAt(zoom, clientX, clientY) {
+    this.touched = true;
+    const next = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom));
+    const box = this.element.getBoundingClientRect();
+    const px = clientX ?? box.left + box.width / 2;
+    const py = clientY ?? box.top + box.height / 2;
+    const board = this.toBoard(px, py);
+    this.zoom = next;
+    this.x = px - box.left - board.x * next;
+    this.y = py - box.top - board.y * next;
+    this.apply();
+  }
+
+  zoomStep(factor, clientX, clientY) {
+    this.zoomAt(this.zoom * factor, clientX, clientY);
+  }
+
+  /** Show the rectangle {x, y, w, h} (board units) whole, at most at `maxZoom`. */
+  fit(rect, maxZoom = MAX_ZOOM, margin = 48) {
+    const box = this.element.getBoundingClientRect();
+    const zoom = Math.min(
+      maxZoom,
+      (box.width - margin * 2) / Math.max(rect.w, 1),
+      (box.height - margin * 2) / Math.max(rect.h, 1),
+    );
+    this.zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom));
+    this.x = (box.width - rect.w * this.zoom) / 2 - rect.x * this.zoom;
+    this.y = margin - rect.y * this.zoom;
+    this.apply();
+  }
+
+  /** Pan so that the board rectangle is in view (for keyboard focus). */
+  reveal(rect, margin = 40) {
+    const box = this.element.getBoundingClientRect();
+    const left = this.x + rect.x * this.zoom;
+    const top = this.y + rect.y * this.zoom;
+    const right = left + rect.w * this.zoom;
+    const bottom = top + rect.h * this.zoom;
+    let dx = 0;
+    let dy = 0;
+    if (left < margin) dx = margin - left;
+    else if (right > box.width - margin) dx = box.width - margin - right;
+    if (top < margin) dy = margin - top;
+    else if (bottom > box.height - margin) dy = box.height - margin - bottom;
+    if (dx || dy) this.panBy(dx, dy);
+  }
+}
