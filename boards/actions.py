@@ -4,19 +4,188 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from boards import live
-from boards.frameworks import FRAMEWORKS, PHASE_COLOURS
-from boards.models import Board, Phase
+from boards.frameworks import (
+    CUSTOM_FRAMEWORK,
+    FRAMEWORKS,
+    PHASE_COLOURS,
+    Framework,
+    PhaseExamples,
+)
+from boards.models import COLUMN_WIDTH, Board, BoardTemplate, Card, CardLink, Phase
 from boards.ops import Commit, commit_ops
 from boards.protocol import clean_op
+from boards.selectors import board_state
+from journeymap.access import Can, get_membership, role_allows
 from journeymap.models import Organisation, User
+
+# Where example cards go (docs/protocol.md, "Geometry": x relative to the phase's column,
+# y below the header): two cards side by side per row, touchpoints in the upper rows,
+# the activities that serve them in rows below, clear of one another.
+CARD_W, CARD_H = 180, 110
+MARGIN, GAP = 30, 30
+ROW = CARD_H + GAP
+PER_ROW = (COLUMN_WIDTH - MARGIN) // (CARD_W + GAP)  # 2 in a 480-wide column
+BAND = 40  # the extra space between the touchpoints and the activities
+
+
+def _slot(index: int, top: float) -> tuple[float, float]:
+    return (
+        float(MARGIN + (index % PER_ROW) * (CARD_W + GAP)),
+        float(top + (index // PER_ROW) * ROW),
+    )
+
+
+def _rows(count: int) -> int:
+    return -(-count // PER_ROW)
+
+
+def _example_card(kind: str, phase: int, slot: tuple[float, float], text, channel="") -> dict:
+    x, y = slot
+    return {
+        "kind": kind,
+        "phase": phase,
+        "x": x,
+        "y": y,
+        "w": float(CARD_W),
+        "h": float(CARD_H),
+        "text": str(text),
+        "colour": "",
+        "channel": channel,
+        "priority": "",
+        "kpi": "",
+    }
+
+
+def framework_content(framework: Framework, *, examples: bool) -> dict:
+    """A framework as template content (the shape of BoardTemplate.content): its phases,
+    and with `examples` each phase's example touchpoints, the activities that serve them
+    (each linked to its touchpoint) and its KPI suggestions (no values or targets yet).
+    Text is translated into the active language now, as the board is made."""
+    phases, cards, links = [], [], []
+    for index, (name, found) in enumerate(framework.phase_examples()):
+        shown = found if examples else PhaseExamples()
+        phases.append(
+            {
+                "name": str(name),
+                "colour": PHASE_COLOURS[index % len(PHASE_COLOURS)],
+                "kpis": [
+                    {"name": str(kpi.name), "value": None, "target": None, "unit": str(kpi.unit)}
+                    for kpi in shown.kpis
+                ],
+            }
+        )
+        first = len(cards)
+        for n, text in enumerate(shown.touchpoints):
+            cards.append(_example_card("touchpoint", index, _slot(n, MARGIN), text))
+        top = MARGIN + _rows(len(shown.touchpoints)) * ROW + BAND
+        for n, activity in enumerate(shown.activities):
+            cards.append(
+                _example_card("activity", index, _slot(n, top), activity.text, activity.channel)
+            )
+            links.append({"from": len(cards) - 1, "to": first + activity.serves})
+    return {"version": 1, "phases": phases, "cards": cards, "links": links}
+
+
+def template_content_from_state(state: dict) -> dict:
+    """A board state (boards.selectors.board_state) as template content: everything a new
+    board starts from, nothing that ties it to this board (ids, authors, owners; arrows,
+    whose weights this board's customers produced). Cards refer to phases, and links to
+    cards, by their place in the lists."""
+    phase_index = {phase["id"]: n for n, phase in enumerate(state["phases"])}
+    cards = state["cards"]
+    card_index = {card["id"]: n for n, card in enumerate(cards)}
+    return {
+        "version": 1,
+        "phases": [
+            {"name": phase["name"], "colour": phase["colour"], "kpis": phase["kpis"]}
+            for phase in state["phases"]
+        ],
+        "cards": [
+            {
+                "kind": card["kind"],
+                "phase": phase_index.get(card["phase"]),
+                **{
+                    name: card[name]
+                    for name in ("x", "y", "w", "h", "text", "colour", "channel", "priority", "kpi")
+                },
+            }
+            for card in cards
+        ],
+        "links": [
+            {"from": card_index[link["from"]], "to": card_index[link["to"]]}
+            for link in state["links"]
+            if link["from"] in card_index and link["to"] in card_index
+        ],
+    }
+
+
+def _fill(board: Board, content: dict, author: User) -> None:
+    phases = [
+        Phase(
+            board=board,
+            position=index,
+            name=phase["name"],
+            colour=phase.get("colour") or PHASE_COLOURS[index % len(PHASE_COLOURS)],
+            kpis=phase.get("kpis", []),
+        )
+        for index, phase in enumerate(content["phases"])
+    ]
+    Phase.objects.bulk_create(phases)
+    cards = [
+        Card(
+            id=uuid.uuid4(),
+            board=board,
+            kind=card["kind"],
+            phase=None if card["phase"] is None else phases[card["phase"]],
+            author=author,
+            **{
+                name: card[name]
+                for name in ("x", "y", "w", "h", "text", "colour", "channel", "priority", "kpi")
+            },
+        )
+        for card in content.get("cards", [])
+    ]
+    Card.objects.bulk_create(cards)
+    CardLink.objects.bulk_create(
+        CardLink(
+            id=uuid.uuid4(),
+            board=board,
+            source=cards[link["from"]],
+            target=cards[link["to"]],
+            author=author,
+        )
+        for link in content.get("links", [])
+    )
 
 
 def board_create(
-    *, organisation: Organisation, title: str, framework: str, created_by: User
+    *,
+    organisation: Organisation,
+    title: str,
+    framework: str,
+    created_by: User,
+    examples: bool = False,
+    template: BoardTemplate | None = None,
 ) -> Board:
+    """A new board with the phases of `framework`; with `examples`, filled with the
+    framework's example cards, links and KPI suggestions, so a team starts from a worked
+    line instead of a blank one. With `template` (one of the organisation's own) the board
+    starts as a copy of the template instead, and its framework is "custom".
+
+    Examples are off unless asked for: boards made by code (tests, the demo) start empty.
+    """
+    if template is not None:
+        if template.organisation_id != organisation.pk:
+            # The form offers only the organisation's own; anything else is tampering.
+            raise PermissionDenied
+        framework = CUSTOM_FRAMEWORK
+        content = template.content
+    else:
+        content = framework_content(FRAMEWORKS[framework], examples=examples)
     board = Board(
         organisation=organisation,
         title=title.strip(),
@@ -27,16 +196,26 @@ def board_create(
     board.full_clean()
     with transaction.atomic():
         board.save()
-        Phase.objects.bulk_create(
-            Phase(
-                board=board,
-                position=index,
-                name=str(name),
-                colour=PHASE_COLOURS[index % len(PHASE_COLOURS)],
-            )
-            for index, name in enumerate(FRAMEWORKS[framework].phases)
-        )
+        _fill(board, content, created_by)
     return board
+
+
+def template_create_from_board(*, board: Board, name: str, actor: User) -> BoardTemplate:
+    """Save `board` as a template of its organisation, under `name`. Editors and above
+    may (Can.SAVE_TEMPLATE); raises PermissionDenied otherwise, and ValidationError for
+    an empty, over-long or already used name."""
+    membership = get_membership(actor, board.organisation_id)
+    if not role_allows(membership.role if membership else None, Can.SAVE_TEMPLATE):
+        raise PermissionDenied
+    template = BoardTemplate(
+        organisation_id=board.organisation_id,
+        name=name.strip(),
+        created_by=actor,
+        content=template_content_from_state(board_state(board)),
+    )
+    template.full_clean()
+    template.save()
+    return template
 
 
 def board_apply_ops(*, board: Board, actor: User, ops: list[dict]) -> Commit:

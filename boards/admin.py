@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from boards.models import Arrow, Board, Card, OpLog, Phase
+from boards.models import Arrow, Board, BoardTemplate, Card, CardLink, OpLog, Phase
 
 
 class PhaseInline(admin.TabularInline):
@@ -15,6 +15,7 @@ class BoardAdmin(admin.ModelAdmin):
         "title",
         "organisation",
         "framework",
+        "stage",
         "rev",
         "epoch",
         "archived",
@@ -36,11 +37,22 @@ class PhaseAdmin(admin.ModelAdmin):
 
 @admin.register(Card)
 class CardAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "kind", "board", "phase", "channel", "author", "deleted", "created"]
-    list_filter = ["kind", "channel", "deleted"]
+    list_display = [
+        "__str__",
+        "kind",
+        "board",
+        "phase",
+        "channel",
+        "priority",
+        "owner",
+        "author",
+        "deleted",
+        "created",
+    ]
+    list_filter = ["kind", "channel", "priority", "deleted"]
     search_fields = ["text", "board__title"]
-    list_select_related = ["board", "phase", "author"]
-    raw_id_fields = ["board", "phase"]
+    list_select_related = ["board", "phase", "author", "owner"]
+    raw_id_fields = ["board", "phase", "owner"]
 
 
 @admin.register(Arrow)
@@ -49,6 +61,26 @@ class ArrowAdmin(admin.ModelAdmin):
     list_filter = ["deleted"]
     search_fields = ["label", "board__title"]
     raw_id_fields = ["board", "from_card", "to_card"]
+
+
+@admin.register(CardLink)
+class CardLinkAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "board", "source", "target", "deleted", "created"]
+    list_filter = ["deleted"]
+    search_fields = ["board__title", "source__text", "target__text"]
+    list_select_related = ["board", "source", "target"]
+    raw_id_fields = ["board", "source", "target"]
+
+
+@admin.register(BoardTemplate)
+class BoardTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "created_by", "created"]
+    search_fields = ["name", "organisation__name"]
+    list_select_related = ["organisation", "created_by"]
+    raw_id_fields = ["organisation", "created_by"]
+    # Written by template_create_from_board in the shape board_create reads; a hand edit
+    # could break the boards made from it.
+    readonly_fields = ["content", "created"]
 
 
 @admin.register(OpLog)

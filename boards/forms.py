@@ -1,11 +1,24 @@
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from boards.frameworks import DEFAULT_FRAMEWORK, FRAMEWORK_CHOICES
-from boards.models import CARD_TEXT_MAX, COLOUR_REGEX, TITLE_MAX, CardKind, Channel
+from boards.frameworks import CUSTOM_FRAMEWORK, DEFAULT_FRAMEWORK, FRAMEWORK_CHOICES
+from boards.models import (
+    CARD_TEXT_MAX,
+    COLOUR_REGEX,
+    PHASE_NAME_MAX,
+    TEMPLATE_NAME_MAX,
+    TITLE_MAX,
+    CardKind,
+    Channel,
+    Priority,
+)
+from boards.protocol import KPI_MAX, KPI_UNIT_MAX
+from boards.selectors import templates_for_organisation
 
 
 class _TitleMixin:
@@ -22,7 +35,20 @@ TITLE_ERRORS = {
 }
 
 
+TEMPLATE_PREFIX = "template:"
+
+
 class BoardCreateForm(_TitleMixin, forms.Form):
+    """A new board: a title and where its line comes from, a published framework (with
+    or without its examples) or one of the organisation's own templates ("template:<id>"
+    in the same select). Only the templates of `organisation` are offered, so another
+    organisation's template id is an invalid choice like any unknown value.
+
+    cleaned_data then holds `framework` (a framework key, or "custom" for a template),
+    `template` (the BoardTemplate, or None) and `examples`, the arguments of
+    boards.actions.board_create.
+    """
+
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, error_messages=TITLE_ERRORS)
     framework = forms.ChoiceField(
         label=_("Lifecycle framework"),
@@ -30,6 +56,61 @@ class BoardCreateForm(_TitleMixin, forms.Form):
         initial=DEFAULT_FRAMEWORK,
         error_messages={"invalid_choice": _("Choose one of the frameworks in the list.")},
     )
+    examples = forms.BooleanField(
+        label=_("Add example touchpoints, activities and KPIs"),
+        help_text=_(
+            "Each phase starts with typical touchpoints, the activities that serve them and "
+            "KPI suggestions, to rework in the workshop. Not used with a saved template."
+        ),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, organisation=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.templates = {}
+        if organisation is not None:
+            self.templates = {
+                f"{TEMPLATE_PREFIX}{template.pk}": template
+                for template in templates_for_organisation(organisation)
+            }
+        if self.templates:
+            self.fields["framework"].choices = [
+                (_("Lifecycle frameworks"), FRAMEWORK_CHOICES),
+                (
+                    _("Your organisation's templates"),
+                    [(key, template.name) for key, template in self.templates.items()],
+                ),
+            ]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        choice = cleaned.get("framework")
+        cleaned["template"] = self.templates.get(choice) if choice else None
+        if cleaned["template"] is not None:
+            cleaned["framework"] = CUSTOM_FRAMEWORK
+            cleaned["examples"] = False  # a template brings its own cards
+        return cleaned
+
+
+class TemplateSaveForm(forms.Form):
+    """The name to save a board as a template under (template_create_from_board checks
+    that the organisation has no template of that name yet)."""
+
+    name = forms.CharField(
+        label=_("Template name"),
+        max_length=TEMPLATE_NAME_MAX,
+        error_messages={
+            "required": _("Give the template a name."),
+            "max_length": _("Keep the name to %(limit_value)d characters (it has %(show_value)d)."),
+        },
+    )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Give the template a name."))
+        return name
 
 
 class BoardRenameForm(_TitleMixin, forms.Form):
@@ -74,6 +155,44 @@ class CardPanelForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "#rrggbb", "autocomplete": "off"}),
     )
 
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=Priority.choices,
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the priorities in the list.")},
+    )
+    owner = forms.TypedChoiceField(
+        label=_("Owner"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Choose a member of the organisation.")},
+    )
+    kpi = forms.ChoiceField(
+        label=_("KPI it should move"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the phase's KPIs.")},
+    )
+
+    # Shown for opportunity cards only; the others keep what they have.
+    OPPORTUNITY_FIELDS = ("priority", "owner", "kpi")
+
+    def __init__(self, *args, card=None, members=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if card is None or card.kind != CardKind.OPPORTUNITY:
+            for name in self.OPPORTUNITY_FIELDS:
+                del self.fields[name]
+            return
+        self.fields["owner"].choices = [("", _("Nobody yet"))] + [
+            (m.user_id, m.user.name or m.user.email) for m in members
+        ]
+        kpis = [k["name"] for k in (card.phase.kpis if card.phase else [])]
+        if card.kpi and card.kpi not in kpis:
+            kpis.append(card.kpi)  # keep a KPI that was renamed or removed meanwhile
+        self.fields["kpi"].choices = [("", _("None"))] + [(name, name) for name in kpis]
+        if not kpis:
+            self.fields["kpi"].help_text = _("Add KPIs to the card's phase to choose one here.")
+
     def clean_text(self) -> str:
         # Line endings as the protocol stores them; a browser posts \r\n.
         return self.cleaned_data["text"].replace("\r\n", "\n").strip()
@@ -84,6 +203,113 @@ class CardPanelForm(forms.Form):
     def changes(self, card) -> dict:
         """The fields whose cleaned value differs from `card`: a card.update sends only
         these, so it does not overwrite what others changed meanwhile."""
-        return {
-            name: value for name, value in self.cleaned_data.items() if getattr(card, name) != value
-        }
+        current = {name: getattr(card, name) for name in self.cleaned_data if name != "owner"}
+        current["owner"] = card.owner_id
+        return {name: value for name, value in self.cleaned_data.items() if current[name] != value}
+
+
+class CardLinksForm(forms.Form):
+    """Which touchpoints an activity or opportunity serves: the gap analysis counts a
+    touchpoint as covered when an activity links to it."""
+
+    serves = forms.MultipleChoiceField(
+        label=_("Serves these touchpoints"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose touchpoints of this board.")},
+    )
+
+    def __init__(self, *args, touchpoints=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["serves"].choices = [
+            (
+                str(card.pk),
+                f"{card.phase.name if card.phase else _('Outside the line')} · "
+                f"{card.text or _('(empty touchpoint)')}",
+            )
+            for card in touchpoints
+        ]
+
+    def ops(self, source: str, links: dict[str, str]) -> list[dict]:
+        """link.create and link.delete ops that make the links of the card `source`
+        (`links`: touchpoint id -> link id) what the form asks for."""
+        wanted = set(self.cleaned_data["serves"])
+        ops = [{"op": "link.delete", "id": link} for tp, link in links.items() if tp not in wanted]
+        ops += [
+            {"op": "link.create", "id": str(uuid.uuid4()), "from": source, "to": tp}
+            for tp in sorted(wanted - set(links))
+        ]
+        return ops
+
+
+NUMBER_ERRORS = {"invalid": _("Give a number, like 2.5 or 40 (no units or % sign here).")}
+
+
+class KpiForm(forms.Form):
+    """One KPI of a phase, as the protocol's `kpis` items carry it."""
+
+    name = forms.CharField(
+        label=_("KPI"),
+        max_length=PHASE_NAME_MAX,
+        error_messages={
+            "max_length": _("Keep the name to %(limit_value)d characters (it has %(show_value)d)."),
+        },
+    )
+    value = forms.FloatField(
+        label=_("Current value"),
+        required=False,
+        min_value=-1e12,
+        max_value=1e12,
+        error_messages=NUMBER_ERRORS,
+        # Text, not type=number: a browser silently drops "70%" from a number field, and
+        # the person would see their value vanish instead of being told why.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    target = forms.FloatField(
+        label=_("Target"),
+        required=False,
+        min_value=-1e12,
+        max_value=1e12,
+        error_messages=NUMBER_ERRORS,
+        # Text, not type=number: a browser silently drops "70%" from a number field, and
+        # the person would see their value vanish instead of being told why.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    unit = forms.CharField(
+        label=_("Unit"),
+        max_length=KPI_UNIT_MAX,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("%, €, days…")}),
+    )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Name the KPI, or remove the row."))
+        return name
+
+
+class _KpiBaseFormSet(forms.BaseFormSet):
+    def kpis(self) -> list[dict]:
+        """The filled-in rows in order, without the removed ones."""
+        return [
+            {
+                "name": form.cleaned_data["name"],
+                "value": form.cleaned_data.get("value"),
+                "target": form.cleaned_data.get("target"),
+                "unit": form.cleaned_data.get("unit", "").strip(),
+            }
+            for form in self.forms
+            if form.has_changed() and not form.cleaned_data.get("DELETE")
+        ]
+
+
+KpiFormSet = forms.formset_factory(
+    KpiForm,
+    formset=_KpiBaseFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=KPI_MAX,
+    validate_max=True,
+    absolute_max=KPI_MAX,
+)

@@ -6,18 +6,33 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from boards.frameworks import DEFAULT_FRAMEWORK, FRAMEWORK_CHOICES
+from boards.frameworks import BOARD_FRAMEWORK_CHOICES, DEFAULT_FRAMEWORK
 from journeymap.models import Organisation
 
 TITLE_MAX = 120
+TEMPLATE_NAME_MAX = 80
 PHASE_NAME_MAX = 60
 CARD_TEXT_MAX = 2000
 ARROW_LABEL_MAX = 120
+KPI_NAME_MAX = PHASE_NAME_MAX  # a card's `kpi` names one of its phase's KPIs
 MIN_PHASES = 2
 MAX_PHASES = 8
 COORD_LIMIT = 1_000_000  # |x|, |y| in board units
+COLUMN_WIDTH = 480  # phase i is the column i * 480 <= x < (i + 1) * 480 (docs/protocol.md)
 SIZE_MIN, SIZE_MAX = 40, 2000  # w, h of a card
 COLOUR_REGEX = r"^#[0-9a-fA-F]{6}$"
+
+
+class Stage(models.TextChoices):
+    """The step of the workshop a board is at (../shared/domain.md, "The workshop method"),
+    so that everyone on it sees what the facilitator asks of them now."""
+
+    NONE = "", _("No stage set")
+    TOUCHPOINTS = "touchpoints", _("Map the touchpoints")
+    ACTIVITIES = "activities", _("Current activities")
+    MOVEMENT = "movement", _("Movement")
+    GAPS = "gaps", _("Gap analysis")
+    STRATEGY = "strategy", _("Strategy")
 
 
 class Board(models.Model):
@@ -27,7 +42,7 @@ class Board(models.Model):
     framework = models.CharField(
         _("lifecycle framework"),
         max_length=32,
-        choices=FRAMEWORK_CHOICES,
+        choices=BOARD_FRAMEWORK_CHOICES,
         default=DEFAULT_FRAMEWORK,
     )
     # rev counts committed op batches; epoch changes when history is rewritten (a restore,
@@ -47,6 +62,9 @@ class Board(models.Model):
         related_name="+",
     )
     archived = models.BooleanField(_("archived"), default=False)
+    stage = models.CharField(
+        _("workshop stage"), max_length=16, choices=Stage.choices, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("board")
@@ -56,6 +74,9 @@ class Board(models.Model):
         constraints = [
             models.CheckConstraint(condition=~models.Q(title=""), name="board_title_not_empty"),
             models.CheckConstraint(condition=models.Q(epoch__gte=1), name="board_epoch_positive"),
+            models.CheckConstraint(
+                condition=models.Q(stage__in=Stage.values), name="board_stage_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -109,6 +130,15 @@ class Channel(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Priority(models.TextChoices):
+    """How urgent an opportunity is, for the strategy step of the workshop."""
+
+    NONE = "", _("No priority")
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
+
+
 KIND_COLOURS = {
     CardKind.TOUCHPOINT: "#fde68a",
     CardKind.ACTIVITY: "#a7f3d0",
@@ -135,6 +165,20 @@ class Card(models.Model):
     channel = models.CharField(
         _("channel"), max_length=16, choices=Channel.choices, blank=True, default=""
     )
+    # Opportunity details (any kind may carry them, so a kind change loses nothing): who
+    # takes it on, how urgent it is, and which KPI of its phase it aims to move.
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, blank=True, default=""
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kpi = models.CharField(_("KPI"), max_length=KPI_NAME_MAX, blank=True, default="")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -151,6 +195,9 @@ class Card(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(channel__in=Channel.values), name="card_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(priority__in=Priority.values), name="card_priority_valid"
             ),
             models.CheckConstraint(
                 condition=models.Q(
@@ -210,11 +257,98 @@ class Arrow(models.Model):
         return self.label or f"{self.from_card_id} → {self.to_card_id}"
 
 
+# Which kinds may stand at each end of a link: the method asks which current activity
+# (or planned opportunity) serves which touchpoint, and nothing else.
+LINK_SOURCE_KINDS = frozenset({"activity", "opportunity"})
+LINK_TARGET_KINDS = frozenset({"touchpoint"})
+
+
+class CardLink(models.Model):
+    """An activity or opportunity serving a touchpoint: the gap analysis counts a
+    touchpoint as covered when a live activity links to it (boards/gaps.py).
+
+    Unlike an arrow, a link means "this serves that", not "customers move from here to
+    there", so it has a direction fixed by the kinds of its ends and no label or weight.
+    """
+
+    id = models.UUIDField(primary_key=True)  # client-generated, like cards and arrows
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="links")
+    source = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="links_in")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    deleted = models.BooleanField(default=False)  # tombstone, so undo can restore it
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        indexes = [models.Index(fields=["board", "deleted"])]
+        constraints = [
+            # One live link per pair; tombstones may repeat it (link, unlink, link again).
+            models.UniqueConstraint(
+                fields=["source", "target"],
+                condition=models.Q(deleted=False),
+                name="cardlink_unique_live_pair",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("target")), name="cardlink_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id}"
+
+
 def arrow_direction(from_position: int | None, to_position: int | None) -> Direction:
     """Forward when the arrow points to a later phase, backward to an earlier one."""
     if from_position is None or to_position is None or from_position == to_position:
         return Direction.SAME_PHASE
     return Direction.FORWARD if to_position > from_position else Direction.BACKWARD
+
+
+class BoardTemplate(models.Model):
+    """A board an organisation saved to start new boards from: its phases with their
+    KPIs, its cards and its links, without the ids, authors and owners of the board it
+    came from (boards.actions.template_create_from_board writes `content`).
+
+    Arrows are left out: they record how this board's customers moved (measured
+    weights), which a new board has to measure for itself.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="board_templates"
+    )
+    name = models.CharField(_("name"), max_length=TEMPLATE_NAME_MAX)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    # {"version": 1, "phases": [{name, colour, kpis}], "cards": [{kind, phase (index or
+    # null), x, y, w, h, text, colour, channel, priority, kpi}], "links": [{from, to}]
+    # (indexes into "cards")}
+    content = models.JSONField()
+
+    class Meta:
+        verbose_name = _("board template")
+        verbose_name_plural = _("board templates")
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="boardtemplate_unique_name",
+                violation_error_message=_(
+                    "Your organisation has a template of that name already; choose another."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(name=""), name="boardtemplate_name_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class OpLog(models.Model):

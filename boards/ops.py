@@ -3,9 +3,9 @@
 `commit_ops` runs in one transaction that locks the board row: it refuses a role that may
 not edit, answers a re-sent op_id with its original revision, applies every op (all or
 nothing), bumps `board.rev` and appends the batch to the op log. It returns the ops as
-applied, with their consequences spelled out (the arrows of a deleted card, the cards of
-a deleted phase), which is what clients replay. Broadcasting is the caller's job, after
-this returns (and so after the commit).
+applied, with their consequences spelled out (the arrows and links of a deleted card, the
+links a kind change no longer allows, the cards of a deleted phase), which is what clients
+replay. Broadcasting is the caller's job, after this returns (and so after the commit).
 """
 
 from __future__ import annotations
@@ -20,13 +20,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boards.frameworks import PHASE_COLOURS
-from boards.models import MAX_PHASES, MIN_PHASES, Arrow, Board, Card, OpLog, Phase
+from boards.models import (
+    LINK_SOURCE_KINDS,
+    LINK_TARGET_KINDS,
+    MAX_PHASES,
+    MIN_PHASES,
+    Arrow,
+    Board,
+    Card,
+    CardLink,
+    OpLog,
+    Phase,
+)
 from boards.protocol import ProtocolError
-from boards.selectors import arrow_state, card_state
+from boards.selectors import arrow_state, card_state, link_state
 from journeymap.access import Can, role_allows
 from journeymap.models import Membership
 
-CARD_ATTRS = ("kind", "x", "y", "w", "h", "text", "colour", "channel")
+CARD_ATTRS = ("kind", "x", "y", "w", "h", "text", "colour", "channel", "priority", "kpi")
 
 
 class BoardGone(Exception):
@@ -82,7 +93,7 @@ def commit_ops(*, board_id, user, op_id: str, ops: list[dict]) -> Commit:
                 "forbidden", _("Your role lets you view this board, not change it."), op_id
             )
         try:
-            applied = _Batch(board, user).apply(ops)
+            applied = _Batch(board, user, board.member_role).apply(ops)
         except ProtocolError as error:
             error.op_id = op_id
             raise
@@ -97,6 +108,13 @@ def commit_ops(*, board_id, user, op_id: str, ops: list[dict]) -> Commit:
     return Commit(board.rev, board.epoch, op_id, user.pk, applied)
 
 
+def _link_fits(link: CardLink, card_id, kind: str) -> bool:
+    """Whether `link` still fits once card `card_id` (one of its ends) is of `kind`."""
+    if link.source_id == card_id:
+        return kind in LINK_SOURCE_KINDS
+    return kind in LINK_TARGET_KINDS
+
+
 def _not_found(what: str, ident: str) -> ProtocolError:
     return ProtocolError(
         "not_found", _("There is no %(what)s %(id)s on this board.") % {"what": what, "id": ident}
@@ -107,25 +125,34 @@ def _not_found(what: str, ident: str) -> ProtocolError:
 class _Batch:
     board: Board
     user: object
+    role: str  # the author's role: some ops ask for more than editing rights
     cards: dict[str, Card] = field(default_factory=dict)
     arrows: dict[str, Arrow] = field(default_factory=dict)
+    links: dict[str, CardLink] = field(default_factory=dict)
     phases: list[Phase] | None = None
     new: list = field(default_factory=list)  # created objects, in creation order
     dirty: dict = field(default_factory=dict)  # object -> set of changed field names
     deleted_phases: list[Phase] = field(default_factory=list)
+    members: set[int] = field(default_factory=set)  # user ids the batch may name as owner
     out: list[dict] = field(default_factory=list)
 
     # Loading: one query per kind of object the batch names.
 
     def _load(self, ops: list[dict]) -> None:
-        card_ids, arrow_ids, needs_phases = set(), set(), False
+        card_ids, arrow_ids, link_ids, needs_phases = set(), set(), set(), False
+        owners = set()
         for op in ops:
             kind = op["op"].split(".")[0]
             if kind == "card":
                 card_ids.add(op["id"])
                 needs_phases |= "phase" in op
+                if op.get("owner") is not None:
+                    owners.add(op["owner"])
             elif kind == "arrow":
                 arrow_ids.add(op["id"])
+                card_ids.update(op[k] for k in ("from", "to") if k in op)
+            elif kind == "link":
+                link_ids.add(op["id"])
                 card_ids.update(op[k] for k in ("from", "to") if k in op)
             elif kind == "phase":
                 needs_phases = True
@@ -133,8 +160,24 @@ class _Batch:
             self.cards = {str(c.id): c for c in Card.objects.filter(id__in=card_ids)}
         if arrow_ids:
             self.arrows = {str(a.id): a for a in Arrow.objects.filter(id__in=arrow_ids)}
+        if link_ids:
+            self.links = {str(k.id): k for k in CardLink.objects.filter(id__in=link_ids)}
         if needs_phases:
             self._phases()
+        if owners:
+            self.members = set(
+                Membership.objects.filter(
+                    organisation_id=self.board.organisation_id, user_id__in=owners
+                ).values_list("user_id", flat=True)
+            )
+
+    def _owner(self, user_id: int | None) -> int | None:
+        if user_id is not None and user_id not in self.members:
+            raise ProtocolError(
+                "invalid",
+                _("The owner must be a member of this board's organisation."),
+            )
+        return user_id
 
     def _phases(self) -> list[Phase]:
         if self.phases is None:
@@ -156,6 +199,14 @@ class _Batch:
         if alive and arrow.deleted:
             raise ProtocolError("deleted", _("That arrow was deleted by someone else."))
         return arrow
+
+    def _link(self, ident: str, *, alive: bool = True) -> CardLink:
+        link = self.links.get(ident)
+        if link is None or link.board_id != self.board.pk:
+            raise _not_found(_("link"), ident)
+        if alive and link.deleted:
+            raise ProtocolError("deleted", _("That link was deleted by someone else."))
+        return link
 
     def _phase(self, ident: str) -> Phase:
         for phase in self._phases():
@@ -185,6 +236,7 @@ class _Batch:
             board=self.board,
             kind=op["kind"],
             phase=phase,
+            owner_id=self._owner(op["owner"]),
             author_id=self.user.pk,
             **{k: op[k] for k in CARD_ATTRS if k != "kind"},
         )
@@ -194,12 +246,21 @@ class _Batch:
 
     def _card_update(self, op: dict) -> None:
         card = self._card(op["id"])
+        if "kind" in op and op["kind"] != card.kind:
+            # The links the new kind no longer allows go in the same revision, before the
+            # update in the patch, as a deleted card's arrows do.
+            for link in self._links_of(card):
+                if not _link_fits(link, card.id, op["kind"]):
+                    self._link_delete({"op": "link.delete", "id": str(link.id)})
         changed = [k for k in CARD_ATTRS if k in op]
         for name in changed:
             setattr(card, name, op[name])
         if "phase" in op:
             card.phase = self._phase(op["phase"]) if op["phase"] else None
             changed.append("phase")
+        if "owner" in op:
+            card.owner_id = self._owner(op["owner"])
+            changed.append("owner")
         self._touch(card, *changed)
         self.out.append(op)
 
@@ -208,6 +269,8 @@ class _Batch:
         if not card.deleted:
             for arrow in self._arrows_of(card):
                 self._arrow_delete({"op": "arrow.delete", "id": str(arrow.id)})
+            for link in self._links_of(card):
+                self._link_delete({"op": "link.delete", "id": str(link.id)})
             card.deleted = True
             self._touch(card, "deleted")
         self.out.append(op)
@@ -227,6 +290,22 @@ class _Batch:
         )
         for arrow in stored:
             self.arrows[str(arrow.id)] = arrow
+        return [*in_batch, *stored]
+
+    def _links_of(self, card: Card) -> list[CardLink]:
+        """The card's live links, as the batch has left them (see _arrows_of)."""
+        in_batch = [
+            k
+            for k in self.links.values()
+            if not k.deleted and card.id in (k.source_id, k.target_id)
+        ]
+        stored = (
+            CardLink.objects.filter(board=self.board, deleted=False)
+            .filter(Q(source_id=card.id) | Q(target_id=card.id))
+            .exclude(id__in=[k.id for k in self.links.values()])
+        )
+        for link in stored:
+            self.links[str(link.id)] = link
         return [*in_batch, *stored]
 
     def _card_restore(self, op: dict) -> None:
@@ -297,6 +376,67 @@ class _Batch:
             arrow.deleted = False
             self._touch(arrow, "deleted")
         self.out.append({**op, "arrow": arrow_state(arrow)})
+
+    def _check_link(self, source: Card, target: Card, ident: str) -> None:
+        """Refuse a link the method does not know, or a second live link of one pair (the
+        database's unique constraint would refuse it too, but with no message)."""
+        if source.kind not in LINK_SOURCE_KINDS:
+            raise ProtocolError(
+                "invalid_link",
+                _("A link starts at a current activity or an opportunity (the one that serves)."),
+            )
+        if target.kind not in LINK_TARGET_KINDS:
+            raise ProtocolError(
+                "invalid_link", _("A link ends at a touchpoint (the one that is served).")
+            )
+        in_batch = [
+            k
+            for k in self.links.values()
+            if not k.deleted and (k.source_id, k.target_id) == (source.id, target.id)
+        ]
+        taken = (
+            any(str(k.id) != ident for k in in_batch)
+            or CardLink.objects.filter(source=source, target=target, deleted=False)
+            .exclude(id__in=[k.id for k in self.links.values()])
+            .exists()
+        )
+        if taken:
+            raise ProtocolError("exists", _("These two cards are linked already."))
+
+    def _link_create(self, op: dict) -> None:
+        if op["id"] in self.links:
+            raise ProtocolError("exists", _("A link with this id exists already."))
+        source, target = self._card(op["from"]), self._card(op["to"])
+        self._check_link(source, target, op["id"])
+        link = CardLink(
+            id=uuid.UUID(op["id"]),
+            board=self.board,
+            source=source,
+            target=target,
+            author_id=self.user.pk,
+        )
+        self.links[op["id"]] = link
+        self.new.append(link)
+        self.out.append(op)
+
+    def _link_delete(self, op: dict) -> None:
+        link = self._link(op["id"], alive=False)
+        if not link.deleted:
+            link.deleted = True
+            self._touch(link, "deleted")
+        self.out.append(op)
+
+    def _link_restore(self, op: dict) -> None:
+        link = self._link(op["id"], alive=False)
+        self.cards.setdefault(str(link.source_id), link.source)
+        self.cards.setdefault(str(link.target_id), link.target)
+        source, target = self._card(str(link.source_id)), self._card(str(link.target_id))
+        if link.deleted:
+            # Undo relies on this: the ends may have changed kind since the delete.
+            self._check_link(source, target, op["id"])
+            link.deleted = False
+            self._touch(link, "deleted")
+        self.out.append({**op, "link": link_state(link)})
 
     def _renumber(self, ordered: list[Phase]) -> None:
         for index, phase in enumerate(ordered):
@@ -373,8 +513,15 @@ class _Batch:
         self.out.append(op)
 
     def _board_update(self, op: dict) -> None:
-        self.board.title = op["title"]
-        self.board.save(update_fields=["title"])
+        fields = [name for name in ("title", "stage") if name in op]
+        if "stage" in op and not role_allows(self.role, Can.FACILITATE):
+            # Checked here, with the lock held, so a role lowered a moment ago counts.
+            raise ProtocolError(
+                "forbidden", _("Only a facilitator can move the workshop to another stage.")
+            )
+        for name in fields:
+            setattr(self.board, name, op[name])
+        self.board.save(update_fields=fields)
         self.out.append(op)
 
     # Writing: creations in dependency order, then one bulk update per model.
@@ -389,6 +536,17 @@ class _Batch:
             if changed:
                 fields = sorted(set().union(*changed.values()))
                 model.objects.bulk_update(list(changed), fields)
+        # Links last, and unlinking before relinking: the unique constraint on a live pair
+        # is checked row by row, so a batch that deletes a link and makes (or restores)
+        # one for the same pair must write the delete first.
+        changed_links = [obj for obj in self.dirty if isinstance(obj, CardLink)]
+        for deleted in (True, False):
+            rows = [link for link in changed_links if link.deleted is deleted]
+            if rows:
+                CardLink.objects.bulk_update(rows, ["deleted"])
+        created_links = [obj for obj in self.new if isinstance(obj, CardLink)]
+        if created_links:
+            CardLink.objects.bulk_create(created_links)
         if self.deleted_phases:
             Card.objects.filter(phase__in=self.deleted_phases, deleted=True).update(phase=None)
             Phase.objects.filter(id__in=[p.id for p in self.deleted_phases]).delete()

@@ -19,6 +19,7 @@ from boards.models import (
     ARROW_LABEL_MAX,
     CARD_TEXT_MAX,
     COORD_LIMIT,
+    KPI_NAME_MAX,
     MAX_PHASES,
     PHASE_NAME_MAX,
     SIZE_MAX,
@@ -26,6 +27,8 @@ from boards.models import (
     TITLE_MAX,
     CardKind,
     Channel,
+    Priority,
+    Stage,
 )
 
 WEIGHT_MAX = 1_000_000
@@ -130,6 +133,21 @@ def text(limit: int, *, required: bool = False) -> Callable[[str, Any], str]:
         return cleaned
 
     return check
+
+
+def trimmed_text(limit: int) -> Callable[[str, Any], str]:
+    """Text stored trimmed, empty allowed: a name that is matched against other names
+    (a card's `kpi` against its phase's KPIs) must not differ by a stray space."""
+    check = text(limit)
+    return lambda name, value: check(name, value.strip() if isinstance(value, str) else value)
+
+
+def optional_user(name: str, value: Any) -> int | None:
+    """A user id or null. Whether that person may be named is the board's business
+    (boards.ops: a member of its organisation)."""
+    if value is None:
+        return None
+    return integer(1, 2**63 - 1)(name, value)
 
 
 def choice(values: list[str]) -> Callable[[str, Any], str]:
@@ -237,6 +255,9 @@ CARD_FIELDS: dict[str, Callable] = {
     "text": text(CARD_TEXT_MAX),
     "colour": colour,
     "channel": choice(Channel.values),
+    "priority": choice(Priority.values),
+    "owner": optional_user,
+    "kpi": trimmed_text(KPI_NAME_MAX),
 }
 CARD_DEFAULTS = {
     "phase": None,
@@ -247,6 +268,9 @@ CARD_DEFAULTS = {
     "text": "",
     "colour": "",
     "channel": "",
+    "priority": "",
+    "owner": None,
+    "kpi": "",
 }
 ARROW_FIELDS: dict[str, Callable] = {
     "label": text(ARROW_LABEL_MAX),
@@ -298,7 +322,17 @@ OP_SCHEMAS: dict[str, tuple[dict, dict, dict, bool]] = {
         {},
         False,
     ),
-    "board.update": ({"title": text(TITLE_MAX, required=True)}, {}, {}, False),
+    "board.update": (
+        {},
+        {"title": text(TITLE_MAX, required=True), "stage": choice(Stage.values)},
+        {},
+        True,
+    ),
+    # Links carry no fields of their own: which kinds may stand at each end is a rule of
+    # the board (boards.ops), not of the op's shape.
+    "link.create": ({"id": uuid_field, "from": uuid_field, "to": uuid_field}, {}, {}, False),
+    "link.delete": ({"id": uuid_field}, {}, {}, False),
+    "link.restore": ({"id": uuid_field}, {}, {}, False),
 }
 
 

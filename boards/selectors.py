@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from boards.models import Arrow, Board, Card, OpLog, Phase, arrow_direction
-from journeymap.models import Organisation
+from boards.gaps import gaps_from_state, strategy_from_state
+from boards.models import (
+    Arrow,
+    Board,
+    BoardTemplate,
+    Card,
+    CardLink,
+    OpLog,
+    Phase,
+    arrow_direction,
+)
+from journeymap.models import Organisation, User
 
 
 def boards_for_organisation(organisation: Organisation, *, archived: bool = False) -> QuerySet:
@@ -74,6 +84,9 @@ def card_state(card: Card) -> dict:
         "text": card.text,
         "colour": card.colour,
         "channel": card.channel,
+        "priority": card.priority,
+        "owner": card.owner_id,
+        "kpi": card.kpi,
         "author": card.author_id,
     }
 
@@ -88,6 +101,10 @@ def arrow_state(arrow: Arrow) -> dict:
     }
 
 
+def link_state(link: CardLink) -> dict:
+    return {"id": str(link.id), "from": str(link.source_id), "to": str(link.target_id)}
+
+
 def board_state(board: Board) -> dict:
     """The whole live board as the protocol's `snapshot` carries it (docs/protocol.md)."""
     phases = (
@@ -99,7 +116,20 @@ def board_state(board: Board) -> dict:
         Card.objects.filter(board=board, deleted=False)
         .order_by("created", "id")
         .values_list(
-            "id", "kind", "phase_id", "x", "y", "w", "h", "text", "colour", "channel", "author_id"
+            "id",
+            "kind",
+            "phase_id",
+            "x",
+            "y",
+            "w",
+            "h",
+            "text",
+            "colour",
+            "channel",
+            "priority",
+            "owner_id",
+            "kpi",
+            "author_id",
         )
     )
     arrows = (
@@ -107,11 +137,21 @@ def board_state(board: Board) -> dict:
         .order_by("created", "id")
         .values_list("id", "from_card_id", "to_card_id", "label", "weight")
     )
+    # The ops delete a card's links with it; the ends are checked anyway so that no
+    # reader (the gap analysis among them) ever meets a link to a card it cannot see.
+    links = (
+        CardLink.objects.filter(
+            board=board, deleted=False, source__deleted=False, target__deleted=False
+        )
+        .order_by("created", "id")
+        .values_list("id", "source_id", "target_id")
+    )
     return {
         "board": {
             "id": str(board.id),
             "title": board.title,
             "framework": board.framework,
+            "stage": board.stage,
             "rev": board.rev,
             "epoch": board.epoch,
         },
@@ -128,7 +168,10 @@ def board_state(board: Board) -> dict:
                 "text": c[7],
                 "colour": c[8],
                 "channel": c[9],
-                "author": c[10],
+                "priority": c[10],
+                "owner": c[11],
+                "kpi": c[12],
+                "author": c[13],
             }
             for c in cards
         ],
@@ -136,7 +179,38 @@ def board_state(board: Board) -> dict:
             {"id": str(a[0]), "from": str(a[1]), "to": str(a[2]), "label": a[3], "weight": a[4]}
             for a in arrows
         ],
+        "links": [{"id": str(k[0]), "from": str(k[1]), "to": str(k[2])} for k in links],
     }
+
+
+def board_gaps(board: Board) -> dict:
+    """The gap analysis of the live board (boards/gaps.py): computed from the same state
+    a snapshot carries, so the panel, the canvas marks and exports agree."""
+    return gaps_from_state(board_state(board))
+
+
+def board_strategy(board: Board) -> dict:
+    """The live board's opportunities by phase and priority (boards/gaps.py), each with
+    `owner_name` too (the name is not part of the board state: it is the person's)."""
+    strategy = strategy_from_state(board_state(board))
+    opportunities = [
+        item
+        for part in [*strategy["phases"], strategy["outside"]]
+        for group in part["groups"]
+        for item in group["opportunities"]
+    ]
+    owners = {item["owner"] for item in opportunities if item["owner"] is not None}
+    names = {}
+    if owners:
+        names = {user.pk: user.name or user.email for user in User.objects.filter(pk__in=owners)}
+    for item in opportunities:
+        item["owner_name"] = names.get(item["owner"], "")
+    return strategy
+
+
+def templates_for_organisation(organisation: Organisation) -> QuerySet:
+    """The organisation's saved board templates, by name."""
+    return BoardTemplate.objects.filter(organisation=organisation).order_by("name", "pk")
 
 
 def patches_since(board: Board, rev: int) -> list[dict] | None:
@@ -156,7 +230,11 @@ def patches_since(board: Board, rev: int) -> list[dict] | None:
 
 def board_card(board: Board, card_id) -> Card | None:
     """One card of `board`, deleted or not (a panel says so), or None."""
-    return Card.objects.filter(board=board, pk=card_id).select_related("author", "phase").first()
+    return (
+        Card.objects.filter(board=board, pk=card_id)
+        .select_related("author", "phase", "owner")
+        .first()
+    )
 
 
 def card_arrows(card: Card) -> list[dict]:
@@ -197,3 +275,35 @@ def organisation_members(organisation: Organisation) -> list:
 
     memberships = list(Membership.objects.filter(organisation=organisation).select_related("user"))
     return sorted(memberships, key=lambda m: (-ROLE_RANK[m.role], m.user.name.lower()))
+
+
+def board_phase(board: Board, phase_id) -> Phase | None:
+    return Phase.objects.filter(board=board, pk=phase_id).first()
+
+
+def board_touchpoints(board: Board) -> list[Card]:
+    """The live touchpoints, in the order of the line: phase by phase, top to bottom."""
+    return list(
+        Card.objects.filter(board=board, deleted=False, kind="touchpoint")
+        .select_related("phase")
+        .order_by("phase__position", "y", "x", "id")
+    )
+
+
+def card_links(card: Card) -> dict:
+    """The live links of `card`: the touchpoints it serves and the cards serving it, each
+    as {"id": link id, "card": the card at the other end}."""
+    links = (
+        CardLink.objects.filter(board_id=card.board_id, deleted=False)
+        .filter(Q(source=card) | Q(target=card))
+        .filter(source__deleted=False, target__deleted=False)
+        .select_related("source__phase", "target__phase")
+        .order_by("created", "id")
+    )
+    serves, served_by = [], []
+    for link in links:
+        if link.source_id == card.pk:
+            serves.append({"id": str(link.id), "card": link.target})
+        else:
+            served_by.append({"id": str(link.id), "card": link.source})
+    return {"serves": serves, "served_by": served_by}

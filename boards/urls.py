@@ -20,5 +20,13 @@ urlpatterns += [
     ),
     path("boards/<uuid:board_id>/panel/board/", panels.panel_board, name="panel_board"),
     path("boards/<uuid:board_id>/panel/people/", panels.panel_people, name="panel_people"),
+    path("boards/<uuid:board_id>/panel/gaps/", panels.panel_gaps, name="panel_gaps"),
+    path("boards/<uuid:board_id>/panel/strategy/", panels.panel_strategy, name="panel_strategy"),
+    path(
+        "boards/<uuid:board_id>/panel/phases/<uuid:phase_id>/",
+        panels.panel_phase,
+        name="panel_phase",
+    ),
+    path("boards/<uuid:board_id>/gaps.json", panels.board_gaps_json, name="board_gaps_json"),
     path("boards/<uuid:board_id>/outline/", views.board_outline, name="board_outline"),
 ]

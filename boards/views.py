@@ -39,13 +39,15 @@ def board_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation, membership = get_organisation_for_user(
         request.user, organisation_id, Can.CREATE_BOARD
     )
-    form = BoardCreateForm(request.POST or None)
+    form = BoardCreateForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         board = actions.board_create(
             organisation=organisation,
             title=form.cleaned_data["title"],
             framework=form.cleaned_data["framework"],
             created_by=request.user,
+            examples=form.cleaned_data["examples"],
+            template=form.cleaned_data["template"],
         )
         return redirect("board_detail", board_id=board.id)
     status = 400 if request.method == "POST" else 200

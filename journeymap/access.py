@@ -32,6 +32,10 @@ class Can(enum.StrEnum):
     CREATE_BOARD = "create_board"
     ARCHIVE_BOARD = "archive_board"
     DELETE_BOARD = "delete_board"
+    # Run the workshop: move a board from stage to stage (everyone sees the same step).
+    FACILITATE = "facilitate"
+    # Save a board as a template of the organisation (using one is CREATE_BOARD).
+    SAVE_TEMPLATE = "save_template"
 
 
 MINIMUM_ROLE: dict[Can, Role] = {
@@ -43,6 +47,8 @@ MINIMUM_ROLE: dict[Can, Role] = {
     Can.CREATE_BOARD: Role.EDITOR,
     Can.ARCHIVE_BOARD: Role.FACILITATOR,
     Can.DELETE_BOARD: Role.ADMIN,
+    Can.FACILITATE: Role.FACILITATOR,
+    Can.SAVE_TEMPLATE: Role.EDITOR,
 }
 
 

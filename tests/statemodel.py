@@ -2,9 +2,10 @@
 
 `apply_ops` applies patch ops to a board state of the exact shape of
 `boards.selectors.board_state` ("Ops", "Ops in a patch"): phases sorted by position
-0..n-1, cards and arrows without the deleted ones. Deleted cards and arrows go to a
-`trash` kept beside the state (not part of it), so that a later `card.restore` or
-`arrow.restore`, which names only the id, can bring them back.
+0..n-1, cards, arrows and links without the deleted ones. Deleted cards, arrows and
+links go to a `trash` kept beside the state (not part of it), so that a later
+`card.restore`, `arrow.restore` or `link.restore`, which names only the id, can bring
+them back.
 
 `Client` follows the spec's "Client algorithm" over a `WebsocketCommunicator`: the
 confirmed state at `rev` of `epoch`, a queue of pending op frames keyed by `op_id`,
@@ -28,7 +29,20 @@ from asgiref.sync import sync_to_async
 from tests.ws import open_socket
 
 MIN_PHASES, MAX_PHASES = 2, 8
-CARD_FIELDS = ("kind", "phase", "x", "y", "w", "h", "text", "colour", "channel")
+CARD_FIELDS = (
+    "kind",
+    "phase",
+    "x",
+    "y",
+    "w",
+    "h",
+    "text",
+    "colour",
+    "channel",
+    "priority",
+    "owner",
+    "kpi",
+)
 CARD_DEFAULTS = {
     "phase": None,
     "x": 0.0,
@@ -38,8 +52,13 @@ CARD_DEFAULTS = {
     "text": "",
     "colour": "",
     "channel": "",
+    "priority": "",
+    "owner": None,
+    "kpi": "",
 }
 ARROW_FIELDS = ("from", "to", "label", "weight")
+LINK_SOURCE_KINDS = ("activity", "opportunity")
+LINK_TARGET_KINDS = ("touchpoint",)
 PHASE_FIELDS = ("name", "colour", "kpis")
 
 
@@ -54,7 +73,7 @@ class Incomplete(Mismatch):
 
 
 def empty_trash() -> dict:
-    return {"cards": {}, "arrows": {}}
+    return {"cards": {}, "arrows": {}, "links": {}}
 
 
 def apply_ops(
@@ -86,6 +105,7 @@ def canonical(state: dict) -> dict:
         "phases": state["phases"],
         "cards": sorted(state["cards"], key=lambda card: card["id"]),
         "arrows": sorted(state["arrows"], key=lambda arrow: arrow["id"]),
+        "links": sorted(state["links"], key=lambda link: link["id"]),
     }
 
 
@@ -118,12 +138,20 @@ def _delete_arrow(state: dict, trash: dict, ident: str) -> None:
         trash["arrows"][ident] = state["arrows"].pop(index)
 
 
+def _delete_link(state: dict, trash: dict, ident: str) -> None:
+    index = _index(state["links"], ident)
+    if index != -1:
+        trash["links"][ident] = state["links"].pop(index)
+
+
 def _delete_card(state: dict, trash: dict, ident: str) -> None:
     index = _index(state["cards"], ident)
     if index == -1:
         return  # deleting a deleted card is harmless
     for arrow in [a for a in state["arrows"] if ident in (a["from"], a["to"])]:
         _delete_arrow(state, trash, arrow["id"])
+    for link in [k for k in state["links"] if ident in (k["from"], k["to"])]:
+        _delete_link(state, trash, link["id"])
     trash["cards"][ident] = state["cards"].pop(index)
 
 
@@ -143,6 +171,11 @@ def _card_update(state, op, by, trash):
     if "phase" in op and not _phase_exists(state, op["phase"]):
         raise Mismatch(f"no phase {op['phase']}")
     card.update({name: op[name] for name in CARD_FIELDS if name in op})
+    # The patch lists the links a kind change no longer allows before this op; a view
+    # applying a local edit drops them here.
+    for link in [k for k in state["links"] if card["id"] in (k["from"], k["to"])]:
+        if not _link_fits(state, link["from"], link["to"], link["id"]):
+            _delete_link(state, trash, link["id"])
 
 
 def _card_delete(state, op, by, trash):
@@ -205,6 +238,41 @@ def _arrow_restore(state, op, by, trash):
     state["arrows"].append(trash["arrows"].pop(op["id"]))
 
 
+def _link_fits(state: dict, start: str, end: str, ident: str) -> bool:
+    """Both ends alive and of the kinds a link joins, and the pair not linked otherwise."""
+    kinds = {card["id"]: card["kind"] for card in state["cards"]}
+    return (
+        kinds.get(start) in LINK_SOURCE_KINDS
+        and kinds.get(end) in LINK_TARGET_KINDS
+        and not any(
+            k["id"] != ident and (k["from"], k["to"]) == (start, end) for k in state["links"]
+        )
+    )
+
+
+def _link_create(state, op, by, trash):
+    if _index(state["links"], op["id"]) != -1 or op["id"] in trash["links"]:
+        raise Mismatch(f"link {op['id']} exists")
+    if not _link_fits(state, op["from"], op["to"], op["id"]):
+        raise Mismatch("a link joins a live activity or opportunity to a live touchpoint")
+    state["links"].append({"id": op["id"], "from": op["from"], "to": op["to"]})
+
+
+def _link_delete(state, op, by, trash):
+    _delete_link(state, trash, op["id"])
+
+
+def _link_restore(state, op, by, trash):
+    if _index(state["links"], op["id"]) != -1:
+        return
+    link = trash["links"].get(op["id"])
+    if link is None:
+        raise Incomplete(f"link {op['id']} was deleted before this state was loaded")
+    if not _link_fits(state, link["from"], link["to"], link["id"]):
+        raise Mismatch("a restored link must still fit")
+    state["links"].append(trash["links"].pop(op["id"]))
+
+
 def _phase_create(state, op, by, trash):
     phases = state["phases"]
     if _index(phases, op["id"]) != -1:
@@ -265,7 +333,10 @@ def _phase_delete(state, op, by, trash):
 
 
 def _board_update(state, op, by, trash):
-    state["board"]["title"] = op["title"].strip()
+    if "title" in op:
+        state["board"]["title"] = op["title"].strip()
+    if "stage" in op:
+        state["board"]["stage"] = op["stage"]
 
 
 _HANDLERS = {
@@ -282,6 +353,9 @@ _HANDLERS = {
     "phase.move": _phase_move,
     "phase.delete": _phase_delete,
     "board.update": _board_update,
+    "link.create": _link_create,
+    "link.delete": _link_delete,
+    "link.restore": _link_restore,
 }
 
 
@@ -609,7 +683,9 @@ class Client:
 
 # Checks.
 
-CONFLICTS = {"deleted", "not_found", "phase_limit"}  # what concurrent edits may run into
+# What concurrent edits may run into: a link made from a stale view may find its pair
+# linked meanwhile (`exists`) or an end of another kind by now (`invalid_link`).
+CONFLICTS = {"deleted", "not_found", "phase_limit", "exists", "invalid_link"}
 
 
 @sync_to_async
@@ -677,6 +753,11 @@ EDITS = (
     "phase.create",
     "phase.delete",
     "board.update",
+    "card.kind",
+    "link.create",
+    "link.create",
+    "link.delete",
+    "link.restore",
 )
 
 
@@ -712,6 +793,7 @@ def _one_edit(pick, state: dict, pool: dict | None) -> dict:
     cards = [c["id"] for c in state["cards"]]
     phases = [p["id"] for p in state["phases"]]
     arrows = [a["id"] for a in state["arrows"]]
+    links = [k["id"] for k in state["links"]]
     edit = _choose(pick, EDITS)
     card = _target(pick, cards, pool.get("cards"))
     if edit == "card.create" or card is None:
@@ -735,6 +817,23 @@ def _one_edit(pick, state: dict, pool: dict | None) -> dict:
         return {"op": "card.update", "id": card, "phase": _choose(pick, [phase, None, phase])}
     if edit == "card.delete":
         return {"op": "card.delete", "id": card}
+    if edit == "card.kind":
+        return {"op": "card.update", "id": card, "kind": _choose(pick, KINDS)}
+    if edit == "link.create":
+        sources = [c["id"] for c in state["cards"] if c["kind"] in LINK_SOURCE_KINDS]
+        targets = [c["id"] for c in state["cards"] if c["kind"] in LINK_TARGET_KINDS]
+        taken = {(k["from"], k["to"]) for k in state["links"]}
+        pairs = [(s, t) for s in sources for t in targets if (s, t) not in taken]
+        if pairs:
+            start, end = _choose(pick, pairs)
+            ident = str(uuid.uuid4())
+            pool.setdefault("links", set()).add(ident)
+            return {"op": "link.create", "id": ident, "from": start, "to": end}
+    link = _target(pick, links, pool.get("links"))
+    if edit == "link.delete" and link:
+        return {"op": "link.delete", "id": link}
+    if edit == "link.restore" and pool.get("links"):
+        return {"op": "link.restore", "id": _choose(pick, sorted(pool["links"]))}
     if edit == "card.restore" and pool.get("cards"):
         return {"op": "card.restore", "id": _choose(pick, sorted(pool["cards"]))}
     if edit == "arrow.create" and len(cards) >= 2:

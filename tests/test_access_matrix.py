@@ -90,6 +90,11 @@ def _card_panel_url(world: World) -> str:
     return reverse("panel_card", args=[world.board.id, card.id])
 
 
+def _phase_panel_url(world: World) -> str:
+    phase = world.board.phases.order_by("position").first()
+    return reverse("panel_phase", args=[world.board.id, phase.id])
+
+
 CASES = [
     Case(
         view="home",
@@ -416,6 +421,48 @@ CASES = [
         data=lambda world, who: {"title": "Renamed in the panel"},
         took_effect=lambda world, who: (
             Board.objects.get(pk=world.board.pk).title == "Renamed in the panel"
+        ),
+    ),
+    Case(
+        view="panel_gaps",
+        method="GET",
+        expected=MEMBERS_SEE,
+        url=_board_url("panel_gaps"),
+    ),
+    Case(
+        view="board_gaps_json",
+        method="GET",
+        expected=MEMBERS_SEE,
+        url=_board_url("board_gaps_json"),
+    ),
+    Case(
+        view="panel_strategy",
+        method="GET",
+        expected=MEMBERS_SEE,
+        url=_board_url("panel_strategy"),
+    ),
+    Case(
+        view="panel_phase",
+        method="GET",
+        expected=MEMBERS_SEE,
+        url=_phase_panel_url,
+    ),
+    Case(
+        view="panel_phase",
+        method="POST",
+        expected=EDITORS_CHANGE,
+        url=_phase_panel_url,
+        data=lambda world, who: {
+            "kpi-TOTAL_FORMS": "1",
+            "kpi-INITIAL_FORMS": "0",
+            "kpi-0-name": "Website traffic",
+            "kpi-0-value": "1200",
+            "kpi-0-target": "2000",
+            "kpi-0-unit": "visits",
+        },
+        took_effect=lambda world, who: (
+            world.board.phases.order_by("position").first().kpis
+            == [{"name": "Website traffic", "value": 1200.0, "target": 2000.0, "unit": "visits"}]
         ),
     ),
     Case(

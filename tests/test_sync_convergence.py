@@ -28,7 +28,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from boards.actions import board_create
-from boards.models import Arrow, Board, Card, CardKind
+from boards.models import Arrow, Board, Card, CardKind, CardLink
 from tests.statemodel import Client, assert_converged, random_edit
 from tests.ws import new_id
 
@@ -38,7 +38,8 @@ CLIENTS = 3
 
 
 def fresh_board(org, owner) -> Board:
-    """A board like the `board` fixture's: four phases, two cards, an arrow."""
+    """A board like the `board` fixture's: four phases, two cards, an arrow; and a link
+    from the activity to the touchpoint, so that deletes and kind changes cascade."""
     board = board_create(organisation=org, title="Convergence", framework="clm4", created_by=owner)
     phases = list(board.phases.order_by("position"))
     first, second = (
@@ -53,6 +54,7 @@ def fresh_board(org, owner) -> Board:
     Arrow.objects.create(
         id=uuid.uuid4(), board=board, from_card=first, to_card=second, author=owner
     )
+    CardLink.objects.create(id=uuid.uuid4(), board=board, source=second, target=first, author=owner)
     return board
 
 
@@ -76,6 +78,7 @@ async def run_schedule(board, users, schedule) -> dict:
         pool = {
             "cards": {card["id"] for card in start["cards"]},
             "arrows": {arrow["id"] for arrow in start["arrows"]},
+            "links": {link["id"] for link in start["links"]},
             "phases": {phase["id"] for phase in start["phases"]},
         }
         for step in schedule:
@@ -162,7 +165,7 @@ def test_an_edit_of_a_card_deleted_meanwhile_is_refused_and_dropped(org, members
 def _batches(ids) -> dict[str, list[dict]]:
     """Batches whose later ops revise what earlier ones did: the patch must spell out
     the consequences as the server applied them."""
-    first, second, arrow = ids["first"], ids["second"], ids["arrow"]
+    first, second, arrow, link = ids["first"], ids["second"], ids["arrow"], ids["link"]
     p0, p1, p2 = ids["phases"][:3]
     new = ids["new"]
     return {
@@ -188,6 +191,22 @@ def _batches(ids) -> dict[str, list[dict]]:
             {"op": "card.delete", "id": second},
             {"op": "card.restore", "id": second},
         ],
+        "link's activity turned into a note": [
+            {"op": "card.update", "id": second, "kind": "note", "text": "Just a note"},
+        ],
+        "link's touchpoint turned into an opportunity, then back": [
+            {"op": "card.update", "id": first, "kind": "opportunity"},
+            {"op": "card.update", "id": first, "kind": "touchpoint"},
+        ],
+        "link deleted, and the same pair linked again": [
+            {"op": "link.delete", "id": link},
+            {"op": "link.create", "id": new, "from": second, "to": first},
+        ],
+        "card deleted with its link, both restored": [
+            {"op": "card.delete", "id": first},
+            {"op": "card.restore", "id": first},
+            {"op": "link.restore", "id": link},
+        ],
         "phase created, moved and deleted in one go": [
             {"op": "phase.create", "id": new, "name": " Extra ", "position": 0},
             {"op": "phase.move", "id": new, "position": 7},
@@ -199,7 +218,11 @@ def _batches(ids) -> dict[str, list[dict]]:
 
 @pytest.mark.parametrize(
     "name",
-    list(_batches({"first": "", "second": "", "arrow": "", "phases": [1, 2, 3], "new": ""})),
+    list(
+        _batches(
+            {"first": "", "second": "", "arrow": "", "link": "", "phases": [1, 2, 3], "new": ""}
+        )
+    ),
 )
 def test_a_batch_that_revises_itself_is_replayed_as_the_server_applied_it(org, members, name):
     board = fresh_board(org, members["owner"])
@@ -216,6 +239,7 @@ def test_a_batch_that_revises_itself_is_replayed_as_the_server_applied_it(org, m
                 "first": first["id"],
                 "second": next(c["id"] for c in state["cards"] if c is not first),
                 "arrow": state["arrows"][0]["id"],
+                "link": state["links"][0]["id"],
                 "phases": [p["id"] for p in state["phases"]],
                 "new": new_id(),
             }

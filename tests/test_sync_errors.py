@@ -33,7 +33,7 @@ def _card(board, *, deleted: bool = False, text: str = "") -> Card:
 
 
 @pytest.fixture
-def ids(board, members) -> SimpleNamespace:
+def ids(board, members, outsider) -> SimpleNamespace:
     """The board's ids, a deleted card and arrow on it, and another board of the same
     organisation (which the editor may edit, but not through this board's socket)."""
     phases = [str(p.id) for p in board.phases.order_by("position")]
@@ -64,6 +64,7 @@ def ids(board, members) -> SimpleNamespace:
         other_card=str(other_first.id),
         other_arrow=str(other_arrow.id),
         other_phase=str(other.phases.first().id),
+        outsider=outsider.pk,
     )
 
 
@@ -145,6 +146,38 @@ CASES = [
     ("kind-unknown", lambda c: upd(c, kind="idea"), "invalid", OP_ID),
     ("channel-unknown", lambda c: upd(c, channel="tv"), "invalid", OP_ID),
     ("colour-not-hex", lambda c: upd(c, colour="red"), "invalid", OP_ID),
+    ("priority-unknown", lambda c: upd(c, priority="urgent"), "invalid", OP_ID),
+    ("owner-as-text", lambda c: upd(c, owner="olivia"), "invalid", OP_ID),
+    ("owner-not-a-member", lambda c: upd(c, owner=c.outsider), "invalid", OP_ID),
+    ("owner-unknown", lambda c: upd(c, owner=987654), "invalid", OP_ID),
+    (
+        "owner-not-a-member-on-create",
+        lambda c: batch({"op": "card.create", "id": new_id(), "kind": "note", "owner": c.outsider}),
+        "invalid",
+        OP_ID,
+    ),
+    (
+        "kpi-value-as-text",
+        lambda c: batch(
+            {"op": "phase.update", "id": c.phases[0], "kpis": [{"name": "NPS", "value": "41"}]}
+        ),
+        "invalid",
+        OP_ID,
+    ),
+    (
+        "kpi-target-as-text",
+        lambda c: batch(
+            {"op": "phase.update", "id": c.phases[0], "kpis": [{"name": "NPS", "target": "50%"}]}
+        ),
+        "invalid",
+        OP_ID,
+    ),
+    (
+        "kpi-without-a-name",
+        lambda c: batch({"op": "phase.update", "id": c.phases[0], "kpis": [{"value": 3}]}),
+        "invalid",
+        OP_ID,
+    ),
     ("update-changing-nothing", lambda c: upd(c), "invalid", OP_ID),
     (
         "arrow-to-itself",
@@ -184,6 +217,7 @@ CASES = [
     ("op-missing", lambda c: batch({"id": c.first, "text": "x"}), "unknown_op", OP_ID),
     # too_long
     ("text-2001-characters", lambda c: upd(c, text="x" * 2001), "too_long", OP_ID),
+    ("card-kpi-61-characters", lambda c: upd(c, kpi="x" * 61), "too_long", OP_ID),
     (
         "label-121-characters",
         lambda c: batch({"op": "arrow.update", "id": c.arrow, "label": "x" * 121}),
@@ -314,6 +348,13 @@ CASES = [
         "restore-of-an-arrow-to-a-deleted-card",
         lambda c: batch({"op": "arrow.restore", "id": c.gone_arrow}),
         "deleted",
+        OP_ID,
+    ),
+    # invalid_link
+    (
+        "link-from-a-touchpoint",
+        lambda c: batch({"op": "link.create", "id": new_id(), "from": c.first, "to": c.second}),
+        "invalid_link",
         OP_ID,
     ),
     # phase_limit

@@ -60,6 +60,9 @@ async def test_it_creates_a_card_with_the_defaults_filled_in(live):
             "text": "",
             "colour": "",
             "channel": "",
+            "priority": "",
+            "owner": None,
+            "kpi": "",
         }
     ]
     stored_card = await Card.objects.aget(id=card)
@@ -85,15 +88,23 @@ async def test_it_creates_a_card_with_every_field(live):
         "text": "Abandoned-cart mail",
         "colour": "#AABBCC",
         "channel": "email",
+        "priority": "high",
+        "owner": live.editor.pk,
+        "kpi": " Cart abandonment rate ",
     }
     ops = await commit(live, [op])
-    assert ops == [{**op, "colour": "#aabbcc"}]
+    assert ops == [{**op, "colour": "#aabbcc", "kpi": "Cart abandonment rate"}]
     stored_card = await Card.objects.aget(id=card)
     assert str(stored_card.phase_id) == live.phases[2]
     assert (stored_card.x, stored_card.y, stored_card.w, stored_card.h) == (-1500.5, 320, 240, 90)
     assert stored_card.text == "Abandoned-cart mail"
     assert stored_card.colour == "#aabbcc"
     assert stored_card.channel == "email"
+    assert (stored_card.priority, stored_card.owner_id, stored_card.kpi) == (
+        "high",
+        live.editor.pk,
+        "Cart abandonment rate",
+    )
 
 
 async def test_it_updates_only_the_fields_named(live):
@@ -105,6 +116,39 @@ async def test_it_updates_only_the_fields_named(live):
     assert card.x == 420  # not named: left as it was
     assert card.kind == "activity"
     assert str(card.phase_id) == live.phases[1]
+
+
+async def test_it_gives_an_opportunity_an_owner_a_priority_and_a_kpi(live, sockets, members):
+    card = new_id()
+    owner = members["facilitator"].pk
+    await commit(
+        live,
+        [
+            {
+                "op": "card.create",
+                "id": card,
+                "kind": "opportunity",
+                "phase": live.phases[3],
+                "text": "Review request after delivery",
+                "priority": "medium",
+                "owner": owner,
+                "kpi": "Repeat-purchase rate",
+            }
+        ],
+    )
+    state = await _snapshot(sockets, members["viewer"], live.board)
+    shown = next(c for c in state["cards"] if c["id"] == card)
+    assert (shown["priority"], shown["owner"], shown["kpi"]) == (
+        "medium",
+        owner,
+        "Repeat-purchase rate",
+    )
+
+    # Handed back: no owner, no priority, no KPI.
+    op = {"op": "card.update", "id": card, "owner": None, "priority": "", "kpi": ""}
+    assert await commit(live, [op]) == [op]
+    stored_card = await Card.objects.aget(id=card)
+    assert (stored_card.priority, stored_card.owner_id, stored_card.kpi) == ("", None, "")
 
 
 async def test_it_updates_every_card_field(live):
@@ -120,6 +164,9 @@ async def test_it_updates_every_card_field(live):
         "text": "",
         "colour": "#00FF00",
         "channel": "social",
+        "priority": "low",
+        "owner": live.editor.pk,
+        "kpi": "NPS",
     }
     assert await commit(live, [op]) == [{**op, "colour": "#00ff00"}]
     card = await Card.objects.aget(id=live.first)
@@ -132,6 +179,7 @@ async def test_it_updates_every_card_field(live):
         2000,
     )
     assert (card.text, card.colour, card.channel) == ("", "#00ff00", "social")
+    assert (card.priority, card.owner_id, card.kpi) == ("low", live.editor.pk, "NPS")
     # And back out of every phase.
     await commit(live, [{"op": "card.update", "id": live.first, "phase": None}])
     assert (await Card.objects.aget(id=live.first)).phase_id is None

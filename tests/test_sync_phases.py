@@ -8,7 +8,17 @@ import re
 import pytest
 
 from boards.models import Arrow, Board, Card, Phase
-from tests.ws import Sockets, commit, new_id, watched_board
+from journeymap.models import Membership, Role
+from tests.ws import (
+    Sockets,
+    commit,
+    new_id,
+    ping,
+    receive_type,
+    send_ops,
+    stored,
+    watched_board,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -190,6 +200,92 @@ async def test_it_renames_the_board(live, sockets, members):
     assert board.updated_by_id == live.editor.pk
     state = await _snapshot(sockets, members["owner"], live.board)
     assert state["board"]["title"] == "Webshop 2027"
+
+
+# The workshop stage: the facilitator's to set.
+
+
+@pytest.mark.parametrize("role", ["facilitator", "admin", "owner"])
+async def test_it_lets_a_facilitator_and_above_set_the_workshop_stage(live, sockets, members, role):
+    author, _, _ = await sockets.join(members[role], live.board)
+    reply = await send_ops(author, [{"op": "board.update", "stage": "gaps"}])
+    assert reply["type"] == "ack", reply
+    patch = await _next_patch(live.observer)
+    assert patch["ops"] == [{"op": "board.update", "stage": "gaps"}]
+    board = await Board.objects.aget(pk=live.board.pk)
+    assert (board.stage, board.title, board.rev) == ("gaps", "Webshop lifecycle", 1)
+    state = await _snapshot(sockets, members["viewer"], live.board)
+    assert state["board"]["stage"] == "gaps"
+
+
+async def test_it_refuses_the_stage_to_an_editor_and_applies_nothing_of_the_batch(live):
+    before = await stored(live.board.pk)
+    error = await send_ops(
+        live.author,
+        [
+            {"op": "card.update", "id": live.first, "text": "Changed"},
+            {"op": "board.update", "title": "Renamed", "stage": "strategy"},
+        ],
+    )
+    assert error["code"] == "forbidden"
+    assert "facilitator" in error["message"]
+    assert await stored(live.board.pk) == before
+    assert await ping(live.author) == {"type": "pong", "rev": 0, "epoch": 1}
+    # Renaming alone stays an editor's right.
+    assert await commit(live, [{"op": "board.update", "title": "Renamed"}]) == [
+        {"op": "board.update", "title": "Renamed"}
+    ]
+
+
+async def test_it_checks_the_stage_right_against_the_role_at_commit_time(live, sockets, members):
+    facilitator, _, _ = await sockets.join(members["facilitator"], live.board)
+    await Membership.objects.filter(user=members["facilitator"]).aupdate(role=Role.EDITOR)
+    error = await _reply(facilitator, [{"op": "board.update", "stage": "movement"}])
+    assert error["code"] == "forbidden"
+    assert (await Board.objects.aget(pk=live.board.pk)).stage == ""
+
+
+async def test_it_sets_title_and_stage_together_and_clears_the_stage(live, sockets, members):
+    facilitator, _, _ = await sockets.join(members["facilitator"], live.board)
+    op = {"op": "board.update", "title": " Workshop ", "stage": "touchpoints"}
+    assert (await send_ops(facilitator, [op]))["type"] == "ack"
+    patch = await _next_patch(live.observer)
+    assert patch["ops"] == [{**op, "title": "Workshop"}]
+    assert (await _reply(facilitator, [{"op": "board.update", "stage": ""}]))["type"] == "ack"
+    board = await Board.objects.aget(pk=live.board.pk)
+    assert (board.title, board.stage) == ("Workshop", "")
+
+
+@pytest.mark.parametrize(
+    ("op", "code"),
+    [
+        ({"op": "board.update"}, "invalid"),
+        ({"op": "board.update", "stage": "lunch"}, "invalid"),
+        ({"op": "board.update", "stage": None}, "invalid"),
+    ],
+)
+async def test_it_refuses_a_board_update_that_names_no_known_stage(
+    live, sockets, members, op, code
+):
+    facilitator, _, _ = await sockets.join(members["facilitator"], live.board)
+    before = await stored(live.board.pk)
+    error = await send_ops(facilitator, [op])
+    assert error["code"] == code
+    assert await stored(live.board.pk) == before
+
+
+async def _next_patch(communicator) -> dict:
+    return await receive_type(communicator, "patch")
+
+
+async def _reply(communicator, ops: list[dict]) -> dict:
+    """The ack or error for `ops`, skipping the patches of earlier edits."""
+    op_id = new_id()
+    await communicator.send_json_to({"type": "op", "op_id": op_id, "ops": ops})
+    while True:
+        frame = await receive_type(communicator, {"ack", "error", "patch"})
+        if frame["type"] != "patch":
+            return frame
 
 
 async def test_it_keeps_between_2_and_8_phases(live):

@@ -86,6 +86,7 @@ async def test_it_answers_a_fresh_sync_with_the_whole_board(sockets, board, memb
         "id": str(board.pk),
         "title": "Webshop lifecycle",
         "framework": "clm4",
+        "stage": "",
         "rev": 0,
         "epoch": 1,
     }
@@ -111,6 +112,9 @@ async def test_it_answers_a_fresh_sync_with_the_whole_board(sockets, board, memb
         "text": "Instagram ad",
         "colour": "",
         "channel": "",
+        "priority": "",
+        "owner": None,
+        "kpi": "",
         "author": members["owner"].pk,
     }
     assert cards["Welcome e-mail"]["phase"] == str(phases[1].id)

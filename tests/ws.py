@@ -98,15 +98,16 @@ async def ping(communicator) -> dict:
 def stored(board_id) -> dict:
     """Everything the database holds for a board, deleted rows and the op log included:
     equal before and after a refused frame proves that nothing reached the database."""
-    from boards.models import Arrow, Board, Card, OpLog, Phase
+    from boards.models import Arrow, Board, Card, CardLink, OpLog, Phase
 
     return {
         "board": Board.objects.filter(pk=board_id)
-        .values("title", "rev", "epoch", "updated", "updated_by")
+        .values("title", "stage", "rev", "epoch", "updated", "updated_by")
         .first(),
         "phases": list(Phase.objects.filter(board_id=board_id).order_by("position", "id").values()),
         "cards": list(Card.objects.filter(board_id=board_id).order_by("id").values()),
         "arrows": list(Arrow.objects.filter(board_id=board_id).order_by("id").values()),
+        "links": list(CardLink.objects.filter(board_id=board_id).order_by("id").values()),
         "oplog": list(
             OpLog.objects.filter(board_id=board_id).order_by("rev").values_list("rev", "op_id")
         ),

@@ -2,10 +2,10 @@
 // functions: no DOM, no socket. sync.js applies patches and pending edits with them, and
 // the editor can reuse them for previews.
 //
-// A state is the protocol's board state: {board, phases, cards, arrows}. Deleted cards
-// and arrows are not in it, but a state carries them in `trash` (not part of the wire
-// format) so that a later `card.restore` or `arrow.restore`, which names only the id,
-// can bring them back.
+// A state is the protocol's board state: {board, phases, cards, arrows, links}. Deleted
+// cards, arrows and links are not in it, but a state carries them in `trash` (not part of
+// the wire format) so that a later `card.restore`, `arrow.restore` or `link.restore`,
+// which names only the id, can bring them back.
 //
 // Ops are applied leniently: an op that does not fit the state (an update of a card that
 // is gone, a create of an id that exists) changes nothing. The server is the authority
@@ -13,9 +13,17 @@
 // is simply not shown, and the server's answer settles it.
 
 export const KINDS = ["touchpoint", "activity", "note", "opportunity"];
-const CARD_FIELDS = ["kind", "phase", "x", "y", "w", "h", "text", "colour", "channel"];
-const CARD_DEFAULTS = { phase: null, x: 0, y: 0, w: 180, h: 110, text: "", colour: "", channel: "" };
+const CARD_FIELDS = [
+  "kind", "phase", "x", "y", "w", "h", "text", "colour", "channel", "priority", "owner", "kpi",
+];
+const CARD_DEFAULTS = {
+  phase: null, x: 0, y: 0, w: 180, h: 110, text: "", colour: "", channel: "",
+  priority: "", owner: null, kpi: "",
+};
 const ARROW_FIELDS = ["from", "to", "label", "weight"];
+// Which kinds may stand at each end of a link (boards/models.py LINK_SOURCE_KINDS, …).
+const LINK_SOURCE_KINDS = ["activity", "opportunity"];
+const LINK_TARGET_KINDS = ["touchpoint"];
 const PHASE_FIELDS = ["name", "colour", "kpis"];
 const MIN_PHASES = 2;
 const MAX_PHASES = 8;
@@ -25,13 +33,19 @@ const FALLBACK_PHASE_COLOUR = "#e5e7eb";
 
 /** An empty state, for a page that has not heard from the server yet. */
 export function emptyState() {
-  return { board: { id: null, title: "", framework: "", rev: 0, epoch: 0 }, phases: [], cards: [], arrows: [], trash: { cards: {}, arrows: {} } };
+  return {
+    board: { id: null, title: "", framework: "", stage: "", rev: 0, epoch: 0 },
+    phases: [], cards: [], arrows: [], links: [],
+    trash: { cards: {}, arrows: {}, links: {} },
+  };
 }
 
 /** A deep copy that shares nothing with `state` (the input is never changed). */
 export function cloneState(state) {
   const copy = structuredClone(state);
+  copy.links ??= [];
   copy.trash ??= { cards: {}, arrows: {} };
+  copy.trash.links ??= {};
   return copy;
 }
 
@@ -52,6 +66,9 @@ export function applyOps(state, ops, context = {}) {
 export function applyOpInPlace(state, op, context = {}) {
   const handler = HANDLERS[op.op];
   if (!handler) return false;
+  // A state made before links existed (or a trash reset by hand) lacks their places.
+  state.links ??= [];
+  state.trash.links ??= {};
   return handler(state, op, context) !== false;
 }
 
@@ -77,12 +94,38 @@ function deleteArrow(state, id) {
   return true;
 }
 
+function deleteLink(state, id) {
+  const index = findIndex(state.links, id);
+  if (index === -1) return false;
+  const [link] = state.links.splice(index, 1);
+  state.trash.links[id] = link;
+  return true;
+}
+
+function cardOfKind(state, id, kinds) {
+  const card = state.cards.find((c) => c.id === id);
+  return card !== undefined && kinds.includes(card.kind);
+}
+
+/** Whether a link from `from` to `to` may exist: the ends are alive and of the kinds a
+ * link joins, and no other live link joins the same pair. */
+function linkFits(state, from, to, id) {
+  return (
+    cardOfKind(state, from, LINK_SOURCE_KINDS) &&
+    cardOfKind(state, to, LINK_TARGET_KINDS) &&
+    !state.links.some((l) => l.id !== id && l.from === from && l.to === to)
+  );
+}
+
 function deleteCard(state, id) {
   const index = findIndex(state.cards, id);
   if (index === -1) return false;  // deleting a deleted card is harmless
-  // A card's arrows go with it, in the same revision.
+  // A card's arrows and links go with it, in the same revision.
   for (const arrow of state.arrows.filter((a) => a.from === id || a.to === id)) {
     deleteArrow(state, arrow.id);
+  }
+  for (const link of state.links.filter((l) => l.from === id || l.to === id)) {
+    deleteLink(state, link.id);
   }
   const [card] = state.cards.splice(index, 1);
   state.trash.cards[id] = card;
@@ -102,6 +145,7 @@ const HANDLERS = {
     if (cardAlive(state, op.id) || op.id in state.trash.cards) return false;
     if (!KINDS.includes(op.kind)) return false;
     const card = { id: op.id, ...CARD_DEFAULTS, ...pick(op, CARD_FIELDS), author: by };
+    card.kpi = card.kpi.trim();  // the server stores it trimmed
     if (!phaseExists(state, card.phase)) return false;
     state.cards.push(card);
   },
@@ -111,6 +155,15 @@ const HANDLERS = {
     if (!card) return false;
     if ("phase" in op && !phaseExists(state, op.phase)) return false;
     Object.assign(card, pick(op, CARD_FIELDS));
+    if ("kpi" in op) card.kpi = op.kpi.trim();
+    // Links the new kind no longer allows go with the change (the server's patch spells
+    // them out as link.delete ops too).
+    for (const link of state.links.filter((l) => l.from === card.id || l.to === card.id)) {
+      const fits = link.from === card.id
+        ? LINK_SOURCE_KINDS.includes(card.kind)
+        : LINK_TARGET_KINDS.includes(card.kind);
+      if (!fits) deleteLink(state, link.id);
+    }
   },
 
   "card.delete"(state, op) {
@@ -162,6 +215,28 @@ const HANDLERS = {
     state.arrows.push(arrow);
   },
 
+  "link.create"(state, op) {
+    if (findIndex(state.links, op.id) !== -1 || op.id in state.trash.links) return false;
+    if (!linkFits(state, op.from, op.to, op.id)) return false;
+    state.links.push({ id: op.id, from: op.from, to: op.to });
+  },
+
+  "link.delete"(state, op) {
+    deleteLink(state, op.id);
+  },
+
+  "link.restore"(state, op) {
+    if (findIndex(state.links, op.id) !== -1) return;
+    const link = op.link ? structuredClone(op.link) : state.trash.links[op.id];
+    if (!link) {
+      state.incomplete = true;
+      return false;
+    }
+    if (!linkFits(state, link.from, link.to, link.id)) return false;
+    delete state.trash.links[op.id];
+    state.links.push(link);
+  },
+
   "phase.create"(state, op) {
     if (findIndex(state.phases, op.id) !== -1 || state.phases.length >= MAX_PHASES) return false;
     const position = Math.min(op.position, state.phases.length);
@@ -211,7 +286,8 @@ const HANDLERS = {
   },
 
   "board.update"(state, op) {
-    state.board.title = op.title.trim();
+    if ("title" in op) state.board.title = op.title.trim();
+    if ("stage" in op) state.board.stage = op.stage;
   },
 };
 

@@ -8,6 +8,7 @@ test database (see ../shared/testing.md for why this beats ChannelsLiveServerTes
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -17,6 +18,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.urls import reverse
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser import pages
+from tests.conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -153,3 +159,28 @@ def shot(request):
         return path
 
     return take
+
+
+@pytest.fixture
+def open_board(browser: Browser, browser_context_args, live, board):
+    """open_board(user) -> a page of its own browser context, logged in as `user`, on
+    the board, connected live."""
+    contexts = []
+
+    def open_as(user) -> Page:
+        context = browser.new_context(**browser_context_args)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(live.url + reverse("login"))
+        page.get_by_label("E-mail address").fill(user.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+        page.goto(live.url + reverse("board_detail", args=[board.id]))
+        expect(pages.status(page)).to_have_text("Connected")
+        expect(pages.phase(page, "Awareness")).to_be_visible()
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

@@ -258,6 +258,9 @@ def test_it_applies_phase_and_cascade_rules_like_the_server(page_on_site):
         "text": "",
         "colour": "",
         "channel": "",
+        "priority": "",
+        "owner": None,
+        "kpi": "",
         "author": None,
     }
     assert result["moved"] == [

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from boards.actions import board_create
-from boards.models import Arrow, Board, Card, CardKind, Channel
+from boards.models import Arrow, Board, Card, CardKind, CardLink, Channel, Phase
 from journeymap.actions import organisation_create
 from journeymap.models import Membership, Organisation, Role, User
 
@@ -37,6 +37,17 @@ DEMO_CARDS = [
         1,
         0,
     ),
+]
+DEMO_LINKS = [
+    ("Paid social campaign each quarter", "Instagram ad"),
+    ("Welcome e-mail on sign-up", "Newsletter sign-up"),
+    ("Welcome e-mail on sign-up", "Order confirmation e-mail"),
+]
+DEMO_KPIS = [
+    [{"name": "Website traffic", "value": 42000, "target": 60000, "unit": "visits"}],
+    [{"name": "Newsletter sign-ups", "value": 1.8, "target": 3, "unit": "%"}],
+    [{"name": "Cart abandonment rate", "value": 70, "target": 55, "unit": "%"}],
+    [{"name": "Repeat-purchase rate", "value": 18, "target": 25, "unit": "%"}],
 ]
 ROW_HEIGHT = 150  # x is relative to the card's phase column (docs/protocol.md, Geometry)
 
@@ -114,3 +125,17 @@ class Command(BaseCommand):
                 ),
             ]
         )
+        # What the team does today, and what it serves: the gap analysis then shows the
+        # checkout, delivery and review with nothing behind them.
+        CardLink.objects.bulk_create(
+            CardLink(
+                id=uuid.uuid4(),
+                board=board,
+                source=by_text[activity],
+                target=by_text[touchpoint],
+                author=user,
+            )
+            for activity, touchpoint in DEMO_LINKS
+        )
+        for phase, kpis in zip(phases, DEMO_KPIS, strict=True):
+            Phase.objects.filter(pk=phase.pk).update(kpis=kpis)

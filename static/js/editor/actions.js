@@ -8,6 +8,7 @@ import { t } from "./strings.js";
 export const CARD_W = 180;
 export const CARD_H = 110;
 export const TEXT_LIMIT = 2000;
+const LINK_SOURCES = new Set(["activity", "opportunity"]);
 
 export function makeActions(ed) {
   const { sync, renderer } = ed;
@@ -27,10 +28,15 @@ export function makeActions(ed) {
 
   function select(ids, { focus = false } = {}) {
     const next = new Set(ids);
+    ed.phaseFocus = null;  // the side panel goes back to following the selection
     for (const id of ed.selection) if (!next.has(id)) renderer.cards.get(id)?.el.classList.remove("is-selected");
     for (const id of next) renderer.cards.get(id)?.el.classList.add("is-selected");
     ed.selection = next;
     if (next.size) selectArrow(null, { quiet: true });
+    if (next.size && ed.selectedLink) {
+      renderer.links.get(ed.selectedLink)?.g.classList.remove("is-selected");
+      ed.selectedLink = null;
+    }
     if (focus && next.size === 1) {
       renderer.cards.get([...next][0])?.el.focus({ preventScroll: true });
     }
@@ -118,6 +124,10 @@ export function makeActions(ed) {
   }
 
   function deleteSelection() {
+    if (ed.selectedLink) {
+      deleteLink(ed.selectedLink);
+      return;
+    }
     if (ed.selectedArrow) {
       commit([{ op: "arrow.delete", id: ed.selectedArrow }]);
       selectArrow(null);
@@ -170,7 +180,7 @@ export function makeActions(ed) {
   function startConnect(spec) {
     if (!ed.canEdit) return;
     ed.connect = spec;
-    ed.showHint(t(spec.arrow ? "reattach_hint" : "connect_hint"));
+    ed.showHint(t(spec.arrow ? "reattach_hint" : spec.link ? "link_hint" : "connect_hint"));
     ed.viewport.element.classList.add("is-connecting");
   }
 
@@ -194,14 +204,55 @@ export function makeActions(ed) {
       selectArrow(arrow.id);
       return;
     }
-    connect(spec.from, targetId);
+    if (spec.link) link(spec.from, targetId);
+    else connect(spec.from, targetId);
   }
 
+  /** An arrow: how customers move from one card to another. */
   function connect(from, to) {
     if (!from || !to || from === to) return null;
     const id = newOpId();
     commit([{ op: "arrow.create", id, from, to }]);
     return id;
+  }
+
+  /** A link: this current activity (or opportunity) serves that touchpoint, which the
+   * gap analysis counts. Only those kinds may be linked; a link made twice is made once. */
+  function link(from, to) {
+    if (!isLink(from, to)) {
+      ed.showHint(t("link_refused"), 3500);
+      return null;
+    }
+    if (ed.state.links.some((l) => l.from === from && l.to === to)) return null;
+    const id = newOpId();
+    commit([{ op: "link.create", id, from, to }]);
+    return id;
+  }
+
+  function isLink(from, to) {
+    const source = ed.cardsById.get(from);
+    const target = ed.cardsById.get(to);
+    return Boolean(source && target && LINK_SOURCES.has(source.kind) && target.kind === "touchpoint");
+  }
+
+  function selectLink(id) {
+    if (ed.selectedLink) renderer.links.get(ed.selectedLink)?.g.classList.remove("is-selected");
+    ed.selectedLink = id && renderer.links.has(id) ? id : null;
+    if (ed.selectedLink) {
+      renderer.links.get(id).g.classList.add("is-selected");
+      if (ed.selection.size) select([]);
+      if (ed.selectedArrow) selectArrow(null, { quiet: true });
+      ed.showHint(t(ed.canEdit ? "link_selected" : "link_selected_view"));
+    } else {
+      ed.showHint("");
+    }
+    ed.selectionChanged();
+  }
+
+  function deleteLink(id) {
+    if (!id) return;
+    commit([{ op: "link.delete", id }]);
+    if (ed.selectedLink === id) selectLink(null);
   }
 
   function updateArrow(id, fields) {
@@ -227,6 +278,10 @@ export function makeActions(ed) {
     cancelConnect,
     completeConnect,
     connect,
+    link,
+    isLink,
+    selectLink,
+    deleteLink,
     updateArrow,
   };
 }

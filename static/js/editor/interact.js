@@ -55,6 +55,7 @@ export function installPointer(ed) {
     const handle = event.target.closest("[data-handle]");
     const cardEl = event.target.closest(".card-item");
     const arrowEl = event.target.closest("[data-arrow-id]");
+    const linkEl = event.target.closest("[data-link-id]");
     const header = event.target.closest(".phase-header");
     ed.pointerFocus = true;
 
@@ -66,7 +67,7 @@ export function installPointer(ed) {
         const card = ed.cardsById.get(id);
         gesture = { type: "resize", id, start, w: card.w, h: card.h, moved: false };
       } else {
-        gesture = { type: "connect", from: id, start, moved: false };
+        gesture = { type: "connect", from: id, link: handle.dataset.handle === "link", start, moved: false };
       }
       event.preventDefault();
     } else if (cardEl) {
@@ -86,6 +87,9 @@ export function installPointer(ed) {
         : { type: "pan", start, moved: false };
     } else if (arrowEl) {
       actions.selectArrow(arrowEl.dataset.arrowId);
+      return;
+    } else if (linkEl) {
+      actions.selectLink(linkEl.dataset.linkId);
       return;
     } else if (header && ed.canEdit && !event.target.closest("button, input")) {
       const li = header.closest(".phase-col");
@@ -152,6 +156,7 @@ export function installPointer(ed) {
         const target = cardUnder(event.clientX, event.clientY);
         const to = target && target !== gesture.from ? renderer.rectOf(target) : { x: point.x, y: point.y, w: 0, h: 0 };
         draft.setAttribute("d", arrowPath(from, to).d);
+        draft.classList.toggle("is-link", gesture.link);
         draft.hidden = false;
         break;
       }
@@ -194,6 +199,7 @@ export function installPointer(ed) {
           actions.cancelConnect();
           actions.select([]);
           actions.selectArrow(null);
+          if (ed.selectedLink) actions.selectLink(null);
         }
         break;
       case "drag":
@@ -215,8 +221,10 @@ export function installPointer(ed) {
       case "connect": {
         draft.hidden = true;
         const target = cardUnder(event.clientX, event.clientY);
-        if (g.moved && target && target !== g.from) actions.connect(g.from, target);
-        else if (!g.moved) actions.startConnect({ from: g.from });
+        if (g.moved && target && target !== g.from) {
+          if (g.link) actions.link(g.from, target);
+          else actions.connect(g.from, target);
+        } else if (!g.moved) actions.startConnect({ from: g.from, link: g.link });
         break;
       }
       case "phase": {
@@ -270,7 +278,7 @@ export function installPointer(ed) {
   );
 
   el.addEventListener("dblclick", (event) => {
-    if (event.target.closest("textarea, input, button, .phase-menu, [data-arrow-id]")) return;
+    if (event.target.closest("textarea, input, button, .phase-menu, [data-arrow-id], [data-link-id]")) return;
     const cardEl = event.target.closest(".card-item");
     if (cardEl) {
       ed.editor.start(cardEl.dataset.cardId);

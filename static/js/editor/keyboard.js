@@ -16,6 +16,7 @@ export function installKeyboard(ed) {
     const mod = event.ctrlKey || event.metaKey;
     const onCard = target.closest?.(".card-item");
     const onArrow = target.closest?.("[data-arrow-id]");
+    const onLink = target.closest?.("[data-link-id]");
     const onButton = target.closest?.("button, a, summary") && !onCard;
 
     if (mod && key.toLowerCase() === "z") {
@@ -47,6 +48,7 @@ export function installKeyboard(ed) {
       else {
         actions.select([]);
         actions.selectArrow(null);
+        if (ed.selectedLink) actions.selectLink(null);
       }
       return;
     }
@@ -56,6 +58,9 @@ export function installKeyboard(ed) {
         event.preventDefault();
         if (ed.connect) actions.completeConnect(onCard.dataset.cardId);
         else ed.editor.start(onCard.dataset.cardId);
+      } else if (onLink) {
+        event.preventDefault();
+        actions.selectLink(onLink.dataset.linkId);
       } else if (onArrow) {
         event.preventDefault();
         actions.selectArrow(onArrow.dataset.arrowId);
@@ -66,7 +71,8 @@ export function installKeyboard(ed) {
     if (key === "Delete" || key === "Backspace") {
       if (!ed.canEdit) return;
       event.preventDefault();
-      actions.deleteSelection();
+      if (onLink) actions.deleteLink(onLink.dataset.linkId);
+      else actions.deleteSelection();
       return;
     }
     if (key.startsWith("Arrow") && ed.selection.size && ed.canEdit) {

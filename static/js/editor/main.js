@@ -7,8 +7,10 @@ import { makeActions } from "./actions.js";
 import { installPointer } from "./interact.js";
 import { installKeyboard } from "./keyboard.js";
 import { Phases } from "./phases.js";
+import { Method } from "./method.js";
 import { Presence } from "./presence.js";
 import { Renderer } from "./render.js";
+import { SidePanel } from "./sidepanel.js";
 import { t } from "./strings.js";
 import { TextEditor } from "./textedit.js";
 import { UndoStack } from "./undo.js";
@@ -68,6 +70,14 @@ ed.actions = makeActions(ed);
 ed.editor = new TextEditor(ed);
 ed.presence = new Presence(ed);
 ed.phases = new Phases(ed);
+ed.sidePanel = new SidePanel(ed, { panel: $("side-panel"), tabs: $("panel-tabs") });
+ed.method = new Method(ed);
+/** Show a phase's KPIs in the side panel (until the selection changes). */
+ed.openPhase = (id) => {
+  ed.actions.select([]);
+  ed.phaseFocus = id;
+  ed.sidePanel.show("details");
+};
 
 let fitted = false;
 ed.render = () => {
@@ -89,11 +99,13 @@ ed.render = () => {
   placeHandles();
   placeArrowbar();
   labelSelection();
-  refreshPanel();
+  ed.sidePanel.boardChanged(state);
+  ed.method.boardChanged(state);
   if (!fitted) {
     fitted = true;
     ed.fit(1);
   }
+  followView();
 };
 
 // Until the person pans or zooms, the first view follows the stage's size (the side
@@ -101,6 +113,26 @@ ed.render = () => {
 new ResizeObserver(() => {
   if (fitted && !ed.viewport.touched) ed.fit(1);
 }).observe(el.stage);
+// Level of detail and culling follow the view, at most every 100 ms and once more when
+// a pan or zoom settles.
+let cullTimer = null;
+let cullAt = 0;
+function followView() {
+  $("world").classList.toggle("is-far", ed.viewport.zoom < 0.45);
+  $("world").classList.toggle("is-tiny", ed.viewport.zoom < 0.3);
+  const box = $("viewport").getBoundingClientRect();
+  const a = ed.viewport.toBoard(box.left, box.top);
+  const b = ed.viewport.toBoard(box.right, box.bottom);
+  ed.renderer.cull({ x: a.x, y: a.y, w: b.x - a.x, h: b.y - a.y });
+  cullAt = performance.now();
+}
+ed.viewport.addEventListener("change", () => {
+  clearTimeout(cullTimer);
+  if (performance.now() - cullAt > 100) followView();
+  else cullTimer = setTimeout(followView, 100);
+});
+ed.followView = followView;
+
 ed.fit = (maxZoom = 1.5) => ed.viewport.fit(ed.renderer.bounds(ed.state), maxZoom);
 ed.undoLast = () => {
   if (ed.canEdit && !ed.undo.undo()) ed.showHint(t("nothing_to_undo"), 2500);
@@ -128,19 +160,33 @@ function makeHandles() {
   connector.dataset.handle = "connect";
   connector.tabIndex = -1;
   connector.setAttribute("aria-label", document.getElementById("sel-connect").textContent.trim());
+  // Activities and opportunities also get a link handle: "this serves that touchpoint".
+  const link = document.createElement("button");
+  link.type = "button";
+  link.className = "handle linker";
+  link.dataset.handle = "link";
+  link.tabIndex = -1;
+  link.setAttribute("aria-label", document.getElementById("sel-link").textContent.trim());
   const resize = document.createElement("span");
   resize.className = "handle resize";
   resize.dataset.handle = "resize";
   resize.setAttribute("aria-hidden", "true");
-  return { connector, resize };
+  return { connector, link, resize };
 }
 
+const LINK_SOURCES = new Set(["activity", "opportunity"]);
+
 function placeHandles() {
-  const one = ed.selection.size === 1 ? ed.renderer.cards.get([...ed.selection][0]) : null;
+  const id = ed.selection.size === 1 ? [...ed.selection][0] : null;
+  const one = id ? ed.renderer.cards.get(id) : null;
   if (one && ed.canEdit) {
     if (handles.connector.parentNode !== one.el) one.el.append(handles.connector, handles.resize);
+    if (LINK_SOURCES.has(ed.cardsById.get(id)?.kind)) {
+      if (handles.link.parentNode !== one.el) one.el.append(handles.link);
+    } else handles.link.remove();
   } else {
     handles.connector.remove();
+    handles.link.remove();
     handles.resize.remove();
   }
 }
@@ -162,60 +208,13 @@ ed.selectionChanged = () => {
   labelSelection();
   $("sel-edit").hidden = count !== 1 || !ed.canEdit;
   $("sel-connect").hidden = count !== 1 || !ed.canEdit;
+  const only = count === 1 ? ed.cardsById.get([...ed.selection][0]) : null;
+  $("sel-link").hidden = !ed.canEdit || !LINK_SOURCES.has(only?.kind);
   placeHandles();
   placeArrowbar();
   sync.setPresence({ selection: [...ed.selection].slice(0, 500) });
-  loadPanel();
+  ed.sidePanel.selectionChanged();
 };
-
-// The selected card changed (here or elsewhere): show its new details, unless the
-// person is typing in the panel.
-let panelKey = "";
-function refreshPanel() {
-  const id = ed.selection.size === 1 ? [...ed.selection][0] : null;
-  const key = id ? ed.renderer.cards.get(id)?.key ?? "" : "";
-  // A card made offline reaches the panel once the server has it.
-  if (panelFor === "unsaved" && id && serverHas(id)) loadPanel();
-  if (key === panelKey) return;
-  const changedCard = panelKey !== "" && key !== "" && panelFor === `card:${id}`;
-  panelKey = key;
-  if (changedCard && !el.panel.contains(document.activeElement)) {
-    panelFor = null;
-    loadPanel();
-  }
-}
-
-let panelFor = null;
-let panelTimer = null;
-// The panel is rendered by the server, so it can only show a card the server has
-// committed: a card still in the unsent queue (made offline) waits for its ack.
-function serverHas(id) {
-  return Boolean(sync.confirmed?.cards.some((card) => card.id === id));
-}
-
-function loadPanel() {
-  let key = ed.selection.size === 1 ? `card:${[...ed.selection][0]}` : ed.selection.size === 0 ? "board" : null;
-  if (key?.startsWith("card:") && !serverHas(key.slice(5))) key = "unsaved";
-  if (key === panelFor || key === null) return;
-  panelFor = key;
-  if (key === "unsaved") {
-    clearTimeout(panelTimer);
-    const note = document.createElement("p");
-    note.className = "muted panel-note";
-    note.textContent = t("panel_unsaved");
-    el.panel.replaceChildren(note);
-    return;
-  }
-  clearTimeout(panelTimer);
-  panelTimer = setTimeout(() => {
-    const url = key === "board" ? `/boards/${boardId}/panel/board/` : `/boards/${boardId}/panel/cards/${key.slice(5)}/`;
-    el.panel.replaceChildren();
-    // The panel is another part of the app; until it exists (404) the aside stays empty.
-    if (globalThis.htmx) {
-      Promise.resolve(htmx.ajax("GET", url, { target: "#side-panel", swap: "innerHTML" })).catch(() => el.panel.replaceChildren());
-    }
-  }, 120);
-}
 
 for (const [index, colour] of ["", ...CARD_COLOURS].entries()) {
   const button = document.createElement("button");
@@ -228,6 +227,7 @@ for (const [index, colour] of ["", ...CARD_COLOURS].entries()) {
 }
 $("sel-edit").addEventListener("click", () => ed.editor.start([...ed.selection][0]));
 $("sel-connect").addEventListener("click", () => ed.actions.startConnect({ from: [...ed.selection][0] }));
+$("sel-link").addEventListener("click", () => ed.actions.startConnect({ from: [...ed.selection][0], link: true }));
 $("sel-duplicate").addEventListener("click", () => ed.actions.duplicateSelection());
 el.selDelete.addEventListener("click", () => ed.actions.deleteSelection());
 
@@ -343,7 +343,7 @@ el.renameForm.addEventListener("submit", (event) => {
 // Role, connection, people and errors
 
 function setCanEdit(value, { notice = true } = {}) {
-  if (value !== ed.canEdit) panelFor = null;  // the panel shows what the role allows
+  const changed = value !== ed.canEdit;
   ed.canEdit = value;
   root.classList.toggle("can-edit", value);
   el.viewOnly.hidden = value || !notice;
@@ -356,6 +356,8 @@ function setCanEdit(value, { notice = true } = {}) {
     ed.phases.closeMenu();
   }
   ed.selectionChanged();
+  if (changed) ed.sidePanel.roleChanged();
+  ed.method.roleChanged();
 }
 
 function statusText({ status, unsent }) {
@@ -382,7 +384,10 @@ sync.addEventListener("welcome", (event) => {
 });
 sync.addEventListener("role", (event) => setCanEdit(event.detail.role !== "viewer"));
 sync.addEventListener("state", ed.render);
-sync.addEventListener("peers", () => ed.presence.renderPeople());
+sync.addEventListener("peers", () => {
+  ed.presence.renderPeople();
+  ed.sidePanel.markPresent();
+});
 sync.addEventListener("presence", (event) => ed.presence.update(event.detail));
 sync.addEventListener("status", (event) => {
   const { status, reason } = event.detail;

@@ -72,6 +72,7 @@ export class Phases {
       if (!action) return;
       this.closeMenu();
       if (action === "rename") this.rename(id);
+      else if (action === "kpis") this.ed.openPhase(id);
       else if (action === "left" || action === "right") {
         const position = Math.max(0, phase.position + (action === "left" ? -1 : 1));
         this.ed.actions.commit([{ op: "phase.move", id, position }]);

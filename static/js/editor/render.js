@@ -15,13 +15,17 @@ export class Renderer {
     this.lanes = document.getElementById("lanes");
     this.loose = document.getElementById("loose");
     this.arrowLayer = document.getElementById("arrow-layer");
+    this.linkLayer = document.getElementById("link-layer");
     this.addPhase = document.getElementById("add-phase");
     this.phases = new Map();  // id -> view
     this.cards = new Map();   // id -> view
     this.arrows = new Map();  // id -> view
     this.byCard = new Map();  // card id -> Set of arrow ids
+    this.links = new Map();   // id -> view
+    this.linksByCard = new Map();  // card id -> Set of link ids
     this.takenOver = false;
     this.laneHeight = MIN_LANE;
+    this.view = null;  // the board area arrows are drawn for (see cull)
   }
 
   render(state) {
@@ -34,6 +38,7 @@ export class Renderer {
     this.renderPhases(state);
     this.renderCards(state, pos);
     this.renderArrows(state, pos);
+    this.renderLinks(state);
   }
 
   // Phases
@@ -96,6 +101,9 @@ export class Renderer {
       header: li.querySelector(".phase-header"),
       step: li.querySelector(".phase-step"),
       count: li.querySelector(".count"),
+      coverage: li.querySelector(".coverage"),
+      kpis: li.querySelector(".phase-kpis"),
+      kpiKey: "",
       menuButton: li.querySelector(".phase-menu-button"),
     };
   }
@@ -142,6 +150,8 @@ export class Renderer {
       kind: el.querySelector(".kind"),
       text: el.querySelector(".card-text"),
       chip: el.querySelector(".chip"),
+      gap: el.querySelector(".gap-mark"),
+      uncovered: false,
       key: "",
       pending: false,
     };
@@ -258,7 +268,7 @@ export class Renderer {
     label.setAttribute("class", "arrow-label");
     label.setAttribute("text-anchor", "middle");
     g.append(hit, line, label);
-    return { g, hit, line, label, meta: "", geo: "", from: null, to: null };
+    return { g, hit, line, label, meta: "", geo: "", from: null, to: null, box: null, shown: true };
   }
 
   drawArrow(view) {
@@ -273,9 +283,120 @@ export class Renderer {
     view.line.setAttribute("d", d);
     view.label.setAttribute("x", mx.toFixed(1));
     view.label.setAttribute("y", (my - 6).toFixed(1));
+    // Both cards plus the curve's bend (at most 60) and the label: what culling tests.
+    const pad = 80;
+    view.box = {
+      x0: Math.min(a.x, b.x) - pad,
+      y0: Math.min(a.y, b.y) - pad,
+      x1: Math.max(a.x + a.w, b.x + b.w) + pad,
+      y1: Math.max(a.y + a.h, b.y + b.h) + pad,
+    };
+    if (this.view) this.cullOne(view);
+  }
+
+  /**
+   * Draw only the arrows near the view. On a software-rendered machine the arrows' SVG
+   * layer dominated every frame of a pan at 1,000 arrows (docs/performance.md): an arrow
+   * that cannot be seen costs nothing once it is display: none. `rect` is the visible
+   * board area; a margin of half a screen on each side keeps short pans cull-free.
+   */
+  cull(rect) {
+    const mx = rect.w / 2;
+    const my = rect.h / 2;
+    this.view = { x0: rect.x - mx, y0: rect.y - my, x1: rect.x + rect.w + mx, y1: rect.y + rect.h + my };
+    for (const view of this.arrows.values()) this.cullOne(view);
+  }
+
+  cullOne(view) {
+    const v = this.view;
+    const b = view.box;
+    const shown = !b || !(b.x1 < v.x0 || b.x0 > v.x1 || b.y1 < v.y0 || b.y0 > v.y1);
+    if (shown !== view.shown) {
+      view.shown = shown;
+      view.g.style.display = shown ? "" : "none";
+    }
+  }
+
+  // Links: "this activity serves that touchpoint", drawn as a quiet dotted line that ends
+  // in a dot on the touchpoint, under the arrows (which say how customers move).
+
+  renderLinks(state) {
+    this.linksByCard.clear();
+    const keep = new Set();
+    for (const link of state.links ?? []) {
+      const from = this.ed.cardsById.get(link.from);
+      const to = this.ed.cardsById.get(link.to);
+      if (!from || !to) continue;
+      keep.add(link.id);
+      for (const end of [link.from, link.to]) {
+        let set = this.linksByCard.get(end);
+        if (!set) this.linksByCard.set(end, (set = new Set()));
+        set.add(link.id);
+      }
+      let view = this.links.get(link.id);
+      if (!view) {
+        view = this.makeLink(link.id);
+        this.links.set(link.id, view);
+        this.linkLayer.append(view.g);
+      }
+      const name = (card) => card.text.trim() || t(`kind.${card.kind}`);
+      const label = t("link_label", { from: name(from), to: name(to) });
+      if (view.g.getAttribute("aria-label") !== label) view.g.setAttribute("aria-label", label);
+      view.from = link.from;
+      view.to = link.to;
+      this.drawLink(view);
+    }
+    for (const [id, view] of this.links) {
+      if (!keep.has(id)) {
+        view.g.remove();
+        this.links.delete(id);
+      }
+    }
+  }
+
+  makeLink(id) {
+    const g = document.createElementNS(SVG, "g");
+    g.dataset.linkId = id;
+    g.setAttribute("class", "link");
+    g.setAttribute("role", "button");
+    g.setAttribute("tabindex", "0");
+    const hit = document.createElementNS(SVG, "path");
+    hit.setAttribute("class", "arrow-hit");
+    const line = document.createElementNS(SVG, "path");
+    line.setAttribute("class", "link-line");
+    const dot = document.createElementNS(SVG, "circle");
+    dot.setAttribute("class", "link-dot");
+    dot.setAttribute("r", "4.5");
+    g.append(hit, line, dot);
+    return { g, hit, line, dot, geo: "", from: null, to: null };
+  }
+
+  drawLink(view) {
+    const a = this.rectOf(view.from);
+    const b = this.rectOf(view.to);
+    if (!a || !b) return;
+    const geo = `${a.x},${a.y},${a.w},${a.h},${b.x},${b.y},${b.w},${b.h}`;
+    if (geo === view.geo) return;
+    view.geo = geo;
+    // Centre to centre, clipped to the cards' edges: links are short and local.
+    const ac = { x: a.x + a.w / 2, y: a.y + a.h / 2 };
+    const bc = { x: b.x + b.w / 2, y: b.y + b.h / 2 };
+    const start = clip(a, bc);
+    const end = clip(b, ac);
+    const d = `M${start.x.toFixed(1)} ${start.y.toFixed(1)}L${end.x.toFixed(1)} ${end.y.toFixed(1)}`;
+    view.hit.setAttribute("d", d);
+    view.line.setAttribute("d", d);
+    view.dot.setAttribute("cx", end.x.toFixed(1));
+    view.dot.setAttribute("cy", end.y.toFixed(1));
   }
 
   redrawArrowsOf(ids) {
+    for (const id of ids) {
+      for (const linkId of this.linksByCard.get(id) ?? []) {
+        const view = this.links.get(linkId);
+        if (view) this.drawLink(view);
+      }
+    }
     const done = new Set();
     for (const id of ids) {
       for (const arrowId of this.byCard.get(id) ?? []) {
@@ -290,12 +411,13 @@ export class Renderer {
   /** Every arrow again (phases moved, so absolute positions changed). */
   redrawAllArrows() {
     for (const view of this.arrows.values()) this.drawArrow(view);
+    for (const view of this.links.values()) this.drawLink(view);
   }
 
   /** Board bounds of everything drawn: phases and cards. */
   bounds(state) {
     let minX = 0;
-    let minY = -80;
+    let minY = -110;
     let maxX = Math.max(1, state.phases.length) * COLUMN;
     let maxY = 600;
     for (const card of state.cards) {
@@ -307,4 +429,18 @@ export class Renderer {
     }
     return { x: minX, y: minY, w: maxX - minX, h: maxY - minY };
   }
+}
+
+/** Where the segment from the centre of `rect` towards `point` leaves the rectangle. */
+function clip(rect, point) {
+  const cx = rect.x + rect.w / 2;
+  const cy = rect.y + rect.h / 2;
+  const dx = point.x - cx;
+  const dy = point.y - cy;
+  if (!dx && !dy) return { x: cx, y: cy };
+  const scale = Math.min(
+    dx ? rect.w / 2 / Math.abs(dx) : Number.POSITIVE_INFINITY,
+    dy ? rect.h / 2 / Math.abs(dy) : Number.POSITIVE_INFINITY,
+  );
+  return { x: cx + dx * Math.min(scale, 1), y: cy + dy * Math.min(scale, 1) };
 }

@@ -1,15 +1,17 @@
 // Undo and redo of your own changes only. Each change you make is remembered with its
 // inverse, computed from the board as it was just before; undo sends the inverse as a
-// new op batch (card.restore/arrow.restore bring deleted things back). Someone else's
+// new op batch (card.restore/arrow.restore/link.restore bring deleted things back). Someone else's
 // work is never undone: an inverse skips fields that others changed since.
 
 const CARD_FIELDS = ["kind", "phase", "x", "y", "w", "h", "text", "colour", "channel"];
 const ARROW_FIELDS = ["from", "to", "label", "weight"];
 const PHASE_FIELDS = ["name", "colour", "kpis"];
 const LIMIT = 200;
+const LINK_SOURCES = ["activity", "opportunity"];
 
 const find = (list, id) => list.find((item) => item.id === id);
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+const linksOf = (state, cardId) => (state.links ?? []).filter((l) => l.from === cardId || l.to === cardId);
 
 function previous(item, op, fields) {
   const out = {};
@@ -23,14 +25,27 @@ export function inverseOps(state, ops) {
   const inverse = [];
   // Track what this batch deletes so a card's arrows are restored with it.
   const deadArrows = new Set();
+  const deadLinks = new Set();
   for (const op of ops) {
     switch (op.op) {
       case "card.create":
         inverse.push({ op: "card.delete", id: op.id });
         break;
-      case "card.update":
-        inverse.push({ op: "card.update", id: op.id, ...previous(find(state.cards, op.id), op, CARD_FIELDS) });
+      case "card.update": {
+        const undo = [{ op: "card.update", id: op.id, ...previous(find(state.cards, op.id), op, CARD_FIELDS) }];
+        // A kind change drops the links the new kind does not allow: undo brings them back
+        // after the kind.
+        if ("kind" in op) {
+          for (const link of linksOf(state, op.id)) {
+            const fits = link.from === op.id ? LINK_SOURCES.includes(op.kind) : op.kind === "touchpoint";
+            if (fits || deadLinks.has(link.id)) continue;
+            deadLinks.add(link.id);
+            undo.push({ op: "link.restore", id: link.id });
+          }
+        }
+        inverse.push(undo);
         break;
+      }
       case "card.delete":
       case "card.restore": {
         if (op.op === "card.restore") {
@@ -44,9 +59,24 @@ export function inverseOps(state, ops) {
           deadArrows.add(arrow.id);
           undo.push({ op: "arrow.restore", id: arrow.id });
         }
+        for (const link of linksOf(state, op.id)) {
+          if (deadLinks.has(link.id)) continue;
+          deadLinks.add(link.id);
+          undo.push({ op: "link.restore", id: link.id });
+        }
         inverse.push(undo);
         break;
       }
+      case "link.create":
+      case "link.restore":
+        inverse.push({ op: "link.delete", id: op.id });
+        break;
+      case "link.delete":
+        if (find(state.links ?? [], op.id) && !deadLinks.has(op.id)) {
+          deadLinks.add(op.id);
+          inverse.push({ op: "link.restore", id: op.id });
+        }
+        break;
       case "arrow.create":
         inverse.push({ op: "arrow.delete", id: op.id });
         break;
@@ -111,6 +141,8 @@ function guard(state, forward, inverse) {
       if (find(state.cards, op.id)) out.push(op);
     } else if (kind === "arrow.delete") {
       if (find(state.arrows, op.id)) out.push(op);
+    } else if (kind === "link.delete") {
+      if (find(state.links ?? [], op.id)) out.push(op);
     } else {
       out.push(op);
     }

@@ -1,0 +1,267 @@
+"""The gap analysis and the strategy overview, computed in one place from a board state.
+
+Both take the dict that boards.selectors.board_state returns (the protocol's snapshot,
+docs/protocol.md "Board state") rather than the database, so that the side panel, the
+canvas marks, a frozen snapshot and an export all compute the same answer from the same
+input, and so that the rules can be tested on hand-made boards. Nothing here reads the
+database; the results are plain JSON-serialisable dicts.
+
+The rules (../shared/domain.md, "Gap analysis"):
+- A touchpoint is covered when at least one live current *activity* links to it. An
+  opportunity is a plan, not something the team does yet, so its link covers nothing.
+- A phase with no activity, or with no touchpoint, is a gap of its own.
+- An arrow is backward when it points to a card in an earlier phase: customers falling
+  back are where the team loses them.
+- The channel matrix counts activities per channel and phase; an empty cell is a
+  channel the team does not use in that phase.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from boards.models import Channel, Priority
+
+# Strategy groups, most urgent first; "" (no priority set) last.
+PRIORITY_ORDER = [Priority.HIGH, Priority.MEDIUM, Priority.LOW, Priority.NONE]
+
+
+def _coverage(covered: int, touchpoints: int) -> int | None:
+    # Rounded down, so that 100 means every touchpoint is covered (199 of 200 is 99).
+    return None if touchpoints == 0 else covered * 100 // touchpoints
+
+
+def _reading_order(card: dict) -> tuple:
+    return (card["y"], card["x"], card["id"])
+
+
+def _phases_in_order(state: dict) -> list[dict]:
+    return sorted(state["phases"], key=lambda phase: phase["position"])
+
+
+def _live_links(state: dict, cards: dict[str, dict]) -> list[dict]:
+    """Links whose both ends are live cards of the state (a state holds no deleted ones,
+    but a hand-made or older one might)."""
+    return [
+        link for link in state.get("links", []) if link["from"] in cards and link["to"] in cards
+    ]
+
+
+def gaps_from_state(state: dict) -> dict:
+    """The gap analysis of a board state. Returns:
+
+    - `phases`: per phase in order, {id, name, colour, position, touchpoints, activities,
+      opportunities, covered_touchpoints, coverage (0 to 100, None without touchpoints),
+      uncovered [{id, text}], no_activity, no_touchpoint, backward [{id, from_text,
+      from_card, to_card, to_phase, to_phase_id, weight, label}] (the backward arrows
+      leaving the phase), kpis};
+    - `totals`: the same counts over all phases, with `coverage`, `uncovered`,
+      `phases_without_activity`, `phases_without_touchpoint`, `backward_arrows`;
+    - `uncovered_ids`: every uncovered touchpoint, inside a phase or not (for the marks on
+      the board);
+    - `outside`: cards standing outside every phase, counted apart {touchpoints,
+      activities, opportunities, notes, covered_touchpoints, uncovered};
+    - `matrix`: {channels [{key, label}], phases [{id, name}], rows [{key, label, cells
+      [{phase, count, empty}], total, outside}]}: activities per channel and phase, one row
+      per channel (and a last one for activities with no channel).
+    """
+    phases = _phases_in_order(state)
+    phase_ids = {phase["id"] for phase in phases}
+    position = {phase["id"]: phase["position"] for phase in phases}
+    cards = {card["id"]: card for card in state["cards"]}
+
+    def where(card: dict) -> str | None:
+        return card["phase"] if card["phase"] in phase_ids else None
+
+    covered = {
+        link["to"]
+        for link in _live_links(state, cards)
+        if cards[link["from"]]["kind"] == "activity" and cards[link["to"]]["kind"] == "touchpoint"
+    }
+    by_phase: dict[str | None, list[dict]] = defaultdict(list)
+    for card in sorted(state["cards"], key=_reading_order):
+        by_phase[where(card)].append(card)
+
+    backward: dict[str, list[dict]] = defaultdict(list)
+    for arrow in state.get("arrows", []):
+        start, end = cards.get(arrow["from"]), cards.get(arrow["to"])
+        if start is None or end is None or where(start) is None or where(end) is None:
+            continue
+        if position[where(end)] < position[where(start)]:
+            target = next(p for p in phases if p["id"] == where(end))
+            backward[where(start)].append(
+                {
+                    "id": arrow["id"],
+                    "from_card": start["id"],
+                    "from_text": start["text"],
+                    "to_card": end["id"],
+                    "to_phase": target["name"],
+                    "to_phase_id": target["id"],
+                    "weight": arrow.get("weight"),
+                    "label": arrow.get("label", ""),
+                }
+            )
+
+    def counts(members: list[dict]) -> dict:
+        kinds = Counter(card["kind"] for card in members)
+        touchpoints = [card for card in members if card["kind"] == "touchpoint"]
+        uncovered = [
+            {"id": card["id"], "text": card["text"]}
+            for card in touchpoints
+            if card["id"] not in covered
+        ]
+        return {
+            "touchpoints": len(touchpoints),
+            "activities": kinds["activity"],
+            "opportunities": kinds["opportunity"],
+            "covered_touchpoints": len(touchpoints) - len(uncovered),
+            "coverage": _coverage(len(touchpoints) - len(uncovered), len(touchpoints)),
+            "uncovered": uncovered,
+        }
+
+    result_phases = []
+    for phase in phases:
+        numbers = counts(by_phase[phase["id"]])
+        result_phases.append(
+            {
+                "id": phase["id"],
+                "name": phase["name"],
+                "colour": phase["colour"],
+                "position": phase["position"],
+                **numbers,
+                "no_activity": numbers["activities"] == 0,
+                "no_touchpoint": numbers["touchpoints"] == 0,
+                "backward": backward[phase["id"]],
+                "kpis": [dict(kpi) for kpi in phase.get("kpis", [])],
+            }
+        )
+
+    outside_numbers = counts(by_phase[None])
+    outside = {
+        **{key: outside_numbers[key] for key in ("touchpoints", "activities", "opportunities")},
+        "notes": sum(1 for card in by_phase[None] if card["kind"] == "note"),
+        "covered_touchpoints": outside_numbers["covered_touchpoints"],
+        "uncovered": outside_numbers["uncovered"],
+    }
+
+    touchpoints = sum(p["touchpoints"] for p in result_phases)
+    covered_total = sum(p["covered_touchpoints"] for p in result_phases)
+    totals = {
+        "phases": len(result_phases),
+        "touchpoints": touchpoints,
+        "activities": sum(p["activities"] for p in result_phases),
+        "opportunities": sum(p["opportunities"] for p in result_phases),
+        "covered_touchpoints": covered_total,
+        "coverage": _coverage(covered_total, touchpoints),
+        "uncovered": touchpoints - covered_total,
+        "phases_without_activity": sum(p["no_activity"] for p in result_phases),
+        "phases_without_touchpoint": sum(p["no_touchpoint"] for p in result_phases),
+        "backward_arrows": sum(len(p["backward"]) for p in result_phases),
+    }
+    uncovered_ids = [item["id"] for p in [*result_phases, outside] for item in p["uncovered"]]
+    return {
+        "phases": result_phases,
+        "totals": totals,
+        "uncovered_ids": uncovered_ids,
+        "outside": outside,
+        "matrix": _channel_matrix(phases, by_phase),
+    }
+
+
+def _channel_matrix(phases: list[dict], by_phase: dict) -> dict:
+    # Every channel a team can map to, so an unused one shows as a row of empty cells;
+    # activities without a channel last, so the rows add up to all activities.
+    channels = [(key, label) for key, label in Channel.choices if key] + [
+        (Channel.NONE.value, Channel.NONE.label)
+    ]
+    rows = []
+    for key, label in channels:
+        cells = []
+        for phase in phases:
+            count = sum(
+                1
+                for card in by_phase[phase["id"]]
+                if card["kind"] == "activity" and card["channel"] == key
+            )
+            cells.append({"phase": phase["id"], "count": count, "empty": count == 0})
+        outside = sum(
+            1 for card in by_phase[None] if card["kind"] == "activity" and card["channel"] == key
+        )
+        rows.append(
+            {
+                "key": key,
+                "label": str(label),
+                "cells": cells,
+                "total": sum(cell["count"] for cell in cells),
+                "outside": outside,
+            }
+        )
+    return {
+        "channels": [{"key": key, "label": str(label)} for key, label in channels],
+        "phases": [{"id": phase["id"], "name": phase["name"]} for phase in phases],
+        "rows": rows,
+    }
+
+
+def strategy_from_state(state: dict) -> dict:
+    """The opportunities of a board state, for the strategy step: per phase in order
+    {id, name, colour, kpis, count, groups}, where `groups` holds one entry per priority,
+    most urgent first ({priority, label, opportunities}, empty lists included so every
+    phase has the same shape). Each opportunity is {id, text, priority, owner (user id or
+    None), kpi, kpi_known (whether its phase lists a KPI of that name), touchpoints
+    [{id, text}] (the touchpoints it is linked to)}. Opportunities outside every phase are
+    in `outside`, grouped the same way; `total` counts them all."""
+    phases = _phases_in_order(state)
+    phase_ids = {phase["id"] for phase in phases}
+    cards = {card["id"]: card for card in state["cards"]}
+    serves: dict[str, list[dict]] = defaultdict(list)
+    for link in _live_links(state, cards):
+        target = cards[link["to"]]
+        if target["kind"] == "touchpoint":
+            serves[link["from"]].append({"id": target["id"], "text": target["text"]})
+
+    by_phase: dict[str | None, list[dict]] = defaultdict(list)
+    for card in sorted(state["cards"], key=_reading_order):
+        if card["kind"] == "opportunity":
+            by_phase[card["phase"] if card["phase"] in phase_ids else None].append(card)
+
+    def groups(members: list[dict], kpi_names: set[str]) -> list[dict]:
+        return [
+            {
+                "priority": priority.value,
+                "label": str(priority.label),
+                "opportunities": [
+                    {
+                        "id": card["id"],
+                        "text": card["text"],
+                        "priority": card.get("priority", ""),
+                        "owner": card.get("owner"),
+                        "kpi": card.get("kpi", ""),
+                        "kpi_known": card.get("kpi", "").casefold() in kpi_names,
+                        "touchpoints": serves[card["id"]],
+                    }
+                    for card in members
+                    if card.get("priority", "") == priority.value
+                ],
+            }
+            for priority in PRIORITY_ORDER
+        ]
+
+    result = []
+    for phase in phases:
+        kpis = phase.get("kpis", [])
+        result.append(
+            {
+                "id": phase["id"],
+                "name": phase["name"],
+                "colour": phase["colour"],
+                "kpis": [dict(kpi) for kpi in kpis],
+                "count": len(by_phase[phase["id"]]),
+                "groups": groups(by_phase[phase["id"]], {k["name"].casefold() for k in kpis}),
+            }
+        )
+    return {
+        "phases": result,
+        "outside": {"count": len(by_phase[None]), "groups": groups(by_phase[None], set())},
+        "total": sum(len(members) for members in by_phase.values()),
+    }

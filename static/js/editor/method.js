@@ -1,0 +1,203 @@
+// The lifecycle method on the canvas: gap marks, phase coverage and KPIs in the phase
+// headers, and the facilitator's workshop guide that everyone on the board follows.
+//
+// The gap analysis is computed on the server, in one selector (boards/gaps.py) shared by
+// the gap panel and the exports; the canvas fetches its result (/boards/<id>/gaps.json)
+// when something it depends on changes, so the marks never disagree with the panel.
+
+import { methodSignature } from "./sidepanel.js";
+import { t } from "./strings.js";
+
+const FETCH_MS = 500;
+const STAGES = ["touchpoints", "activities", "movement", "gaps", "strategy"];
+const STORE = "journeymap.showGaps";
+
+export class Method {
+  constructor(ed) {
+    this.ed = ed;
+    this.gaps = null;
+    this.signature = "";
+    this.timer = null;
+    this.inFlight = false;
+    this.again = false;
+    this.show = localStorage.getItem(STORE) !== "0";
+    this.toggle = document.getElementById("toggle-gaps");
+    this.guide = document.getElementById("guide");
+    this.guideStep = document.getElementById("guide-step");
+    this.guidePrompt = document.getElementById("guide-prompt");
+    this.guidePrev = document.getElementById("guide-prev");
+    this.guideNext = document.getElementById("guide-next");
+    this.guideStart = document.getElementById("guide-start");
+    this.guideEnd = document.getElementById("guide-end");
+    this.world = document.getElementById("world");
+
+    this.toggle.addEventListener("click", () => {
+      this.show = !this.show;
+      localStorage.setItem(STORE, this.show ? "1" : "0");
+      this.paint();
+    });
+    this.guideStart.addEventListener("click", () => this.setStage(STAGES[0]));
+    this.guideEnd.addEventListener("click", () => this.setStage(""));
+    this.guidePrev.addEventListener("click", () => this.step(-1));
+    this.guideNext.addEventListener("click", () => this.step(1));
+  }
+
+  get stage() {
+    return this.ed.state?.board?.stage ?? "";
+  }
+
+  /** Facilitators and above lead the workshop; the server checks it again. */
+  get canLead() {
+    return ["owner", "admin", "facilitator"].includes(this.ed.sync.you?.role);
+  }
+
+  boardChanged(state) {
+    const signature = methodSignature(state);
+    if (signature !== this.signature) {
+      this.signature = signature;
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.fetch(), this.gaps ? FETCH_MS : 0);
+    }
+    this.paint();
+    this.paintGuide();
+  }
+
+  roleChanged() {
+    this.paintGuide();
+  }
+
+  async fetch() {
+    if (this.inFlight) {
+      this.again = true;
+      return;
+    }
+    this.inFlight = true;
+    try {
+      const response = await fetch(`/boards/${this.ed.boardId}/gaps.json`, { credentials: "same-origin" });
+      if (response.ok) {
+        const data = await response.json();
+        this.gaps = { uncovered: new Set(data.uncovered), phases: data.phases };
+        this.paint();
+      }
+    } catch {
+      // Offline: the marks stay as they were and follow once the board syncs again.
+    } finally {
+      this.inFlight = false;
+      if (this.again) {
+        this.again = false;
+        this.fetch();
+      }
+    }
+  }
+
+  /** Marks on uncovered touchpoints, coverage and KPIs in the phase headers. */
+  paint() {
+    const { renderer } = this.ed;
+    this.toggle.setAttribute("aria-pressed", String(this.show));
+    this.world.classList.toggle("show-gaps", this.show);
+    const uncovered = this.gaps?.uncovered ?? new Set();
+    for (const [id, view] of renderer.cards) {
+      const mark = this.show && uncovered.has(id);
+      if (view.uncovered !== mark) {
+        view.uncovered = mark;
+        view.el.classList.toggle("is-uncovered", mark);
+        view.gap.hidden = !mark;
+      }
+    }
+    const phases = this.gaps?.phases ?? {};
+    for (const phase of this.ed.state.phases) {
+      const view = renderer.phases.get(phase.id);
+      if (!view) continue;
+      const figures = phases[phase.id];
+      const coverage = figures?.coverage;
+      const text = coverage === null || coverage === undefined ? "" : t("coverage", { percent: coverage });
+      view.coverage.hidden = !this.show || !text;
+      if (view.coverage.textContent !== text) view.coverage.textContent = text;
+      view.coverage.className = `coverage ${coverage === null || coverage === undefined ? "" : coverage >= 80 ? "good" : coverage >= 40 ? "fair" : "poor"}`;
+      if (figures) {
+        view.coverage.title = t("coverage_title", { covered: figures.covered, total: figures.touchpoints });
+      }
+      this.paintKpis(view, phase.kpis ?? []);
+    }
+  }
+
+  paintKpis(view, kpis) {
+    const key = JSON.stringify(kpis);
+    if (view.kpiKey === key) return;
+    view.kpiKey = key;
+    const chips = kpis.slice(0, 3).map((kpi) => {
+      const chip = document.createElement("li");
+      chip.className = "kpi-chip";
+      const name = document.createElement("span");
+      name.className = "kpi-name";
+      name.textContent = kpi.name;
+      chip.append(name);
+      const value = formatKpi(kpi);
+      if (value) {
+        const figure = document.createElement("span");
+        figure.className = "kpi-value";
+        figure.textContent = value;
+        chip.append(figure);
+      }
+      return chip;
+    });
+    if (kpis.length > 3) {
+      const more = document.createElement("li");
+      more.className = "kpi-chip more";
+      more.textContent = t("kpi_more", { count: kpis.length - 3 });
+      chips.push(more);
+    }
+    view.kpis.replaceChildren(...chips);
+    view.kpis.hidden = kpis.length === 0;
+  }
+
+  // The workshop guide
+
+  paintGuide() {
+    const stage = this.stage;
+    // When the facilitator moves the room to the gaps or the strategy, everyone's side
+    // panel follows.
+    if (this.lastStage !== undefined && stage !== this.lastStage) {
+      if (stage === "gaps") this.ed.sidePanel.show("gaps");
+      if (stage === "strategy") this.ed.sidePanel.show("strategy");
+    }
+    this.lastStage = stage;
+    const index = STAGES.indexOf(stage);
+    const lead = this.canLead && this.ed.canEdit;
+    this.guide.dataset.stage = stage;
+    this.guide.hidden = index === -1 && !lead;
+    this.guideStart.hidden = index !== -1 || !lead;
+    for (const button of [this.guidePrev, this.guideNext, this.guideEnd]) button.hidden = index === -1 || !lead;
+    this.guidePrev.disabled = index <= 0;
+    this.guideNext.disabled = index === STAGES.length - 1;
+    this.guideStep.hidden = index === -1;
+    this.guidePrompt.hidden = index === -1;
+    if (index === -1) return;
+    const step = t("guide_step", { n: index + 1, total: STAGES.length, name: t(`stage.${stage}`) });
+    if (this.guideStep.textContent !== step) this.guideStep.textContent = step;
+    const prompt = t(`prompt.${stage}`);
+    if (this.guidePrompt.textContent !== prompt) this.guidePrompt.textContent = prompt;
+  }
+
+  step(delta) {
+    const index = STAGES.indexOf(this.stage);
+    const next = STAGES[Math.min(STAGES.length - 1, Math.max(0, index + delta))];
+    this.setStage(next);
+  }
+
+  setStage(stage) {
+    if (!this.canLead || stage === this.stage) return;
+    // Not on the undo stack: moving the room along is not an edit of the board's content.
+    this.ed.sync.submit([{ op: "board.update", stage }]);
+  }
+}
+
+function formatKpi(kpi) {
+  const unit = kpi.unit ? ` ${kpi.unit}` : "";
+  const value = kpi.value === null || kpi.value === undefined ? null : `${kpi.value}${unit}`;
+  const target = kpi.target === null || kpi.target === undefined ? null : `${kpi.target}${unit}`;
+  if (value && target) return `${value} → ${target}`;
+  if (value) return value;
+  if (target) return t("kpi_target", { target });
+  return "";
+}
