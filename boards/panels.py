@@ -18,7 +18,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,7 +26,13 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import trigger_client_event
 
 from boards import actions, selectors
-from boards.forms import BoardRenameForm, CardLinksForm, CardPanelForm, KpiFormSet
+from boards.forms import (
+    BoardRenameForm,
+    CardLinksForm,
+    CardPanelForm,
+    KpiFormSet,
+    TemplateSaveForm,
+)
 from boards.frameworks import kpi_suggestions
 from boards.models import LINK_SOURCE_KINDS
 from boards.ops import BoardGone
@@ -161,16 +167,41 @@ def panel_card(request: HttpRequest, board_id, card_id) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def panel_board(request: HttpRequest, board_id) -> HttpResponse:
+    """Board settings: rename, and save the board as one of the organisation's templates.
+    Two forms post here, told apart by `form` (rename | template)."""
     board, membership = get_board_for_user(request.user, board_id)
     can_edit = role_allows(membership.role, Can.EDIT_BOARD)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
 
     form = BoardRenameForm(initial={"title": board.title}) if can_edit else None
+    template_form = TemplateSaveForm() if can_edit else None
     notice = None
     problem = None
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("form") == "template":
+        template_form = TemplateSaveForm(request.POST)
+        if template_form.is_valid():
+            try:
+                template = actions.template_create_from_board(
+                    board=board, name=template_form.cleaned_data["name"], actor=request.user
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    template_form.add_error("name", message)
+            else:
+                notice = _(
+                    "Saved as the template “%(name)s”: new boards of %(organisation)s can "
+                    "start from it."
+                ) % {"name": template.name, "organisation": board.organisation.name}
+                if not request.htmx:
+                    messages.success(request, notice)
+                    return redirect("panel_board", board_id=board.pk)
+                template_form = TemplateSaveForm()
+        if not template_form.is_valid() and template_form.is_bound:
+            problem = _("The template was not saved: correct its name.")
+            status = 400
+    elif request.method == "POST":
         form = BoardRenameForm(request.POST)
         if not form.is_valid():
             problem = _("Nothing was saved: correct the title.")
@@ -178,20 +209,16 @@ def panel_board(request: HttpRequest, board_id) -> HttpResponse:
         elif form.cleaned_data["title"] == board.title:
             notice = _("Nothing to save: the board already has this title.")
         else:
-            try:
-                actions.board_rename(
-                    board=board, title=form.cleaned_data["title"], actor=request.user
-                )
-            except ProtocolError as error:
-                problem = error.message
-                status = 409
-            except BoardGone:
-                raise Http404 from None
-            else:
+            problem = _apply(
+                request, board, [{"op": "board.update", "title": form.cleaned_data["title"]}]
+            )
+            status = 409 if problem else 200
+            if problem is None:
                 if not request.htmx:
                     messages.success(request, _("Board renamed."))
                     return redirect("panel_board", board_id=board.pk)
                 notice = _("Board renamed. Everyone on the board sees the new title.")
+                board.refresh_from_db()
                 form = BoardRenameForm(initial={"title": board.title})
     return _render_panel(
         request,
@@ -203,6 +230,7 @@ def panel_board(request: HttpRequest, board_id) -> HttpResponse:
             "phases": selectors.board_phase_counts(board),
             "can_edit": can_edit,
             "form": form,
+            "template_form": template_form,
             "notice": notice,
             "problem": problem,
         },

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from boards.actions import board_apply_ops, board_create
-from boards.models import Board, Card, CardLink, OpLog, Phase
+from boards.models import Board, BoardTemplate, Card, CardLink, OpLog, Phase
 from tests.helpers import page_text
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -247,3 +247,48 @@ def test_a_touchpoint_panel_names_the_gap(client_for, board, cards):
     text = page_text(client_for("viewer").get(url))
 
     assert "No activity serves this touchpoint: a gap." in text
+
+
+# Saving a board as a template, from the board settings panel
+
+
+def test_a_board_saved_as_template_starts_new_boards(client_for, board, org):
+    client = client_for("editor")
+    panel = reverse("panel_board", args=[board.id])
+
+    response = client.post(panel, {"form": "template", "name": "Our webshop line"}, **HTMX)
+
+    assert "Saved as the template “Our webshop line”" in page_text(response)
+    template = BoardTemplate.objects.get(organisation=org)
+    create = reverse("board_create", args=[org.id])
+    assert "Our webshop line" in page_text(client.get(create))
+    client.post(create, {"title": "From our template", "framework": f"template:{template.pk}"})
+    copy = Board.objects.get(title="From our template")
+    assert [p.name for p in copy.phases.order_by("position")] == [
+        p.name for p in board.phases.order_by("position")
+    ]
+    assert set(Card.objects.filter(board=copy).values_list("text", flat=True)) == {
+        "Instagram ad",
+        "Welcome e-mail",
+    }
+
+
+def test_it_refuses_a_template_name_in_use(client_for, board, org):
+    client = client_for("editor")
+    panel = reverse("panel_board", args=[board.id])
+    client.post(panel, {"form": "template", "name": "Line"}, **HTMX)
+
+    response = client.post(panel, {"form": "template", "name": "Line"})
+
+    assert response.status_code == 400
+    assert "has a template of that name already" in page_text(response)
+    assert BoardTemplate.objects.filter(organisation=org).count() == 1
+
+
+def test_a_viewer_cannot_save_a_template(client_for, board, org):
+    response = client_for("viewer").post(
+        reverse("panel_board", args=[board.id]), {"form": "template", "name": "Mine"}
+    )
+
+    assert response.status_code == 403
+    assert not BoardTemplate.objects.exists()
