@@ -374,3 +374,47 @@ class OpLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.board_id}@{self.rev}"
+
+
+class SnapshotKind(models.TextChoices):
+    MANUAL = "manual", _("Saved by hand")
+    SESSION = "session", _("End of a session")
+    BEFORE_RESTORE = "before_restore", _("Before a restore")
+
+
+class Snapshot(models.Model):
+    """A named version of a board: its whole state frozen at one revision, in the shape
+    boards.selectors.board_state returns (docs/protocol.md, "Board state"), so exports,
+    the gap analysis and a restore read it like the live board."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="snapshots")
+    name = models.CharField(_("name"), max_length=TITLE_MAX)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=SnapshotKind.choices, default=SnapshotKind.MANUAL
+    )
+    rev = models.PositiveBigIntegerField(_("revision"))
+    epoch = models.PositiveIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    # Counted once when frozen, for the list of versions.
+    card_count = models.PositiveIntegerField(default=0)
+    arrow_count = models.PositiveIntegerField(default=0)
+    state = models.JSONField()
+
+    class Meta:
+        verbose_name = _("snapshot")
+        verbose_name_plural = _("snapshots")
+        ordering = ["board", "-created"]
+        indexes = [models.Index(fields=["board", "kind", "-created"])]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(name=""), name="snapshot_name_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SnapshotKind.values), name="snapshot_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} @{self.rev}"

@@ -36,6 +36,16 @@ class Can(enum.StrEnum):
     FACILITATE = "facilitate"
     # Save a board as a template of the organisation (using one is CREATE_BOARD).
     SAVE_TEMPLATE = "save_template"
+    # Download a board or one of its snapshots (only while the organisation allows it).
+    EXPORT_BOARD = "export_board"
+    # Save a named snapshot of a board.
+    SNAPSHOT_BOARD = "snapshot_board"
+    # Put a snapshot back in place of the live board, for everyone on it.
+    RESTORE_BOARD = "restore_board"
+    # Make and revoke read-only links for people outside (while the organisation allows).
+    SHARE_BOARD = "share_board"
+    # Turn exports and share links on or off for the whole organisation.
+    MANAGE_SHARING = "manage_sharing"
 
 
 MINIMUM_ROLE: dict[Can, Role] = {
@@ -49,6 +59,11 @@ MINIMUM_ROLE: dict[Can, Role] = {
     Can.DELETE_BOARD: Role.ADMIN,
     Can.FACILITATE: Role.FACILITATOR,
     Can.SAVE_TEMPLATE: Role.EDITOR,
+    Can.EXPORT_BOARD: Role.VIEWER,
+    Can.SNAPSHOT_BOARD: Role.EDITOR,
+    Can.RESTORE_BOARD: Role.FACILITATOR,
+    Can.SHARE_BOARD: Role.FACILITATOR,
+    Can.MANAGE_SHARING: Role.ADMIN,
 }
 
 
@@ -103,3 +118,15 @@ def may_assign_role(actor: Membership, target_role: str, current_role: str | Non
         return True
     # Admins manage everyone below owner, and never make or unmake an owner.
     return Role.OWNER not in (target_role, current_role)
+
+
+def require_exports_allowed(organisation: Organisation) -> None:
+    """Exports (and imports out of a file made elsewhere) are off when the organisation's
+    owners or admins turned them off: 403 for everyone, whatever their role."""
+    if not organisation.allow_exports:
+        raise PermissionDenied
+
+
+def require_share_links_allowed(organisation: Organisation) -> None:
+    if not organisation.allow_share_links:
+        raise PermissionDenied

@@ -87,6 +87,17 @@ class Organisation(models.Model):
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Owners and admins may keep the organisation's boards inside it.
+    allow_exports = models.BooleanField(
+        _("allow exports"),
+        default=True,
+        help_text=_("Members may download boards as SVG, PNG, PDF, JSON and CSV."),
+    )
+    allow_share_links = models.BooleanField(
+        _("allow share links"),
+        default=True,
+        help_text=_("Members may share read-only links to boards with people outside."),
+    )
 
     class Meta:
         verbose_name = _("organisation")
