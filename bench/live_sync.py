@@ -640,8 +640,9 @@ async def run_clients(args, fixture: Fixture, server: Daphne) -> dict:
                 )
             )
         # Let the joined/here presence chatter settle, then measure idle CPU. Together under
-        # 4 s: with redis-py >= 8 and no socket_timeout=None in CHANNEL_LAYERS, a process whose
-        # layer is quiet for 5 s loses a socket every 5 s ("Timeout reading from ...").
+        # 4 s: with redis-py >= 8 and CHANNEL_LAYERS hosts without a socket_timeout above
+        # channels_redis' 5 s BZPOPMIN, a process whose layer is quiet for 5 s loses a socket
+        # every 5 s ("Timeout reading from ..."; journeymap/settings.py sets 30 s).
         await asyncio.sleep(1.5)
         meter = CpuMeter(server)
         await asyncio.sleep(2)

@@ -8,23 +8,25 @@ volatile and goes only through the channel layer.
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import functools
 import json
 import time
 import uuid
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
-from channels.exceptions import ChannelFull
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 
-from boards import live
+from boards import fanout, live
 from boards.models import Board
 from boards.ops import BoardGone, commit_ops
 from boards.protocol import ProtocolError, parse_frame
 from boards.selectors import board_state, patches_since
+from boards.snapshots import snapshot_after_session
 from journeymap.access import get_membership
 
 CLOSE_TOO_BIG = 1009
@@ -50,12 +52,18 @@ def _dumps(frame: dict) -> str:
 
 
 def _open_board(user, board_id) -> dict | None:
-    board = Board.objects.filter(pk=board_id).values("organisation_id", "rev", "epoch").first()
+    board = (
+        Board.objects.filter(pk=board_id)
+        .values("organisation_id", "rev", "epoch", "updated")
+        .first()
+    )
     if board is None:
         return None
     membership = get_membership(user, board["organisation_id"])
     if membership is None:
         return None
+    # The first visit after a quiet spell closes the last session with a version of it.
+    snapshot_after_session(board_id=board_id, updated=board.pop("updated"))
     return {**board, "role": membership.role}
 
 
@@ -93,7 +101,54 @@ def _role(user, organisation_id: int) -> str | None:
     return membership.role if membership else None
 
 
+class _Failed:
+    """A message source of the inbox raised: re-raised in the consumer's task."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
 class BoardConsumer(AsyncWebsocketConsumer):
+    async def __call__(self, scope, receive, send):
+        """AsyncConsumer.__call__ with one inbox in front of dispatch: the socket's frames,
+        its own channel and the board's events (put here by boards.fanout, one channel-layer
+        subscription per process and board) are handled one at a time, in arrival order."""
+        self.scope = scope
+        self.base_send = send
+        self.inbox: asyncio.Queue = asyncio.Queue()
+        self.hub: fanout.Hub | None = None
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        sources = [receive]
+        if self.channel_layer is not None:
+            self.channel_name = await self.channel_layer.new_channel()
+            sources.append(functools.partial(self.channel_layer.receive, self.channel_name))
+            self.hub = fanout.hub(self.channel_layer)
+            self.hub.register(self)
+        pumps = [asyncio.ensure_future(self._pump(source)) for source in sources]
+        try:
+            while True:
+                message = await self.inbox.get()
+                if isinstance(message, _Failed):
+                    raise message.error
+                await self.dispatch(message)
+        except StopConsumer:
+            pass
+        finally:
+            for pump in pumps:
+                pump.cancel()
+            await asyncio.gather(*pumps, return_exceptions=True)
+            if self.hub is not None:
+                self.hub.forget(self)
+
+    async def _pump(self, source) -> None:
+        try:
+            while True:
+                self.inbox.put_nowait(await source())
+        except asyncio.CancelledError:
+            raise
+        except BaseException as error:
+            self.inbox.put_nowait(_Failed(error))
+
     # Our database work goes through database_sync_to_async, which closes stale
     # connections itself; skipping channels' per-message aclose_old_connections() saves a
     # thread hop on every broadcast (../shared/testing.md, "Throughput facts").
@@ -131,9 +186,13 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.last_presence = 0.0
         self.pending_presence: dict = {}
         self.board_group = live.board_group(self.board_id)
-        for group in (self.board_group, live.member_group(self.organisation_id, user.pk)):
-            await self.channel_layer.group_add(group, self.channel_name)
-            self.groups_joined.append(group)
+        # Board events reach this socket through the process's one subscription to the
+        # board (boards.fanout); membership events through its own channel.
+        await self.hub.join(self.board_group, self)
+        self.groups_joined.append(self.board_group)
+        self.member_group = live.member_group(self.organisation_id, user.pk)
+        await self.channel_layer.group_add(self.member_group, self.channel_name)
+        self.groups_joined.append(self.member_group)
         await self.send_json(
             {
                 "type": "welcome",
@@ -159,7 +218,10 @@ class BoardConsumer(AsyncWebsocketConsumer):
         if self.presence_task:
             self.presence_task.cancel()
         for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+            if group == self.board_group:
+                await self.hub.leave(group, self)
+            else:
+                await self.channel_layer.group_discard(group, self.channel_name)
         if getattr(self, "groups_joined", None):
             await self.channel_layer.group_send(
                 self.board_group, {"type": "presence.leave", "session": self.session}
@@ -258,12 +320,9 @@ class BoardConsumer(AsyncWebsocketConsumer):
         if event["person"]["session"] == self.session:
             return
         await self.send_json({"type": "joined", **event["person"]})
-        # Presence is volatile: when many pages open at once the process's queue in Redis
-        # can fill; dropping this "here" must not close the socket (bench/live_sync.py).
-        with contextlib.suppress(ChannelFull):
-            await self.channel_layer.send(
-                event["reply_to"], {"type": "presence.here", "person": self.person}
-            )
+        # In-process when the newcomer is on this process; else through the channel layer,
+        # where a full queue drops it (volatile: must not close the socket).
+        await self.hub.send(event["reply_to"], {"type": "presence.here", "person": self.person})
 
     async def presence_here(self, event: dict) -> None:
         await self.send_json({"type": "joined", **event["person"]})

@@ -144,7 +144,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py >= 8 times a read out after 5 s by default, as long as
+                # channels_redis' BZPOPMIN waits on a quiet layer: that killed a socket
+                # every 5 s on an idle board (django/channels_redis#422). Wait longer.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
                 "capacity": env_int("CHANNEL_CAPACITY", 1000, minimum=10),
                 "expiry": 30,
             },
@@ -170,6 +173,11 @@ WEBSOCKET_RATE = env_int("WEBSOCKET_RATE", 60, minimum=1)  # frames per second, 
 WEBSOCKET_BURST = env_int("WEBSOCKET_BURST", 120, minimum=1)  # token bucket size
 PRESENCE_HZ = env_int("PRESENCE_HZ", 20, minimum=1)
 OPLOG_RETENTION = env_int("OPLOG_RETENTION", 10000, minimum=100)
+# Automatic snapshots kept per board (end of a session, before a restore); named ones stay.
+SNAPSHOT_AUTO_KEEP = env_int("SNAPSHOT_AUTO_KEEP", 20, minimum=1)
+# A board quiet this many seconds after a change has ended its session: the next visit (or
+# `manage.py snapshot_sessions`) keeps a version of it.
+SNAPSHOT_SESSION_IDLE = env_int("SNAPSHOT_SESSION_IDLE", 1800, minimum=60)
 
 AUTH_USER_MODEL = "journeymap.User"
 AUTH_PASSWORD_VALIDATORS = [
