@@ -313,3 +313,21 @@ KpiFormSet = forms.formset_factory(
     validate_max=True,
     absolute_max=KPI_MAX,
 )
+
+
+class SnapshotForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of this version"),
+        max_length=TITLE_MAX,
+        error_messages={
+            "required": _("Name the version, e.g. “After the kick-off workshop”."),
+            "max_length": _("Keep the name to %(limit_value)d characters (it has %(show_value)d)."),
+        },
+        widget=forms.TextInput(attrs={"placeholder": _("After the kick-off workshop")}),
+    )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Name the version, e.g. “After the kick-off workshop”."))
+        return name

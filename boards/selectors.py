@@ -13,6 +13,7 @@ from boards.models import (
     CardLink,
     OpLog,
     Phase,
+    Snapshot,
     arrow_direction,
 )
 from journeymap.models import Organisation, User
@@ -307,3 +308,17 @@ def card_links(card: Card) -> dict:
         else:
             served_by.append({"id": str(link.id), "card": link.source})
     return {"serves": serves, "served_by": served_by}
+
+
+def board_snapshots(board: Board) -> list:
+    """The board's versions, newest first, without their frozen state (it can be large)."""
+    return list(
+        Snapshot.objects.filter(board=board)
+        .defer("state")
+        .select_related("created_by")
+        .order_by("-created", "-rev")
+    )
+
+
+def board_snapshot(board: Board, snapshot_id) -> Snapshot | None:
+    return Snapshot.objects.filter(board=board, pk=snapshot_id).select_related("created_by").first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boards import panels, views
+from boards import panels, version_views, views
 
 urlpatterns = [
     path("orgs/<int:organisation_id>/boards/", views.board_list, name="board_list"),
@@ -29,4 +29,19 @@ urlpatterns += [
     ),
     path("boards/<uuid:board_id>/gaps.json", panels.board_gaps_json, name="board_gaps_json"),
     path("boards/<uuid:board_id>/outline/", views.board_outline, name="board_outline"),
+]
+
+# Versions (boards/snapshots.py).
+urlpatterns += [
+    path("boards/<uuid:board_id>/versions/", version_views.board_versions, name="board_versions"),
+    path(
+        "boards/<uuid:board_id>/versions/<uuid:snapshot_id>/",
+        version_views.snapshot_detail,
+        name="snapshot_detail",
+    ),
+    path(
+        "boards/<uuid:board_id>/versions/<uuid:snapshot_id>/restore/",
+        version_views.snapshot_restore,
+        name="snapshot_restore",
+    ),
 ]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from boards.models import Board, Card
+from boards.models import Board, Card, Snapshot
 from journeymap.actions import invite_create
 from journeymap.models import Invite, Membership, Organisation, Role, User
 
@@ -88,6 +88,15 @@ EDITORS_CHANGE = {
 def _card_panel_url(world: World) -> str:
     card = Card.objects.get(board=world.board, text__in=["Instagram ad", "Changed"])
     return reverse("panel_card", args=[world.board.id, card.id])
+
+
+def _snapshot(world: World):
+    from boards.snapshots import snapshot_create
+
+    existing = Snapshot.objects.filter(board=world.board).first()
+    return existing or snapshot_create(
+        board=world.board, name="Kick-off", actor=world.members["owner"]
+    )
 
 
 def _phase_panel_url(world: World) -> str:
@@ -464,6 +473,41 @@ CASES = [
             world.board.phases.order_by("position").first().kpis
             == [{"name": "Website traffic", "value": 1200.0, "target": 2000.0, "unit": "visits"}]
         ),
+    ),
+    Case(
+        view="board_versions",
+        method="GET",
+        expected=MEMBERS_SEE,
+        url=_board_url("board_versions"),
+    ),
+    Case(
+        view="board_versions",
+        method="POST",
+        expected=EDITORS_CHANGE,
+        url=_board_url("board_versions"),
+        data=lambda world, who: {"name": f"Saved by {who}"},
+        took_effect=lambda world, who: Snapshot.objects.filter(name=f"Saved by {who}").exists(),
+    ),
+    Case(
+        view="snapshot_detail",
+        method="GET",
+        expected=MEMBERS_SEE,
+        url=lambda world: reverse("snapshot_detail", args=[world.board.id, _snapshot(world).id]),
+    ),
+    Case(
+        view="snapshot_restore",
+        method="POST",
+        expected={
+            "owner": 302,
+            "admin": 302,
+            "facilitator": 302,
+            "editor": 403,
+            "viewer": 403,
+            "outsider": 404,
+            "anonymous": 302,
+        },
+        url=lambda world: reverse("snapshot_restore", args=[world.board.id, _snapshot(world).id]),
+        took_effect=lambda world, who: Board.objects.get(pk=world.board.pk).epoch == 2,
     ),
     Case(
         view="panel_people",

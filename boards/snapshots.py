@@ -1,0 +1,302 @@
+"""Versions of a board: save a snapshot, compare one with the board, restore one.
+
+A snapshot freezes `boards.selectors.board_state` at one revision, so everything that
+reads a board (the gap analysis, exports, the outline) reads a snapshot the same way.
+
+A restore rewrites the board's history rather than appending to it: the board's rows are
+replaced by the snapshot's, its `epoch` goes up, and every open page, seeing a patch of
+a new epoch, asks for a fresh snapshot (docs/protocol.md, "Client algorithm"). That is
+how a restore reaches everyone on the board live, in one revision, without spelling out
+hundreds of ops. The board as it was just before is kept as a snapshot of its own, so a
+restore can itself be undone by restoring that one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from boards import live
+from boards.gaps import gaps_from_state
+from boards.models import Arrow, Board, Card, CardLink, OpLog, Phase, Snapshot, SnapshotKind
+from boards.ops import Commit
+from boards.selectors import board_state
+from journeymap.models import User
+
+AUTOMATIC = [SnapshotKind.SESSION, SnapshotKind.BEFORE_RESTORE]
+
+
+def _freeze(board: Board, *, name: str, kind: str, actor: User | None) -> Snapshot:
+    state = board_state(board)
+    snapshot = Snapshot(
+        board=board,
+        name=name.strip(),
+        kind=kind,
+        rev=board.rev,
+        epoch=board.epoch,
+        created_by=actor,
+        card_count=len(state["cards"]),
+        arrow_count=len(state["arrows"]),
+        state=state,
+    )
+    snapshot.full_clean(exclude=["board", "created_by"])
+    snapshot.save()
+    if kind != SnapshotKind.MANUAL:
+        _prune(board)
+    return snapshot
+
+
+def _prune(board: Board) -> None:
+    """Keep the newest SNAPSHOT_AUTO_KEEP automatic snapshots of a board; named ones stay
+    until someone deletes them."""
+    keep = settings.SNAPSHOT_AUTO_KEEP
+    stale = (
+        Snapshot.objects.filter(board=board, kind__in=AUTOMATIC)
+        .order_by("-created", "-rev")
+        .values_list("id", flat=True)[keep:]
+    )
+    Snapshot.objects.filter(id__in=list(stale)).delete()
+
+
+def snapshot_create(*, board: Board, name: str, actor: User) -> Snapshot:
+    """A named version of the board as it is now."""
+    with transaction.atomic():
+        # Under the board's lock, so the frozen rows are exactly the board at its rev.
+        locked = Board.objects.select_for_update().get(pk=board.pk)
+        return _freeze(locked, name=name, kind=SnapshotKind.MANUAL, actor=actor)
+
+
+def snapshot_after_session(*, board_id, updated: datetime | None = None) -> Snapshot | None:
+    """An automatic version of a board whose last session has ended: it was changed since
+    its newest version and has been quiet for SNAPSHOT_SESSION_IDLE seconds since. Called
+    when someone opens the board (the first visit after a workshop keeps the workshop's
+    result) and by `manage.py snapshot_sessions` for boards nobody opens again. Cheap
+    when nothing is due: `updated` (when the caller has it) answers most calls without a
+    query."""
+    idle = timedelta(seconds=settings.SNAPSHOT_SESSION_IDLE)
+    cutoff = timezone.now() - idle
+    if updated is not None and updated > cutoff:
+        return None  # still in session (or the last session is too recent to tell)
+    with transaction.atomic():
+        board = Board.objects.select_for_update().filter(pk=board_id).first()
+        if board is None or board.rev == 0 or board.updated > cutoff:
+            return None
+        newest = Snapshot.objects.filter(board=board).order_by("-created").first()
+        if newest is not None and (newest.epoch, newest.rev) >= (board.epoch, board.rev):
+            return None
+        when = date_format(timezone.localtime(board.updated), "j M Y, H:i")
+        return _freeze(
+            board,
+            name=_("Session ending %(when)s") % {"when": when},
+            kind=SnapshotKind.SESSION,
+            actor=board.updated_by,
+        )
+
+
+def snapshot_restore(*, snapshot: Snapshot, actor: User) -> Board:
+    """Put `snapshot` in place of the live board, for everyone on it, keeping the board as
+    it was just before as a snapshot of its own."""
+    with transaction.atomic():
+        board = Board.objects.select_for_update().get(pk=snapshot.board_id)
+        _freeze(
+            board,
+            name=_("Before restoring “%(name)s”") % {"name": snapshot.name},
+            kind=SnapshotKind.BEFORE_RESTORE,
+            actor=actor,
+        )
+        _replace_content(board, snapshot.state)
+        board.title = snapshot.state["board"]["title"]
+        board.epoch += 1
+        board.rev += 1
+        board.updated_by = actor
+        board.save(update_fields=["title", "epoch", "rev", "updated", "updated_by"])
+        op = {"op": "board.restore", "snapshot": str(snapshot.pk), "name": snapshot.name}
+        OpLog.objects.create(board=board, rev=board.rev, op_id=uuid.uuid4(), user=actor, ops=[op])
+        # Pages see a patch of a new epoch and fetch the whole board (its ops are not
+        # meant to be applied: the board was replaced, not edited).
+        commit = Commit(board.rev, board.epoch, str(uuid.uuid4()), actor.pk, [])
+        transaction.on_commit(lambda: live.broadcast_patch(board.pk, commit.patch()))
+    return board
+
+
+def _replace_content(board: Board, state: dict) -> None:
+    """The board's phases, cards, arrows and links become those of `state`, with their
+    ids (so a version restored twice is the same board)."""
+    # Tombstones go too: a restored id must not meet its own deleted row.
+    CardLink.objects.filter(board=board).delete()
+    Arrow.objects.filter(board=board).delete()
+    Card.objects.filter(board=board).delete()
+    Phase.objects.filter(board=board).delete()
+    people = {c["author"] for c in state["cards"]} | {c.get("owner") for c in state["cards"]}
+    known = set(User.objects.filter(pk__in=[p for p in people if p]).values_list("pk", flat=True))
+    Phase.objects.bulk_create(
+        Phase(
+            id=phase["id"],
+            board=board,
+            position=phase["position"],
+            name=phase["name"],
+            colour=phase["colour"],
+            kpis=phase["kpis"],
+        )
+        for phase in state["phases"]
+    )
+    Card.objects.bulk_create(
+        Card(
+            id=card["id"],
+            board=board,
+            kind=card["kind"],
+            phase_id=card["phase"],
+            x=card["x"],
+            y=card["y"],
+            w=card["w"],
+            h=card["h"],
+            text=card["text"],
+            colour=card["colour"],
+            channel=card["channel"],
+            priority=card.get("priority", ""),
+            owner_id=card.get("owner") if card.get("owner") in known else None,
+            kpi=card.get("kpi", ""),
+            author_id=card["author"] if card["author"] in known else None,
+        )
+        for card in state["cards"]
+    )
+    Arrow.objects.bulk_create(
+        Arrow(
+            id=arrow["id"],
+            board=board,
+            from_card_id=arrow["from"],
+            to_card_id=arrow["to"],
+            label=arrow["label"],
+            weight=arrow["weight"],
+        )
+        for arrow in state["arrows"]
+    )
+    CardLink.objects.bulk_create(
+        CardLink(id=link["id"], board=board, source_id=link["from"], target_id=link["to"])
+        for link in state.get("links", [])
+    )
+
+
+# Comparing
+
+
+def _phase_names(state: dict) -> dict:
+    return {phase["id"]: phase["name"] for phase in state["phases"]}
+
+
+def _label(card: dict) -> str:
+    return card["text"].strip() or _("(empty card)")
+
+
+def compare_states(old: dict, new: dict) -> dict:
+    """What changed from `old` to `new` (two board states): cards added, removed, moved to
+    another phase and changed; arrows and links added and removed; gaps closed and
+    opened (touchpoints that gained or lost the activity behind them)."""
+    old_cards = {c["id"]: c for c in old["cards"]}
+    new_cards = {c["id"]: c for c in new["cards"]}
+    old_phases, new_phases = _phase_names(old), _phase_names(new)
+    outside = _("Outside the line")
+
+    def phase_of(card: dict, names: dict) -> str:
+        return names.get(card["phase"], outside) if card["phase"] else outside
+
+    moved, changed = [], []
+    for ident in old_cards.keys() & new_cards.keys():
+        before, after = old_cards[ident], new_cards[ident]
+        if phase_of(before, old_phases) != phase_of(after, new_phases):
+            moved.append(
+                {
+                    "text": _label(after),
+                    "kind": after["kind"],
+                    "from": phase_of(before, old_phases),
+                    "to": phase_of(after, new_phases),
+                }
+            )
+        fields = [
+            name
+            for name in ("text", "kind", "channel", "colour", "priority", "owner", "kpi")
+            if before.get(name) != after.get(name)
+        ]
+        if fields:
+            changed.append(
+                {
+                    "text": _label(after),
+                    "was": _label(before),
+                    "kind": after["kind"],
+                    "fields": fields,
+                }
+            )
+
+    def arrows(state: dict) -> dict:
+        cards = {c["id"]: c for c in state["cards"]}
+        return {
+            a["id"]: f"{_label(cards[a['from']])} → {_label(cards[a['to']])}"
+            for a in state["arrows"]
+            if a["from"] in cards and a["to"] in cards
+        }
+
+    def links(state: dict) -> dict:
+        cards = {c["id"]: c for c in state["cards"]}
+        return {
+            (
+                link["from"],
+                link["to"],
+            ): f"{_label(cards[link['from']])} → {_label(cards[link['to']])}"
+            for link in state.get("links", [])
+            if link["from"] in cards and link["to"] in cards
+        }
+
+    old_arrows, new_arrows = arrows(old), arrows(new)
+    old_links, new_links = links(old), links(new)
+    old_gaps = set(gaps_from_state(old)["uncovered_ids"])
+    new_gaps = set(gaps_from_state(new)["uncovered_ids"])
+    by_text = lambda ids, cards: sorted(_label(cards[i]) for i in ids)  # noqa: E731
+    result = {
+        "added": sorted(
+            (
+                {"text": _label(c), "kind": c["kind"]}
+                for i, c in new_cards.items()
+                if i not in old_cards
+            ),
+            key=lambda c: c["text"],
+        ),
+        "removed": sorted(
+            (
+                {"text": _label(c), "kind": c["kind"]}
+                for i, c in old_cards.items()
+                if i not in new_cards
+            ),
+            key=lambda c: c["text"],
+        ),
+        "moved": sorted(moved, key=lambda c: c["text"]),
+        "changed": sorted(changed, key=lambda c: c["text"]),
+        "arrows_added": sorted(v for k, v in new_arrows.items() if k not in old_arrows),
+        "arrows_removed": sorted(v for k, v in old_arrows.items() if k not in new_arrows),
+        "links_added": sorted(v for k, v in new_links.items() if k not in old_links),
+        "links_removed": sorted(v for k, v in old_links.items() if k not in new_links),
+        # A gap closed: uncovered before, and now covered (still on the board).
+        "gaps_closed": by_text((old_gaps - new_gaps) & new_cards.keys(), new_cards),
+        "gaps_opened": by_text(new_gaps - old_gaps, new_cards),
+    }
+    result["same"] = not any(result.values())
+    return result
+
+
+def state_columns(state: dict) -> list[dict]:
+    """A board state as phase columns of cards (cards outside every phase last), for
+    showing a snapshot the way the outline shows the live board."""
+    phases = sorted(state["phases"], key=lambda p: p["position"])
+    by_phase: dict = {p["id"]: [] for p in phases}
+    loose: list[dict] = []
+    for card in sorted(state["cards"], key=lambda c: (c["y"], c["x"], c["id"])):
+        by_phase.get(card["phase"], loose).append(card)
+    columns = [{"phase": p, "cards": by_phase[p["id"]]} for p in phases]
+    if loose:
+        columns.append({"phase": None, "cards": loose})
+    return columns
