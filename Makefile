@@ -15,17 +15,26 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# Debian packages the app needs: libcairo2 for PNG and PDF exports (installed when missing
+# and root; otherwise the message says what to install).
+define need_packages
+	@missing=""; for pkg in $(1); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Missing Debian packages:$$missing (as root: apt-get install$$missing)"; exit 1; fi; \
+	fi
+endef
+
 run: $(STAMP)
+	$(call need_packages,libcairo2 fonts-dejavu-core)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Journeymap runs at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) journeymap.asgi:application
 
 test: $(STAMP)
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils; \
-	  else echo "Chromium is missing: install Debian's 'chromium' package (as root: apt-get install chromium)"; exit 1; fi; }
+	$(call need_packages,chromium poppler-utils libcairo2 fonts-dejavu-core)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run

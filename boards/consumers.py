@@ -12,6 +12,7 @@ import functools
 import json
 import time
 import uuid
+from collections.abc import Callable
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -20,6 +21,8 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from boards import fanout, live
 from boards.models import Board
@@ -27,7 +30,7 @@ from boards.ops import BoardGone, commit_ops
 from boards.protocol import ProtocolError, parse_frame
 from boards.selectors import board_state, patches_since
 from boards.snapshots import snapshot_after_session
-from journeymap.access import get_membership
+from journeymap.access import ShareLinkGone, get_board_for_share, get_membership
 
 CLOSE_TOO_BIG = 1009
 CLOSE_UNAUTHENTICATED = 4401
@@ -67,12 +70,27 @@ def _open_board(user, board_id) -> dict | None:
     return {**board, "role": membership.role}
 
 
-def _sync(user, board_id, rev: int | None, epoch: int | None) -> dict:
+def _member_may_read(user) -> Callable[[Board], bool]:
+    return lambda board: get_membership(user, board.organisation_id) is not None
+
+
+def _guest_may_read(token: str) -> Callable[[Board], bool]:
+    def check(board: Board) -> bool:
+        try:
+            shared, _link = get_board_for_share(token)
+        except (Http404, ShareLinkGone):
+            return False
+        return shared.pk == board.pk
+
+    return check
+
+
+def _sync(may_read: Callable[[Board], bool], board_id, rev: int | None, epoch: int | None) -> dict:
     # Holding the board's lock while reading makes the reply exactly the board at its
     # rev: no commit can land between reading the revision and reading the rows.
     with transaction.atomic():
         board = Board.objects.select_for_update().filter(pk=board_id).first()
-        if board is None or get_membership(user, board.organisation_id) is None:
+        if board is None or not may_read(board):
             raise BoardGone
         if rev is not None and epoch == board.epoch and rev <= board.rev:
             patches = patches_since(board, rev)
@@ -92,8 +110,28 @@ def _sync(user, board_id, rev: int | None, epoch: int | None) -> dict:
         }
 
 
-def _current(board_id) -> dict | None:
+def _current(board_id, token: str | None = None) -> dict | None:
+    """The board's revision for a pong; None when it is gone (or, for a guest, when the
+    share link stopped working: expiry needs no message to end a socket)."""
+    if token is not None and not _guest_may_read(token)(Board(pk=board_id)):
+        return None
     return Board.objects.filter(pk=board_id).values("rev", "epoch").first()
+
+
+def _open_share(token: str) -> dict | None:
+    try:
+        board, link = get_board_for_share(token)
+    except (Http404, ShareLinkGone):
+        return None
+    if not link.live:
+        return None  # a link without live updates shows the board as it is, no socket
+    return {
+        "board_id": board.pk,
+        "link_id": link.pk,
+        "organisation_id": board.organisation_id,
+        "rev": board.rev,
+        "epoch": board.epoch,
+    }
 
 
 def _role(user, organisation_id: int) -> str | None:
@@ -109,6 +147,8 @@ class _Failed:
 
 
 class BoardConsumer(AsyncWebsocketConsumer):
+    share_token: str | None = None  # set for a guest (ShareConsumer)
+
     async def __call__(self, scope, receive, send):
         """AsyncConsumer.__call__ with one inbox in front of dispatch: the socket's frames,
         its own channel and the board's events (put here by boards.fanout, one channel-layer
@@ -172,6 +212,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await self.close(CLOSE_NOT_FOUND)
             return
         self.user = user
+        self.may_read = _member_may_read(user)
         self.organisation_id = info["organisation_id"]
         self.session = uuid.uuid4().hex[:16]
         self.person = {
@@ -181,6 +222,11 @@ class BoardConsumer(AsyncWebsocketConsumer):
             "role": info["role"],
             "colour": PERSON_COLOURS[user.pk % len(PERSON_COLOURS)],
         }
+        # Membership events (removed, role changed) come to this socket's own channel.
+        self.own_group = live.member_group(self.organisation_id, user.pk)
+        await self._join(info)
+
+    async def _join(self, info: dict) -> None:
         self.tokens = float(settings.WEBSOCKET_BURST)
         self.refilled = time.monotonic()
         self.last_presence = 0.0
@@ -190,9 +236,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
         # board (boards.fanout); membership events through its own channel.
         await self.hub.join(self.board_group, self)
         self.groups_joined.append(self.board_group)
-        self.member_group = live.member_group(self.organisation_id, user.pk)
-        await self.channel_layer.group_add(self.member_group, self.channel_name)
-        self.groups_joined.append(self.member_group)
+        await self.channel_layer.group_add(self.own_group, self.channel_name)
+        self.groups_joined.append(self.own_group)
         await self.send_json(
             {
                 "type": "welcome",
@@ -275,12 +320,12 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     async def on_sync(self, frame: dict) -> None:
         reply = await database_sync_to_async(_sync)(
-            self.user, self.board_id, frame["rev"], frame["epoch"]
+            self.may_read, self.board_id, frame["rev"], frame["epoch"]
         )
         await self.send_json(reply)
 
     async def on_ping(self, frame: dict) -> None:
-        current = await database_sync_to_async(_current)(self.board_id)
+        current = await database_sync_to_async(_current)(self.board_id, self.share_token)
         if current is None:
             raise BoardGone
         await self.send_json({"type": "pong", **current})
@@ -343,4 +388,47 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "role", "role": role})
 
     async def board_deleted(self, event: dict) -> None:
+        await self.close(CLOSE_REVOKED)
+
+
+class ShareConsumer(BoardConsumer):
+    """A guest on a board through a read-only share link: the same live board, with the
+    link checked where a member's membership is (at connect, on sync, on every ping),
+    no writes, and a close as soon as the link is revoked or sharing turned off."""
+
+    async def connect(self) -> None:
+        self.groups_joined: list[str] = []
+        self.presence_task: asyncio.Task | None = None
+        await self.accept()
+        self.share_token = self.scope["url_route"]["kwargs"]["token"]
+        info = await database_sync_to_async(_open_share)(self.share_token)
+        if info is None:
+            await self.close(CLOSE_NOT_FOUND)
+            return
+        self.user = None
+        self.may_read = _guest_may_read(self.share_token)
+        self.board_id = info["board_id"]
+        self.organisation_id = info["organisation_id"]
+        self.session = uuid.uuid4().hex[:16]
+        self.person = {
+            "session": self.session,
+            "user": None,
+            "name": _("Guest"),
+            "role": "viewer",
+            "colour": "#64748b",
+        }
+        self.own_group = live.share_group(info["link_id"])
+        await self._join(info)
+
+    async def on_op(self, frame: dict) -> None:
+        raise ProtocolError(
+            "forbidden",
+            _("This is a read-only link: the board cannot be changed here."),
+            frame["op_id"],
+        )
+
+    async def on_presence(self, frame: dict) -> None:
+        return  # guests watch; their pointers are not broadcast
+
+    async def share_ended(self, event: dict) -> None:
         await self.close(CLOSE_REVOKED)

@@ -331,3 +331,33 @@ class SnapshotForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Name the version, e.g. “After the kick-off workshop”."))
         return name
+
+
+EXPIRY_CHOICES = [
+    ("", _("Never")),
+    ("1", _("In a day")),
+    ("7", _("In a week")),
+    ("30", _("In 30 days")),
+]
+
+
+class ShareLinkForm(forms.Form):
+    label = forms.CharField(
+        label=_("Who is it for?"),
+        required=False,
+        max_length=TITLE_MAX,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. the agency")}),
+    )
+    live = forms.BooleanField(
+        label=_("Live: guests see changes as they happen"),
+        required=False,
+        initial=True,
+    )
+    expires_in = forms.TypedChoiceField(
+        label=_("Expires"),
+        choices=EXPIRY_CHOICES,
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Choose one of the expiry times in the list.")},
+    )

@@ -41,3 +41,12 @@ def broadcast_patch(board_id, patch: dict) -> None:
 
 def board_deleted(board_id) -> None:
     _send(board_group(board_id), {"type": "board.deleted"})
+
+
+def share_group(link_id) -> str:
+    return f"share.{link_id}"
+
+
+def share_ended(link_id) -> None:
+    """Close the sockets opened through a share link (revoked, or sharing turned off)."""
+    _send(share_group(link_id), {"type": "share.ended"})

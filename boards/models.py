@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from boards.frameworks import BOARD_FRAMEWORK_CHOICES, DEFAULT_FRAMEWORK
@@ -418,3 +420,37 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @{self.rev}"
+
+
+def _share_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class ShareLink(models.Model):
+    """A read-only link to a board for people outside its organisation: anyone holding
+    the token sees the board (live, or as it is when they open it) and changes nothing.
+    Revoking or expiry ends it at once, open sockets included."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="share_links")
+    token = models.CharField(max_length=64, unique=True, default=_share_token, editable=False)
+    label = models.CharField(_("label"), max_length=TITLE_MAX, blank=True)
+    live = models.BooleanField(_("live updates"), default=True)
+    expires = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked = models.DateTimeField(_("revoked"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
+        ordering = ["board", "-created"]
+
+    def __str__(self) -> str:
+        return self.label or f"{self.board_id} share"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked is None and (self.expires is None or self.expires > now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from boards.gaps import gaps_from_state, strategy_from_state
@@ -13,6 +14,7 @@ from boards.models import (
     CardLink,
     OpLog,
     Phase,
+    ShareLink,
     Snapshot,
     arrow_direction,
 )
@@ -322,3 +324,36 @@ def board_snapshots(board: Board) -> list:
 
 def board_snapshot(board: Board, snapshot_id) -> Snapshot | None:
     return Snapshot.objects.filter(board=board, pk=snapshot_id).select_related("created_by").first()
+
+
+def board_gap_marks(board: Board) -> dict:
+    """What the canvas marks (uncovered touchpoints, each phase's coverage), from
+    board_gaps so the marks never disagree with the panel. Every page on a board asks
+    after each change, so it is computed once per revision and process."""
+    key = f"gaps:{board.pk}:{board.epoch}:{board.rev}"
+    marks = cache.get(key)
+    if marks is None:
+        gaps = board_gaps(board)
+        marks = {
+            "rev": board.rev,
+            "uncovered": gaps["uncovered_ids"],
+            "phases": {
+                phase["id"]: {
+                    "coverage": phase["coverage"],
+                    "touchpoints": phase["touchpoints"],
+                    "covered": phase["covered_touchpoints"],
+                    "activities": phase["activities"],
+                }
+                for phase in gaps["phases"]
+            },
+        }
+        cache.set(key, marks, 300)
+    return marks
+
+
+def board_share_links(board: Board) -> list:
+    return list(ShareLink.objects.filter(board=board).select_related("created_by"))
+
+
+def board_share_link(board: Board, link_id) -> ShareLink | None:
+    return ShareLink.objects.filter(board=board, pk=link_id).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boards import panels, version_views, views
+from boards import export_views, panels, share_views, version_views, views
 
 urlpatterns = [
     path("orgs/<int:organisation_id>/boards/", views.board_list, name="board_list"),
@@ -44,4 +44,30 @@ urlpatterns += [
         version_views.snapshot_restore,
         name="snapshot_restore",
     ),
+]
+
+# Exports and imports (boards/exports/, docs/exports.md).
+urlpatterns += [
+    path(
+        "boards/<uuid:board_id>/export/<slug:fmt>/",
+        export_views.export_board,
+        name="board_export",
+    ),
+    path(
+        "orgs/<int:organisation_id>/boards/import/",
+        export_views.board_import,
+        name="board_import",
+    ),
+]
+
+# Share links (boards/sharing.py): managed by facilitators, opened by anyone with one.
+urlpatterns += [
+    path("boards/<uuid:board_id>/sharing/", share_views.board_sharing, name="board_sharing"),
+    path(
+        "boards/<uuid:board_id>/sharing/<uuid:link_id>/revoke/",
+        share_views.share_revoke,
+        name="share_revoke",
+    ),
+    path("s/<str:token>/", share_views.shared_board, name="shared_board"),
+    path("s/<str:token>/gaps.json", share_views.shared_gaps_json, name="shared_gaps_json"),
 ]

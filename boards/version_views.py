@@ -79,6 +79,13 @@ def snapshot_detail(request: HttpRequest, board_id, snapshot_id) -> HttpResponse
             "channels": dict(Channel.choices),
             "can_restore": role_allows(membership.role, Can.RESTORE_BOARD),
             "can_export": board.organisation.allow_exports,
+            "export_formats": [
+                ("pdf", "PDF"),
+                ("png", "PNG"),
+                ("svg", "SVG"),
+                ("csv", "CSV"),
+                ("json", "JSON"),
+            ],
         },
     )
 

@@ -76,6 +76,10 @@ def board_detail(request: HttpRequest, board_id) -> HttpResponse:
             "can_edit": role_allows(membership.role, Can.EDIT_BOARD),
             "can_archive": role_allows(membership.role, Can.ARCHIVE_BOARD),
             "can_delete": role_allows(membership.role, Can.DELETE_BOARD),
+            "can_share": role_allows(membership.role, Can.SHARE_BOARD)
+            and board.organisation.allow_share_links,
+            "can_export": role_allows(membership.role, Can.EXPORT_BOARD)
+            and board.organisation.allow_exports,
             "rename_form": BoardRenameForm(initial={"title": board.title}),
         },
     )

@@ -130,3 +130,32 @@ def require_exports_allowed(organisation: Organisation) -> None:
 def require_share_links_allowed(organisation: Organisation) -> None:
     if not organisation.allow_share_links:
         raise PermissionDenied
+
+
+class ShareLinkGone(Exception):
+    """A share link that existed but no longer opens the board (revoked, expired, or its
+    organisation turned share links off): the page says so instead of "not found"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "revoked" | "expired" | "disabled"
+
+
+def get_board_for_share(token: str):
+    """The board a share link opens, and the link: the one check for guests, over HTTP and
+    over the WebSocket. An unknown or tampered token is 404; a known one that no longer
+    works raises ShareLinkGone."""
+    from django.utils import timezone
+
+    from boards.models import ShareLink
+
+    link = ShareLink.objects.select_related("board__organisation").filter(token=token or "").first()
+    if link is None:
+        raise Http404
+    if link.revoked is not None:
+        raise ShareLinkGone("revoked")
+    if link.expires is not None and link.expires <= timezone.now():
+        raise ShareLinkGone("expired")
+    if not link.board.organisation.allow_share_links:
+        raise ShareLinkGone("disabled")
+    return link.board, link

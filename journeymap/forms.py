@@ -49,3 +49,12 @@ class InviteForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class SharingForm(forms.Form):
+    allow_exports = forms.BooleanField(
+        label=_("Members may export boards (SVG, PNG, PDF, JSON, CSV)"), required=False
+    )
+    allow_share_links = forms.BooleanField(
+        label=_("Facilitators may share read-only links with people outside"), required=False
+    )

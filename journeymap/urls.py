@@ -13,6 +13,11 @@ urlpatterns = [
         views.organisation_settings,
         name="organisation_settings",
     ),
+    path(
+        "orgs/<int:organisation_id>/settings/sharing/",
+        views.organisation_sharing,
+        name="organisation_sharing",
+    ),
     path("orgs/<int:organisation_id>/members/", views.member_list, name="member_list"),
     path(
         "orgs/<int:organisation_id>/members/<int:member_id>/role/",

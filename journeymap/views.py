@@ -12,9 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from boards.sharing import organisation_set_sharing
 from journeymap import actions
 from journeymap.access import Can, get_organisation_for_user, may_assign_role, role_allows
-from journeymap.forms import InviteForm, OrganisationForm, RoleForm, SignupForm
+from journeymap.forms import InviteForm, OrganisationForm, RoleForm, SharingForm, SignupForm
 from journeymap.models import Invite, Membership, Role
 
 SESSION_ORGANISATION = "organisation_id"
@@ -68,11 +69,41 @@ def organisation_settings(request: HttpRequest, organisation_id: int) -> HttpRes
         actions.organisation_rename(organisation=organisation, name=form.cleaned_data["name"])
         messages.success(request, _("Organisation renamed."))
         return redirect("organisation_settings", organisation_id=organisation.id)
+    sharing_form = SharingForm(
+        initial={
+            "allow_exports": organisation.allow_exports,
+            "allow_share_links": organisation.allow_share_links,
+        }
+    )
     return render(
         request,
         "journeymap/organisation_settings.html",
-        {"organisation": organisation, "membership": membership, "form": form, "nav": "settings"},
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "form": form,
+            "sharing_form": sharing_form,
+            "nav": "settings",
+        },
     )
+
+
+@login_required
+@require_POST
+def organisation_sharing(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """Owners and admins turn exports and share links on or off for every board."""
+    organisation, _membership = get_organisation_for_user(
+        request.user, organisation_id, Can.MANAGE_SHARING
+    )
+    form = SharingForm(request.POST)
+    form.is_valid()  # two checkboxes: always valid
+    organisation_set_sharing(
+        organisation=organisation,
+        allow_exports=form.cleaned_data["allow_exports"],
+        allow_share_links=form.cleaned_data["allow_share_links"],
+    )
+    messages.success(request, _("Sharing settings saved."))
+    return redirect("organisation_settings", organisation_id=organisation.id)
 
 
 @login_required

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from boards.models import Board, Card, Snapshot
+from boards.models import Board, Card, ShareLink, Snapshot
 from journeymap.actions import invite_create
 from journeymap.models import Invite, Membership, Organisation, Role, User
 
@@ -90,6 +90,27 @@ def _card_panel_url(world: World) -> str:
     return reverse("panel_card", args=[world.board.id, card.id])
 
 
+# Making and revoking share links: facilitators and above.
+SHARERS = {
+    "owner": 200,
+    "admin": 200,
+    "facilitator": 200,
+    "editor": 403,
+    "viewer": 403,
+    "outsider": 404,
+    "anonymous": 302,
+}
+
+
+def _share_link(world: World):
+    from boards.sharing import share_link_create
+
+    existing = ShareLink.objects.filter(board=world.board).first()
+    return existing or share_link_create(
+        board=world.board, actor=world.members["owner"], label="Agency", days=None
+    )
+
+
 def _snapshot(world: World):
     from boards.snapshots import snapshot_create
 
@@ -102,6 +123,16 @@ def _snapshot(world: World):
 def _phase_panel_url(world: World) -> str:
     phase = world.board.phases.order_by("position").first()
     return reverse("panel_phase", args=[world.board.id, phase.id])
+
+
+def _board_file(world: World, who: str) -> dict:
+    """The board exported as a board file, uploaded to the import page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from boards.exports.build import export_board
+
+    content = export_board(world.board, "json").content
+    return {"file": SimpleUploadedFile("board.json", content, "application/json")}
 
 
 CASES = [
@@ -510,6 +541,56 @@ CASES = [
         took_effect=lambda world, who: Board.objects.get(pk=world.board.pk).epoch == 2,
     ),
     Case(
+        view="board_sharing",
+        method="GET",
+        expected=SHARERS,
+        url=_board_url("board_sharing"),
+    ),
+    Case(
+        view="board_sharing",
+        method="POST",
+        expected={**SHARERS, "owner": 302, "admin": 302, "facilitator": 302},
+        url=_board_url("board_sharing"),
+        data=lambda world, who: {"label": f"For {who}", "live": "on", "expires_in": ""},
+        took_effect=lambda world, who: ShareLink.objects.filter(label=f"For {who}").exists(),
+    ),
+    Case(
+        view="share_revoke",
+        method="POST",
+        expected={**SHARERS, "owner": 302, "admin": 302, "facilitator": 302},
+        url=lambda world: reverse("share_revoke", args=[world.board.id, _share_link(world).id]),
+        took_effect=lambda world, who: ShareLink.objects.filter(revoked__isnull=False).exists(),
+    ),
+    # Anyone holding the link, logged in or not, member or not.
+    Case(
+        view="shared_board",
+        method="GET",
+        expected=dict.fromkeys(VISITORS, 200),
+        url=lambda world: reverse("shared_board", args=[_share_link(world).token]),
+    ),
+    Case(
+        view="shared_gaps_json",
+        method="GET",
+        expected=dict.fromkeys(VISITORS, 200),
+        url=lambda world: reverse("shared_gaps_json", args=[_share_link(world).token]),
+    ),
+    Case(
+        view="organisation_sharing",
+        method="POST",
+        expected={
+            "owner": 302,
+            "admin": 302,
+            "facilitator": 403,
+            "editor": 403,
+            "viewer": 403,
+            "outsider": 404,
+            "anonymous": 302,
+        },
+        url=_org_url("organisation_sharing"),
+        data=lambda world, who: {"allow_share_links": "on"},
+        took_effect=lambda world, who: not Organisation.objects.get(pk=world.org.pk).allow_exports,
+    ),
+    Case(
         view="panel_people",
         method="GET",
         expected=MEMBERS_SEE,
@@ -560,6 +641,38 @@ CASES = [
         url=_board_url("board_delete"),
         data=lambda world, who: {"confirm_title": "Webshop lifecycle"},
         took_effect=lambda world, who: not Board.objects.filter(pk=world.board.pk).exists(),
+    ),
+    # Exports and imports (boards/export_views.py): every member downloads; those who may
+    # create boards import.
+    Case(
+        view="board_export",
+        method="GET",
+        expected=MEMBERS_SEE,
+        url=lambda world: reverse("board_export", args=[world.board.id, "json"]),
+    ),
+    Case(
+        view="board_import",
+        method="GET",
+        expected={
+            "owner": 200,
+            "admin": 200,
+            "facilitator": 200,
+            "editor": 200,
+            "viewer": 403,
+            "outsider": 404,
+            "anonymous": 302,
+        },
+        url=_org_url("board_import"),
+    ),
+    Case(
+        view="board_import",
+        method="POST",
+        expected=EDITORS_CHANGE,
+        url=_org_url("board_import"),
+        data=_board_file,
+        took_effect=lambda world, who: (
+            Board.objects.filter(organisation=world.org, title="Webshop lifecycle").count() == 2
+        ),
     ),
 ]
 

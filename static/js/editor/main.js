@@ -4,6 +4,7 @@
 import { applyOps } from "../state.js";
 import { BoardSync } from "../sync.js";
 import { makeActions } from "./actions.js";
+import { installExports } from "./exports.js";
 import { installPointer } from "./interact.js";
 import { installKeyboard } from "./keyboard.js";
 import { Phases } from "./phases.js";
@@ -45,7 +46,12 @@ const el = {
 };
 
 const boardId = root.dataset.boardId;
-const sync = new BoardSync(boardId);
+// A guest's page (a share link) talks to the share socket; a member's to the board's.
+const socketPath = root.dataset.socketPath;
+const sync = new BoardSync(
+  boardId,
+  socketPath ? { url: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${socketPath}` } : {},
+);
 const ed = {
   sync,
   boardId,
@@ -70,7 +76,10 @@ ed.actions = makeActions(ed);
 ed.editor = new TextEditor(ed);
 ed.presence = new Presence(ed);
 ed.phases = new Phases(ed);
-ed.sidePanel = new SidePanel(ed, { panel: $("side-panel"), tabs: $("panel-tabs") });
+// Guests have no side panel: its fragments are for members.
+ed.sidePanel = $("side-panel")
+  ? new SidePanel(ed, { panel: $("side-panel"), tabs: $("panel-tabs") })
+  : { show() {}, selectionChanged() {}, roleChanged() {}, boardChanged() {}, markPresent() {} };
 ed.method = new Method(ed);
 /** Show a phase's KPIs in the side panel (until the selection changes). */
 ed.openPhase = (id) => {
@@ -417,5 +426,6 @@ window.addEventListener("beforeunload", (event) => {
 // For tests and the benchmark: read-only hooks, no behaviour.
 globalThis.journeymapEditor = ed;
 
+installExports();
 setCanEdit(ed.canEdit);
 sync.start();

@@ -73,7 +73,8 @@ export class Method {
     }
     this.inFlight = true;
     try {
-      const response = await fetch(`/boards/${this.ed.boardId}/gaps.json`, { credentials: "same-origin" });
+      const url = document.querySelector("[data-board-id]").dataset.gapsUrl ?? `/boards/${this.ed.boardId}/gaps.json`;
+      const response = await fetch(url, { credentials: "same-origin" });
       if (response.ok) {
         const data = await response.json();
         this.gaps = { uncovered: new Set(data.uncovered), phases: data.phases };

@@ -1,0 +1,74 @@
+"""The cards of a board as a CSV table, for a spreadsheet.
+
+UTF-8 with a byte order mark, because Excel reads a CSV without one in the machine's
+legacy code page and turns "åäö" into mojibake. Every cell that a spreadsheet would take
+for a formula (it starts with =, +, -, @, a tab or a carriage return) is prefixed with
+an apostrophe: card text is anyone's input, and "=HYPERLINK(…)" in a cell must stay text
+(OWASP, "CSV injection").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+
+from boards.exports.state import channel_label, complete_state, kind_label, priority_label
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    """`value` as a spreadsheet shows it, never as a formula it would run."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def board_csv(state: dict, *, names: dict[int, str]) -> bytes:
+    """One row per live card of `state`, phase by phase in the order of the line, top to
+    bottom within a phase (cards outside every phase last). `names` maps user ids to the
+    names shown for owners and authors."""
+    state = complete_state(state)
+    position = {phase["id"]: index for index, phase in enumerate(state["phases"])}
+    phase_names = {phase["id"]: phase["name"] for phase in state["phases"]}
+    cards = {card["id"]: card for card in state["cards"]}
+    serves: dict[str, list[str]] = {}
+    for link in state["links"]:
+        target = cards.get(link["to"])
+        if link["from"] in cards and target is not None and target["kind"] == "touchpoint":
+            serves.setdefault(link["from"], []).append(target["text"].strip())
+
+    def order(card: dict) -> tuple:
+        index = position.get(card["phase"])
+        return (index is None, index or 0, card["y"], card["x"], card["id"])
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Phase"),
+            _("Kind"),
+            _("Text"),
+            _("Channel"),
+            _("Linked touchpoints"),
+            _("Priority"),
+            _("KPI"),
+            _("Owner"),
+            _("Author"),
+        ]
+    )
+    outside = _("Outside the line")
+    for card in sorted(state["cards"], key=order):
+        row = [
+            phase_names.get(card["phase"], outside),
+            kind_label(card["kind"]),
+            card["text"],
+            channel_label(card["channel"]),
+            "; ".join(serves.get(card["id"], [])),
+            priority_label(card["priority"]),
+            card["kpi"],
+            names.get(card["owner"], "") if card["owner"] is not None else "",
+            names.get(card["author"], "") if card["author"] is not None else "",
+        ]
+        writer.writerow([safe_cell(str(cell)) for cell in row])
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")

@@ -1,0 +1,239 @@
+"""The board file (docs/exports.md): the export of a board state as one, and the import
+that makes a new board from one.
+
+An import trusts nothing in the file: boards/exports/boardfile.py checks all of it
+before anything is written, and refuses it with a message that says exactly what is
+wrong and where. Only then is the board written, in one transaction, with new ids for
+everything.
+
+People are named by e-mail address, not by user id: a user id means someone else in
+another installation. On import, an owner or author is kept when the address belongs to
+a member of the organisation the board is imported into, and left empty otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from boards.exports.boardfile import (
+    FORMAT,
+    VERSION,
+    ImportRefused,
+    clean_document,
+    parse_document,
+)
+from boards.exports.state import complete_state
+from boards.models import Arrow, Board, Card, CardLink, Phase
+from journeymap.access import Can, get_membership, role_allows
+from journeymap.models import Membership, Organisation, User
+
+# ImportRefused is what board_import raises: callers catch it from here.
+__all__ = ["ImportRefused", "board_document", "board_import", "board_json"]
+
+# Card fields written as they are (people are named by address, ids are remapped).
+CARD_ATTRS = ("x", "y", "w", "h", "text", "colour", "channel", "priority", "kpi")
+
+
+# Export.
+
+
+def _person(user_id: int | None, people: dict[int, dict]) -> dict | None:
+    person = people.get(user_id) if user_id is not None else None
+    if person is None:
+        return None
+    return {"email": person["email"], "name": person["name"]}
+
+
+def board_document(state: dict, *, people: dict[int, dict], exported: datetime) -> dict:
+    """The board file of `state` (boards.selectors.board_state or a snapshot's state).
+    `people` maps the user ids the state names (owners, authors) to {"email", "name"}."""
+    state = complete_state(state)
+    board = state["board"]
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported": exported.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "board": {
+            "id": board.get("id"),
+            "title": board["title"],
+            "framework": board["framework"],
+            "stage": board["stage"],
+        },
+        "phases": [
+            {
+                "id": phase["id"],
+                "position": index,
+                "name": phase["name"],
+                "colour": phase["colour"],
+                "kpis": [
+                    {
+                        "name": kpi["name"],
+                        "value": kpi.get("value"),
+                        "target": kpi.get("target"),
+                        "unit": kpi.get("unit", ""),
+                    }
+                    for kpi in phase["kpis"]
+                ],
+            }
+            for index, phase in enumerate(state["phases"])
+        ],
+        "cards": [
+            {
+                "id": card["id"],
+                "kind": card["kind"],
+                "phase": card["phase"],
+                **{name: card[name] for name in CARD_ATTRS},
+                "owner": _person(card["owner"], people),
+                "author": _person(card["author"], people),
+            }
+            for card in state["cards"]
+        ],
+        "arrows": [
+            {
+                "id": arrow["id"],
+                "from": arrow["from"],
+                "to": arrow["to"],
+                "label": arrow["label"],
+                "weight": arrow["weight"],
+            }
+            for arrow in state["arrows"]
+        ],
+        "links": [
+            {"id": link["id"], "from": link["from"], "to": link["to"]} for link in state["links"]
+        ],
+    }
+
+
+def board_json(state: dict, *, people: dict[int, dict], exported: datetime) -> bytes:
+    document = board_document(state, people=people, exported=exported)
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+
+
+# Import: reading the file.
+
+
+# Import.
+
+
+def _new_ids(count: int) -> list[uuid.UUID]:
+    """Fresh random ids in ascending order: the board state lists rows by (created, id),
+    and rows written in one go may share a timestamp, so ascending ids keep the file's
+    order, and a re-export lists everything as the file did."""
+    return sorted((uuid.uuid4() for _i in range(count)), key=lambda ident: ident.int)
+
+
+def _members_by_email(organisation: Organisation) -> dict[str, int]:
+    return {
+        email.casefold(): user_id
+        for user_id, email in Membership.objects.filter(organisation=organisation).values_list(
+            "user_id", "user__email"
+        )
+    }
+
+
+def board_import(*, organisation: Organisation, data: bytes | str, actor: User) -> Board:
+    """A new board in `organisation` made from the board file `data`, equal in content to
+    the board the file was exported from, with new ids for everything.
+
+    Nothing is written unless the whole file is valid: ImportRefused (with a message that
+    says what is wrong and where) otherwise. PermissionDenied when `actor` may not create
+    boards in `organisation`.
+
+    The board starts at revision 0 with an empty op log, as a board made by board_create
+    from a template does: an import is the making of a board, not an edit of one, and a
+    client loads it whole (docs/exports.md, "Import").
+    """
+    membership = get_membership(actor, organisation.pk)
+    if not role_allows(membership.role if membership else None, Can.CREATE_BOARD):
+        raise PermissionDenied
+    cleaned = clean_document(parse_document(data))
+    members = _members_by_email(organisation)
+
+    def member(person: dict | None) -> int | None:
+        return None if person is None else members.get(person["email"].casefold())
+
+    board = Board(
+        organisation=organisation,
+        title=cleaned["board"]["title"],
+        framework=cleaned["board"]["framework"],
+        stage=cleaned["board"]["stage"],
+        created_by=actor,
+        updated_by=actor,
+    )
+    board.full_clean()
+    phase_ids = dict(
+        zip(
+            (p["id"] for p in cleaned["phases"]),
+            _new_ids(len(cleaned["phases"])),
+            strict=True,
+        )
+    )
+    card_ids = dict(
+        zip((c["id"] for c in cleaned["cards"]), _new_ids(len(cleaned["cards"])), strict=True)
+    )
+    with transaction.atomic():
+        board.save()
+        Phase.objects.bulk_create(
+            Phase(
+                id=phase_ids[phase["id"]],
+                board=board,
+                position=index,
+                name=phase["name"],
+                colour=phase["colour"],
+                kpis=phase["kpis"],
+            )
+            for index, phase in enumerate(cleaned["phases"])
+        )
+        Card.objects.bulk_create(
+            (
+                Card(
+                    id=card_ids[card["id"]],
+                    board=board,
+                    kind=card["kind"],
+                    phase_id=phase_ids[card["phase"]] if card["phase"] else None,
+                    owner_id=member(card["owner"]),
+                    author_id=member(card["author"]),
+                    **{name: card[name] for name in CARD_ATTRS},
+                )
+                for card in cleaned["cards"]
+            ),
+            batch_size=1000,
+        )
+        Arrow.objects.bulk_create(
+            (
+                Arrow(
+                    id=ident,
+                    board=board,
+                    from_card_id=card_ids[arrow["from"]],
+                    to_card_id=card_ids[arrow["to"]],
+                    label=arrow["label"],
+                    weight=arrow["weight"],
+                    author=actor,
+                )
+                for ident, arrow in zip(
+                    _new_ids(len(cleaned["arrows"])), cleaned["arrows"], strict=True
+                )
+            ),
+            batch_size=1000,
+        )
+        CardLink.objects.bulk_create(
+            (
+                CardLink(
+                    id=ident,
+                    board=board,
+                    source_id=card_ids[link["from"]],
+                    target_id=card_ids[link["to"]],
+                    author=actor,
+                )
+                for ident, link in zip(
+                    _new_ids(len(cleaned["links"])), cleaned["links"], strict=True
+                )
+            ),
+            batch_size=1000,
+        )
+    return board

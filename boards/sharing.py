@@ -1,0 +1,61 @@
+"""Read-only share links for people outside the organisation (boards.models.ShareLink).
+
+Revoking is immediate: the link stops opening the page, and the sockets opened through
+it are told to close after the commit. A socket that misses that message (the channel
+layer delivers at most once) is still closed at its next heartbeat, which re-checks the
+link (boards.consumers.ShareConsumer).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from boards import live
+from boards.models import Board, ShareLink
+from journeymap.models import Organisation, User
+
+
+def share_link_create(
+    *, board: Board, actor: User, label: str = "", live_updates: bool = True, days: int | None
+) -> ShareLink:
+    link = ShareLink(
+        board=board,
+        label=label.strip(),
+        live=live_updates,
+        expires=timezone.now() + timedelta(days=days) if days else None,
+        created_by=actor,
+    )
+    link.full_clean(exclude=["board", "created_by"])
+    link.save()
+    return link
+
+
+def share_link_revoke(*, link: ShareLink) -> ShareLink:
+    with transaction.atomic():
+        if link.revoked is None:
+            link.revoked = timezone.now()
+            link.save(update_fields=["revoked"])
+        transaction.on_commit(lambda: live.share_ended(link.pk))
+    return link
+
+
+def organisation_set_sharing(
+    *, organisation: Organisation, allow_exports: bool, allow_share_links: bool
+) -> Organisation:
+    """Owners and admins turn exports and share links on or off for all the
+    organisation's boards; turning links off closes every guest's socket at once."""
+    with transaction.atomic():
+        organisation.allow_exports = allow_exports
+        organisation.allow_share_links = allow_share_links
+        organisation.save(update_fields=["allow_exports", "allow_share_links"])
+        if not allow_share_links:
+            ids = list(
+                ShareLink.objects.filter(
+                    board__organisation=organisation, revoked__isnull=True
+                ).values_list("pk", flat=True)
+            )
+            transaction.on_commit(lambda: [live.share_ended(pk) for pk in ids])
+    return organisation
