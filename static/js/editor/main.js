@@ -122,23 +122,17 @@ ed.render = () => {
 new ResizeObserver(() => {
   if (fitted && !ed.viewport.touched) ed.fit(1);
 }).observe(el.stage);
-// Level of detail and culling follow the view, at most every 100 ms and once more when
-// a pan or zoom settles.
-let cullTimer = null;
-let cullAt = 0;
+// Level of detail follows the zoom once a pan or zoom settles: far out, arrow labels and
+// dashes go (docs/performance.md). Drawing only the arrows near the view was measured
+// too, and made pans slower: toggling them repaints the whole arrow layer.
+let lodTimer = null;
 function followView() {
   $("world").classList.toggle("is-far", ed.viewport.zoom < 0.45);
   $("world").classList.toggle("is-tiny", ed.viewport.zoom < 0.3);
-  const box = $("viewport").getBoundingClientRect();
-  const a = ed.viewport.toBoard(box.left, box.top);
-  const b = ed.viewport.toBoard(box.right, box.bottom);
-  ed.renderer.cull({ x: a.x, y: a.y, w: b.x - a.x, h: b.y - a.y });
-  cullAt = performance.now();
 }
 ed.viewport.addEventListener("change", () => {
-  clearTimeout(cullTimer);
-  if (performance.now() - cullAt > 100) followView();
-  else cullTimer = setTimeout(followView, 100);
+  clearTimeout(lodTimer);
+  lodTimer = setTimeout(followView, 150);
 });
 ed.followView = followView;
 

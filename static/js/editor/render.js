@@ -25,7 +25,6 @@ export class Renderer {
     this.linksByCard = new Map();  // card id -> Set of link ids
     this.takenOver = false;
     this.laneHeight = MIN_LANE;
-    this.view = null;  // the board area arrows are drawn for (see cull)
   }
 
   render(state) {
@@ -268,7 +267,7 @@ export class Renderer {
     label.setAttribute("class", "arrow-label");
     label.setAttribute("text-anchor", "middle");
     g.append(hit, line, label);
-    return { g, hit, line, label, meta: "", geo: "", from: null, to: null, box: null, shown: true };
+    return { g, hit, line, label, meta: "", geo: "", from: null, to: null };
   }
 
   drawArrow(view) {
@@ -283,38 +282,6 @@ export class Renderer {
     view.line.setAttribute("d", d);
     view.label.setAttribute("x", mx.toFixed(1));
     view.label.setAttribute("y", (my - 6).toFixed(1));
-    // Both cards plus the curve's bend (at most 60) and the label: what culling tests.
-    const pad = 80;
-    view.box = {
-      x0: Math.min(a.x, b.x) - pad,
-      y0: Math.min(a.y, b.y) - pad,
-      x1: Math.max(a.x + a.w, b.x + b.w) + pad,
-      y1: Math.max(a.y + a.h, b.y + b.h) + pad,
-    };
-    if (this.view) this.cullOne(view);
-  }
-
-  /**
-   * Draw only the arrows near the view. On a software-rendered machine the arrows' SVG
-   * layer dominated every frame of a pan at 1,000 arrows (docs/performance.md): an arrow
-   * that cannot be seen costs nothing once it is display: none. `rect` is the visible
-   * board area; a margin of half a screen on each side keeps short pans cull-free.
-   */
-  cull(rect) {
-    const mx = rect.w / 2;
-    const my = rect.h / 2;
-    this.view = { x0: rect.x - mx, y0: rect.y - my, x1: rect.x + rect.w + mx, y1: rect.y + rect.h + my };
-    for (const view of this.arrows.values()) this.cullOne(view);
-  }
-
-  cullOne(view) {
-    const v = this.view;
-    const b = view.box;
-    const shown = !b || !(b.x1 < v.x0 || b.x0 > v.x1 || b.y1 < v.y0 || b.y0 > v.y1);
-    if (shown !== view.shown) {
-      view.shown = shown;
-      view.g.style.display = shown ? "" : "none";
-    }
   }
 
   // Links: "this activity serves that touchpoint", drawn as a quiet dotted line that ends
