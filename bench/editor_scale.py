@@ -101,7 +101,27 @@ def setup_django(env: dict) -> None:
     django.setup()
 
 
-def make_board(cards: int, arrows: int) -> tuple[str, tuple[str, str]]:
+def arrow_pairs(cards: int, per_phase: int, arrows: int, between: str) -> list[tuple[int, int]]:
+    """Card index pairs. "random": any two cards of the board (long arrows across it, the
+    worst case for drawing); "neighbours": from a card to a card a few rows away in the
+    next phase (or the same one), the way a journey map draws customer movement."""
+    rng = random.Random(4)
+    pairs: list[tuple[int, int]] = []
+    while len(pairs) < arrows:
+        i = rng.randrange(cards)
+        if between == "random":
+            j = rng.randrange(cards)
+        else:
+            phase, slot = divmod(i, per_phase)
+            target_phase = min(phase + rng.choice([0, 1, 1, 1]), cards // per_phase - 1)
+            target_slot = max(0, min(per_phase - 1, slot + rng.randrange(-6, 7)))
+            j = min(cards - 1, target_phase * per_phase + target_slot)
+        if i != j:
+            pairs.append((i, j))
+    return pairs
+
+
+def make_board(cards: int, arrows: int, between: str = "random") -> tuple[str, tuple[str, str]]:
     """A fresh board; returns (board id, (session cookie name, value))."""
     from django.conf import settings
     from django.test import Client
@@ -142,25 +162,17 @@ def make_board(cards: int, arrows: int) -> tuple[str, tuple[str, str]]:
             )
         )
     Card.objects.bulk_create(rows, batch_size=500)
-    rng = random.Random(4)
     Arrow.objects.bulk_create(
         (
             Arrow(
                 id=uuid.uuid4(),
                 board=board,
-                from_card=a,
-                to_card=b,
+                from_card=rows[i],
+                to_card=rows[j],
                 label="" if n % 3 else f"{n}%",
                 author=user,
             )
-            for n, (a, b) in enumerate(
-                (rows[i], rows[j])
-                for i, j in (
-                    (rng.randrange(cards), rng.randrange(cards)) for _ in range(arrows * 2)
-                )
-                if i != j
-            )
-            if n < arrows
+            for n, (i, j) in enumerate(arrow_pairs(cards, per_phase, arrows, between))
         ),
         batch_size=500,
     )
@@ -309,6 +321,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cards", type=int, default=2000)
     parser.add_argument("--arrows", type=int, default=1000)
+    parser.add_argument(
+        "--arrows-between",
+        choices=["random", "neighbours"],
+        default="random",
+        help="random: long arrows across the board (worst case); neighbours: short ones "
+        "to nearby cards of the next phase, as journey maps have them",
+    )
     args = parser.parse_args()
 
     ensure_database()
@@ -322,7 +341,7 @@ def main() -> None:
         timeout=300,
     )
     setup_django(env)
-    board_id, cookie = make_board(args.cards, args.arrows)
+    board_id, cookie = make_board(args.cards, args.arrows, args.arrows_between)
     log = BASE / "test-results" / "bench-editor-daphne.log"
     log.parent.mkdir(exist_ok=True)
     process = start_daphne(env, port, log)
@@ -332,7 +351,7 @@ def main() -> None:
         process.terminate()
         process.wait(timeout=10)
 
-    print(f"## Editor scale: {args.cards} cards, {args.arrows} arrows\n")
+    print(f"## Editor scale: {args.cards} cards, {args.arrows} arrows ({args.arrows_between})\n")
     print(
         f"Machine: {platform.machine()}, {os.cpu_count()} cores,"
         f" Python {platform.python_version()},"

@@ -245,6 +245,19 @@ class CardLinksForm(forms.Form):
 NUMBER_ERRORS = {"invalid": _("Give a number, like 2.5 or 40 (no units or % sign here).")}
 
 
+def _kpi_number(label) -> forms.FloatField:
+    return forms.FloatField(
+        label=label,
+        required=False,
+        min_value=-1e12,
+        max_value=1e12,
+        error_messages=NUMBER_ERRORS,
+        # Text, not type=number: a browser silently drops "70%" from a number field, and
+        # the person would see their value vanish instead of being told why.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
 class KpiForm(forms.Form):
     """One KPI of a phase, as the protocol's `kpis` items carry it."""
 
@@ -255,26 +268,8 @@ class KpiForm(forms.Form):
             "max_length": _("Keep the name to %(limit_value)d characters (it has %(show_value)d)."),
         },
     )
-    value = forms.FloatField(
-        label=_("Current value"),
-        required=False,
-        min_value=-1e12,
-        max_value=1e12,
-        error_messages=NUMBER_ERRORS,
-        # Text, not type=number: a browser silently drops "70%" from a number field, and
-        # the person would see their value vanish instead of being told why.
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
-    target = forms.FloatField(
-        label=_("Target"),
-        required=False,
-        min_value=-1e12,
-        max_value=1e12,
-        error_messages=NUMBER_ERRORS,
-        # Text, not type=number: a browser silently drops "70%" from a number field, and
-        # the person would see their value vanish instead of being told why.
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+    value = _kpi_number(_("Current value"))
+    target = _kpi_number(_("Target"))
     unit = forms.CharField(
         label=_("Unit"),
         max_length=KPI_UNIT_MAX,

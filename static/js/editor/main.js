@@ -11,7 +11,7 @@ import { Phases } from "./phases.js";
 import { Method } from "./method.js";
 import { Presence } from "./presence.js";
 import { Renderer } from "./render.js";
-import { SidePanel } from "./sidepanel.js";
+import { methodSignature, SidePanel } from "./sidepanel.js";
 import { t } from "./strings.js";
 import { TextEditor } from "./textedit.js";
 import { UndoStack } from "./undo.js";
@@ -108,8 +108,10 @@ ed.render = () => {
   placeHandles();
   placeArrowbar();
   labelSelection();
-  ed.sidePanel.boardChanged(state);
-  ed.method.boardChanged(state);
+  // What the gap analysis depends on, worked out once per render for both readers.
+  const signature = methodSignature(state);
+  ed.sidePanel.boardChanged(signature);
+  ed.method.boardChanged(signature);
   if (!fitted) {
     fitted = true;
     ed.fit(1);

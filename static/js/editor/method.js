@@ -5,7 +5,6 @@
 // the gap panel and the exports; the canvas fetches its result (/boards/<id>/gaps.json)
 // when something it depends on changes, so the marks never disagree with the panel.
 
-import { methodSignature } from "./sidepanel.js";
 import { t } from "./strings.js";
 
 const FETCH_MS = 500;
@@ -51,8 +50,8 @@ export class Method {
     return ["owner", "admin", "facilitator"].includes(this.ed.sync.you?.role);
   }
 
-  boardChanged(state) {
-    const signature = methodSignature(state);
+  /** `signature` is methodSignature(state) of the board just drawn. */
+  boardChanged(signature) {
     if (signature !== this.signature) {
       this.signature = signature;
       clearTimeout(this.timer);

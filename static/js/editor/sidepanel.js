@@ -108,8 +108,9 @@ export class SidePanel {
     this.load();
   }
 
-  /** The board was drawn again: reload what the change makes stale. */
-  boardChanged(state) {
+  /** The board was drawn again: reload what the change makes stale. `signature` is
+   * methodSignature(state). */
+  boardChanged(signature) {
     if (this.tab === "details") {
       const id = this.ed.selection.size === 1 ? [...this.ed.selection][0] : null;
       if (this.loaded === "unsaved" && id && this.serverHas(id)) this.load();
@@ -122,7 +123,6 @@ export class SidePanel {
       return;
     }
     if (this.tab === "gaps" || this.tab === "strategy") {
-      const signature = methodSignature(state);
       if (signature === this.signature) return;
       this.signature = signature;
       clearTimeout(this.refreshTimer);
