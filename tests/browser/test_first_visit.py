@@ -36,6 +36,9 @@ def test_it_takes_a_new_user_from_sign_up_to_their_first_board(live, page: Page,
     expect(page.get_by_role("heading", name="Webshop lifecycle 2027")).to_be_visible()
     phases = page.get_by_role("list", name="Lifecycle phases").get_by_role("heading")
     expect(phases).to_have_text(["First impression", "Retention", "Win-back", "Ambassador"])
+    expect(page.get_by_role("status", name="Connection status")).to_have_text("Connected")
+    # The framework's examples came with it, gaps marked where nothing serves a touchpoint.
+    expect(page.get_by_role("group", name=re.compile(r"^Touchpoint: ")).first).to_be_visible()
     shot(page, "3-board")
 
     membership = Membership.objects.get(user__email="maja@example.com")

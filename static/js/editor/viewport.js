@@ -10,7 +10,7 @@ export class Viewport extends EventTarget {
     this.world = world;
     this.label = label;
     this.x = 40;  // screen position of board point (0, 0)
-    this.y = 100;
+    this.y = 180;  // below the toolbar, with room for the phase headers above y = 0
     this.zoom = 1;
     this.frame = 0;
     // Focus may scroll the viewport (it is overflow: hidden, not unscrollable): undo that
