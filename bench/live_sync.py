@@ -389,10 +389,13 @@ class Tracker:
     errors: list[dict] = field(default_factory=list)
     all_delivered: asyncio.Event = field(default_factory=asyncio.Event)
     outstanding: int = 0
+    messages: int = 0  # WebSocket messages the clients received (a bundle is one)
+    patches: int = 0  # patches among them
 
     def reset(self) -> None:
         self.ops.clear()
         self.outstanding = 0
+        self.messages = self.patches = 0
         self.all_delivered.clear()
 
 
@@ -406,39 +409,48 @@ class Peer:
         self.reader: asyncio.Task | None = None
 
     async def read(self) -> None:
-        tracker = self.tracker
         try:
             async for text in self.ws:
                 now = time.perf_counter()
                 frame = json.loads(text)
-                kind = frame["type"]
-                if kind == "patch":
-                    self.revs.add(frame["rev"])
-                    self.rev = max(self.rev, frame["rev"])
-                    record = tracker.ops.get(frame["op_id"])
-                    if record is not None and record.sender != self.index:
-                        if record.first is None:
-                            record.first = now
-                        record.waiting -= 1
-                        if record.waiting == 0:
-                            record.last = now
-                            tracker.outstanding -= 1
-                            if tracker.outstanding == 0:
-                                tracker.all_delivered.set()
-                elif kind == "ack":
-                    record = tracker.ops.get(frame["op_id"])
-                    if record is not None:
-                        record.acked, record.rev = now, frame["rev"]
-                    if self.window is not None:
-                        self.window.release()
-                elif kind == "error":
-                    tracker.errors.append(frame)
-                    if self.window is not None and "op_id" in frame:
-                        self.window.release()
+                self.tracker.messages += 1
+                if frame["type"] == "bundle":  # several commits in one message
+                    for inner in frame["frames"]:
+                        self.handle(inner, now)
+                else:
+                    self.handle(frame, now)
         except Exception as error:  # a closed socket ends the reader; record why
             self.closed = repr(error)
         else:
             self.closed = f"closed {self.ws.close_code}"
+
+    def handle(self, frame: dict, now: float) -> None:
+        tracker = self.tracker
+        kind = frame["type"]
+        if kind == "patch":
+            tracker.patches += 1
+            self.revs.add(frame["rev"])
+            self.rev = max(self.rev, frame["rev"])
+            record = tracker.ops.get(frame["op_id"])
+            if record is not None and record.sender != self.index:
+                if record.first is None:
+                    record.first = now
+                record.waiting -= 1
+                if record.waiting == 0:
+                    record.last = now
+                    tracker.outstanding -= 1
+                    if tracker.outstanding == 0:
+                        tracker.all_delivered.set()
+        elif kind == "ack":
+            record = tracker.ops.get(frame["op_id"])
+            if record is not None:
+                record.acked, record.rev = now, frame["rev"]
+            if self.window is not None:
+                self.window.release()
+        elif kind == "error":
+            tracker.errors.append(frame)
+            if self.window is not None and "op_id" in frame:
+                self.window.release()
 
     async def send_op(self, card_id: str, x: float, y: float) -> None:
         op_id = str(uuid.uuid4())
@@ -591,6 +603,8 @@ async def throughput_phase(peers, tracker, fixture, args, server) -> dict:
         "send_window": sent_end - start,
         "committed_per_s": committed / max(last_ack - start, 1e-9),
         "delivered_per_s": committed / max(last_seen - start, 1e-9),
+        "messages": tracker.messages,
+        "patches": tracker.patches,
         "peers_complete": sum(m == 0 for m in missing),
         "patches_missing": sum(missing),
         "delivered": summary([r.last - r.sent for r in tracker.ops.values() if r.last]),
@@ -738,7 +752,9 @@ def report(args, facts, queries, results, log_notes) -> str:
         f"sending ({fmt(thr['committed_per_s'], 0)} committed/s; every patch at every client: "
         f"{fmt(thr['delivered_per_s'], 0)}/s); clients that received every patch: "
         f"{thr['peers_complete']}/{args.clients}; patches missing in total: "
-        f"{thr['patches_missing']}.",
+        f"{thr['patches_missing']}; {thr['patches']} patches reached the clients in "
+        f"{thr['messages']} WebSocket messages "
+        f"({thr['patches'] / max(thr['messages'], 1):.1f} per message, group commits bundled).",
         "daphne CPU per op (event loop + database thread): latency phase "
         f"{per_op(lat['cpu'], lat['sent'])}; throughput phase "
         f"{per_op(thr['cpu'], thr['committed'])}.",

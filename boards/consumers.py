@@ -25,14 +25,16 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from boards import fanout, live
+from boards.committer import committer
 from boards.models import Board
-from boards.ops import BoardGone, commit_ops
+from boards.ops import BoardGone, Commit, OpRequest
 from boards.protocol import ProtocolError, parse_frame
 from boards.selectors import board_state, patches_since
 from boards.snapshots import snapshot_after_session
 from journeymap.access import ShareLinkGone, get_board_for_share, get_membership
 
 CLOSE_TOO_BIG = 1009
+CLOSE_INTERNAL = 1011
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
 CLOSE_FLOOD = 4408
@@ -157,6 +159,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.base_send = send
         self.inbox: asyncio.Queue = asyncio.Queue()
         self.hub: fanout.Hub | None = None
+        self.finished = False
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
         sources = [receive]
         if self.channel_layer is not None:
@@ -174,6 +177,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         except StopConsumer:
             pass
         finally:
+            self.finished = True
             for pump in pumps:
                 pump.cancel()
             await asyncio.gather(*pumps, return_exceptions=True)
@@ -254,7 +258,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
                 },
             }
         )
-        await self.channel_layer.group_send(
+        self.hub.publish(
             self.board_group,
             {"type": "presence.join", "person": self.person, "reply_to": self.channel_name},
         )
@@ -268,9 +272,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
             else:
                 await self.channel_layer.group_discard(group, self.channel_name)
         if getattr(self, "groups_joined", None):
-            await self.channel_layer.group_send(
-                self.board_group, {"type": "presence.leave", "session": self.session}
-            )
+            self.hub.publish(self.board_group, {"type": "presence.leave", "session": self.session})
 
     async def send_json(self, frame: dict) -> None:
         await self.send(text_data=_dumps(frame))
@@ -309,14 +311,24 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await self.close(CLOSE_REVOKED)
 
     async def on_op(self, frame: dict) -> None:
-        commit = await database_sync_to_async(commit_ops)(
-            board_id=self.board_id, user=self.user, op_id=frame["op_id"], ops=frame["ops"]
+        # Committed with whatever else this process has waiting for the board, then
+        # answered through op_done, then broadcast (boards.committer). The socket goes on
+        # reading meanwhile: its frames are committed in the order they came.
+        committer(self.hub, self.board_id).submit(
+            OpRequest(self.user, frame["op_id"], frame["ops"]), self.op_done
         )
-        await self.send_json({"type": "ack", "op_id": commit.op_id, "rev": commit.rev})
-        if not commit.duplicate:
-            await self.channel_layer.group_send(
-                self.board_group, {"type": "board.patch", "text": _dumps(commit.patch())}
-            )
+
+    async def op_done(self, outcome) -> None:
+        if self.finished:
+            return  # the socket closed while its op was being committed; the commit stands
+        if isinstance(outcome, Commit):
+            await self.send_json({"type": "ack", "op_id": outcome.op_id, "rev": outcome.rev})
+        elif isinstance(outcome, ProtocolError):
+            await self.send_json(outcome.frame())
+        elif isinstance(outcome, BoardGone):
+            await self.close(CLOSE_REVOKED)
+        else:  # the database failed: the client re-sends after reconnecting
+            await self.close(CLOSE_INTERNAL)
 
     async def on_sync(self, frame: dict) -> None:
         reply = await database_sync_to_async(_sync)(
@@ -343,7 +355,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         fields, self.pending_presence = self.pending_presence, {}
         self.presence_task = None
         self.last_presence = time.monotonic()
-        await self.channel_layer.group_send(
+        self.hub.publish(
             self.board_group,
             {
                 "type": "presence.update",

@@ -16,8 +16,10 @@ carry revisions that clients check and fill from the op log (docs/protocol.md).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
+import uuid
 
 from channels.exceptions import ChannelFull
 
@@ -50,6 +52,11 @@ class Hub:
         self.local: dict[str, object] = {}  # channel name -> consumer, for direct sends
         self.lock = asyncio.Lock()  # subscribing and unsubscribing, one at a time
         self.cleanups: set[asyncio.Task] = set()
+        self.committers: dict = {}  # board id -> boards.committer.BoardCommitter
+        self.outgoing: collections.deque = collections.deque()  # (group, message) to publish
+        self.sender: asyncio.Task | None = None
+        # Marks what this hub publishes, so that its own echo from the layer is skipped.
+        self.origin = uuid.uuid4().hex
         expiry = getattr(layer, "group_expiry", 86400)
         # channels_redis forgets group members after group_expiry: renew well before.
         self.refresh_seconds = max(1.0, min(3600.0, expiry / 4))
@@ -120,6 +127,33 @@ class Hub:
             return
         inbox.put_nowait(message)
 
+    def publish(self, group: str, message: dict) -> None:
+        """Send a board event to everyone on the board: this process's sockets at once, in
+        order, and the other processes through the channel layer (which delivers it here
+        too; `_read` skips that echo), in the background but in publishing order, so that
+        a commit never waits for Redis. At most once, like the layer: correctness rests on
+        revisions (docs/protocol.md), never on this."""
+        board = self.boards.get(group)
+        if board is not None:
+            for consumer in tuple(board.consumers):
+                self.deliver(consumer, message)
+        self.outgoing.append((group, {**message, "origin": self.origin}))
+        if self.sender is None:
+            self.sender = asyncio.ensure_future(self._send_outgoing())
+
+    async def _send_outgoing(self) -> None:
+        try:
+            while self.outgoing:
+                group, message = self.outgoing.popleft()
+                try:
+                    await self.layer.group_send(group, message)
+                except Exception:
+                    # E.g. Redis restarting: the other processes' pages catch up from the
+                    # op log (pong, sync); this one's got the event already.
+                    logger.exception("Board fan-out: publishing to %s failed", group)
+        finally:
+            self.sender = None
+
     async def send(self, channel: str, message: dict) -> None:
         """Send to one socket: in-process if it is ours, else through the channel layer.
         Volatile: a full channel drops the message."""
@@ -144,6 +178,8 @@ class Hub:
                 with contextlib.suppress(Exception):
                     await self.layer.group_add(board.group, channel)
                 continue
+            if message.get("origin") == self.origin:
+                continue  # published here, and delivered to local sockets already
             for consumer in tuple(board.consumers):
                 self.deliver(consumer, message)
 

@@ -2,7 +2,9 @@
 
 `commit_ops` runs in one transaction that locks the board row: it refuses a role that may
 not edit, answers a re-sent op_id with its original revision, applies every op (all or
-nothing), bumps `board.rev` and appends the batch to the op log. It returns the ops as
+nothing), bumps `board.rev` and appends the batch to the op log. `commit_requests` does the
+same for several frames in one transaction (a group commit, see boards.committer), each
+its own revision. It returns the ops as
 applied, with their consequences spelled out (the arrows and links of a deleted card, the
 links a kind change no longer allows, the cards of a deleted phase), which is what clients
 replay. Broadcasting is the caller's job, after this returns (and so after the commit).
@@ -11,11 +13,11 @@ replay. Broadcasting is the caller's job, after this returns (and so after the c
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,48 +66,134 @@ class Commit:
         }
 
 
+@dataclass
+class OpRequest:
+    """One op frame to commit: who sent it, its op_id, its ops (shape-checked already)."""
+
+    user: object
+    op_id: str
+    ops: list[dict]
+
+
+Outcome = Commit | ProtocolError | BoardGone | DatabaseError
+
+
 def commit_ops(*, board_id, user, op_id: str, ops: list[dict]) -> Commit:
-    """Apply `ops` (already shape-checked by boards.protocol) as one revision."""
-    with transaction.atomic():
-        board = (
-            Board.objects.select_for_update(of=("self",))
-            .filter(pk=board_id)
-            .annotate(
-                member_role=Subquery(
-                    Membership.objects.filter(
-                        organisation_id=OuterRef("organisation_id"), user_id=user.pk
-                    ).values("role")[:1]
-                ),
-            )
-            .first()
-        )
-        if board is None or board.member_role is None:
-            raise BoardGone
-        # Looked up only now that the lock is held, in a statement of its own: a subquery of
-        # the locking SELECT reads PostgreSQL's snapshot from before the wait for the lock,
-        # so it misses the same op_id committed meanwhile by another process.
-        entry = OpLog.objects.filter(board=board, op_id=op_id).first()
-        if entry is not None:
-            # A re-sent op: answer as the first time, apply nothing.
-            return Commit(entry.rev, board.epoch, op_id, entry.user_id, entry.ops, duplicate=True)
-        if not role_allows(board.member_role, Can.EDIT_BOARD):
-            raise ProtocolError(
-                "forbidden", _("Your role lets you view this board, not change it."), op_id
-            )
-        try:
-            applied = _Batch(board, user, board.member_role).apply(ops)
-        except ProtocolError as error:
-            error.op_id = op_id
+    """Apply `ops` (already shape-checked by boards.protocol) as one revision. Raises
+    ProtocolError (refused, nothing changed) or BoardGone."""
+    [outcome] = commit_requests(board_id=board_id, requests=[OpRequest(user, op_id, ops)])
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def commit_requests(*, board_id, requests: list[OpRequest]) -> list[Outcome]:
+    """Commit several op frames for one board in one transaction (a group commit), each as
+    its own revision in the order given, as if they had come one after the other: one
+    frame's refusal changes nothing of it and does not stop the others. Returns one
+    outcome per request, in order.
+
+    One transaction for many frames shares the lock, the board row's update, the op-log
+    insert and the commit among them: that is what lets one process commit hundreds of
+    ops a second on one board (docs/performance.md). Should the database refuse a write
+    that the checks let through (it has not happened; the checks mirror the constraints),
+    the group is rolled back and each frame committed on its own, so that only the frame
+    at fault fails."""
+    try:
+        with transaction.atomic():
+            return _commit_group(board_id, requests)
+    except DatabaseError:
+        if len(requests) == 1:
             raise
-        board.rev += 1
+    outcomes: list[Outcome] = []
+    for request in requests:
+        try:
+            outcomes += commit_requests(board_id=board_id, requests=[request])
+        except DatabaseError as error:
+            outcomes.append(error)
+    return outcomes
+
+
+def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
+    board = Board.objects.select_for_update().filter(pk=board_id).first()
+    if board is None:
+        return [BoardGone() for _request in requests]
+    # Read only now that the lock is held, in statements of their own: a subquery of the
+    # locking SELECT reads PostgreSQL's snapshot from before the wait for the lock, so it
+    # would miss a role changed, or the same op_id committed, meanwhile by another process.
+    roles = dict(
+        Membership.objects.filter(
+            organisation_id=board.organisation_id,
+            user_id__in={request.user.pk for request in requests},
+        ).values_list("user_id", "role")
+    )
+    logged = {
+        str(entry.op_id): entry
+        for entry in OpLog.objects.filter(
+            board=board, op_id__in={request.op_id for request in requests}
+        )
+    }
+    first_rev = board.rev
+    outcomes: list[Outcome] = []
+    entries: list[OpLog] = []
+    done: dict[str, Commit] = {}  # op_id -> its commit in this group
+    board_fields: set[str] = set()
+    for request in requests:
+        outcome = _commit_one(board, request, roles, logged, done, board_fields)
+        outcomes.append(outcome)
+        if isinstance(outcome, Commit) and not outcome.duplicate:
+            done[request.op_id] = outcome
+            entries.append(
+                OpLog(
+                    board=board,
+                    rev=outcome.rev,
+                    op_id=request.op_id,
+                    user_id=request.user.pk,
+                    ops=outcome.ops,
+                )
+            )
+    if entries:
         board.updated = timezone.now()
-        board.updated_by_id = user.pk
-        board.save(update_fields=["rev", "updated", "updated_by"])
-        OpLog.objects.create(board=board, rev=board.rev, op_id=op_id, user_id=user.pk, ops=applied)
+        board.updated_by_id = entries[-1].user_id
+        board.save(update_fields=["rev", "updated", "updated_by", *sorted(board_fields)])
+        OpLog.objects.bulk_create(entries)
         retention = settings.OPLOG_RETENTION
-        if board.rev % 100 == 0 and board.rev > retention:
+        if board.rev // 100 > first_rev // 100 and board.rev > retention:
             OpLog.objects.filter(board=board, rev__lte=board.rev - retention).delete()
-    return Commit(board.rev, board.epoch, op_id, user.pk, applied)
+    return outcomes
+
+
+def _commit_one(
+    board: Board,
+    request: OpRequest,
+    roles: dict[int, str],
+    logged: dict[str, OpLog],
+    done: dict[str, Commit],
+    board_fields: set[str],
+) -> Outcome:
+    role = roles.get(request.user.pk)
+    if role is None:
+        return BoardGone()
+    op_id = request.op_id
+    if op_id in done:
+        return replace(done[op_id], duplicate=True)
+    entry = logged.get(op_id)
+    if entry is not None:
+        # A re-sent op: answer as the first time, apply nothing.
+        return Commit(entry.rev, board.epoch, op_id, entry.user_id, entry.ops, duplicate=True)
+    if not role_allows(role, Can.EDIT_BOARD):
+        return ProtocolError(
+            "forbidden", _("Your role lets you view this board, not change it."), op_id
+        )
+    batch = _Batch(board, request.user, role)
+    try:
+        applied = batch.apply(request.ops)
+    except ProtocolError as error:
+        error.op_id = op_id
+        return error
+    board_fields.update(batch.board_changes)
+    board.rev += 1
+    return Commit(board.rev, board.epoch, op_id, request.user.pk, applied)
 
 
 def _link_fits(link: CardLink, card_id, kind: str) -> bool:
@@ -134,6 +222,7 @@ class _Batch:
     dirty: dict = field(default_factory=dict)  # object -> set of changed field names
     deleted_phases: list[Phase] = field(default_factory=list)
     members: set[int] = field(default_factory=set)  # user ids the batch may name as owner
+    board_changes: dict = field(default_factory=dict)  # board field -> value, set on write
     out: list[dict] = field(default_factory=list)
 
     # Loading: one query per kind of object the batch names.
@@ -519,14 +608,16 @@ class _Batch:
             raise ProtocolError(
                 "forbidden", _("Only a facilitator can move the workshop to another stage.")
             )
-        for name in fields:
-            setattr(self.board, name, op[name])
-        self.board.save(update_fields=fields)
+        # Set on the board only in _write: a later op of the batch may still be refused, and
+        # the board object is shared by the frames of a group commit.
+        self.board_changes.update((name, op[name]) for name in fields)
         self.out.append(op)
 
-    # Writing: creations in dependency order, then one bulk update per model.
+    # Writing: creations in dependency order, then the updates, model by model.
 
     def _write(self) -> None:
+        for name, value in self.board_changes.items():
+            setattr(self.board, name, value)  # saved with the revision by the caller
         for model in (Phase, Card, Arrow):
             created = [obj for obj in self.new if isinstance(obj, model)]
             if created:
@@ -534,8 +625,7 @@ class _Batch:
         for model in (Phase, Card, Arrow):
             changed = {obj: names for obj, names in self.dirty.items() if isinstance(obj, model)}
             if changed:
-                fields = sorted(set().union(*changed.values()))
-                model.objects.bulk_update(list(changed), fields)
+                _update(model, changed)
         # Links last, and unlinking before relinking: the unique constraint on a live pair
         # is checked row by row, so a batch that deletes a link and makes (or restores)
         # one for the same pair must write the delete first.
@@ -543,10 +633,27 @@ class _Batch:
         for deleted in (True, False):
             rows = [link for link in changed_links if link.deleted is deleted]
             if rows:
-                CardLink.objects.bulk_update(rows, ["deleted"])
+                _update(CardLink, {link: {"deleted"} for link in rows})
         created_links = [obj for obj in self.new if isinstance(obj, CardLink)]
         if created_links:
             CardLink.objects.bulk_create(created_links)
         if self.deleted_phases:
             Card.objects.filter(phase__in=self.deleted_phases, deleted=True).update(phase=None)
             Phase.objects.filter(id__in=[p.id for p in self.deleted_phases]).delete()
+
+
+# Up to this many changed rows of a model are written with one plain UPDATE each; more with
+# one bulk_update. Most frames change one card (a move, a text edit), and for one row the
+# CASE WHEN statement that bulk_update builds costs several times the CPU of a plain
+# UPDATE (docs/performance.md); for many rows one statement beats a round trip per row.
+SINGLE_UPDATES = 3
+
+
+def _update(model, changed: dict) -> None:
+    """Write the `changed` fields (object -> field names) of objects of `model`."""
+    if len(changed) > SINGLE_UPDATES:
+        model.objects.bulk_update(list(changed), sorted(set().union(*changed.values())))
+        return
+    for obj, names in changed.items():
+        columns = [model._meta.get_field(name).attname for name in sorted(names)]
+        model.objects.filter(pk=obj.pk).update(**{c: getattr(obj, c) for c in columns})

@@ -563,6 +563,11 @@ class Client:
         self.frames.append(frame)
         getattr(self, "_on_" + frame["type"])(frame)
 
+    def _on_bundle(self, frame: dict) -> None:
+        # Several frames in one message: each in order, as if it had come on its own.
+        for inner in frame["frames"]:
+            self._handle(inner)
+
     def _on_welcome(self, frame: dict) -> None:
         self.welcome = frame
 

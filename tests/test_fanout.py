@@ -15,7 +15,7 @@ from channels.layers import get_channel_layer
 from boards import fanout, live
 from journeymap.actions import membership_remove
 from journeymap.models import Membership
-from tests.ws import Sockets, ping, receive_close, receive_type, send_ops
+from tests.ws import Sockets, ping, receive_close, receive_frame, receive_type, send_ops
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -139,8 +139,10 @@ async def test_presence_reaches_the_others_but_not_its_sender(sockets, board, me
 async def test_a_newcomer_hears_of_everyone_already_there_once(sockets, board, members):
     first, first_welcome, _ = await sockets.join(members["editor"], board)
     second, second_welcome, _ = await sockets.join(members["viewer"], board)
-    third, _, _ = await sockets.join(members["owner"], board)
-    heard = []
+    third, connected = await sockets.open(members["owner"], board)
+    assert connected
+    assert (await receive_frame(third))["type"] == "welcome"
+    heard = []  # right after the welcome: once for each person already there
     while len(heard) < 2:
         heard.append((await receive_type(third, "joined"))["session"])
     assert set(heard) == {first_welcome["you"]["session"], second_welcome["you"]["session"]}

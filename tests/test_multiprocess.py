@@ -167,7 +167,7 @@ class Page:
                 self.read += 1
                 if frame["type"] in types:
                     return frame
-            self.frames.append(json.loads(await asyncio.wait_for(self.socket.recv(), TIMEOUT)))
+            self.frames.extend(await self._receive())
 
     async def until(self, predicate) -> dict:
         """Read until a frame satisfies `predicate`; return it."""
@@ -175,10 +175,16 @@ class Page:
             if predicate(frame):
                 return frame
         while True:
-            frame = json.loads(await asyncio.wait_for(self.socket.recv(), TIMEOUT))
-            self.frames.append(frame)
-            if predicate(frame):
-                return frame
+            frames = await self._receive()
+            self.frames.extend(frames)
+            for frame in frames:
+                if predicate(frame):
+                    return frame
+
+    async def _receive(self) -> list[dict]:
+        """The frames of the next message: one, or those of a `bundle`."""
+        frame = json.loads(await asyncio.wait_for(self.socket.recv(), TIMEOUT))
+        return frame["frames"] if frame["type"] == "bundle" else [frame]
 
     async def join(self) -> tuple[dict, dict]:
         welcome = await self.next("welcome")

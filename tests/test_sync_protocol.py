@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from boards.models import Arrow, Card, CardKind
-from tests.ws import Sockets, new_id, ping, receive_type, send_ops
+from tests.ws import LossyBroadcasts, Sockets, new_id, ping, receive_type, send_ops
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -203,10 +203,11 @@ async def test_it_answers_a_sync_after_the_op_log_was_pruned_with_a_snapshot(
     assert reply["state"]["board"]["title"] == "Two"
 
 
-async def test_it_answers_ping_with_the_current_revision(sockets, board, members):
+async def test_it_answers_ping_with_the_current_revision(sockets, board, members, monkeypatch):
     editor, _, _ = await sockets.join(members["editor"], board)
     assert await ping(editor) == {"type": "pong", "rev": 0, "epoch": 1}
     viewer, _, _ = await sockets.join(members["viewer"], board)
+    LossyBroadcasts(monkeypatch, every=1)
     await send_ops(editor, [{"op": "board.update", "title": "Renamed"}])
     # A page that missed the patch learns from the pong that it is behind.
     assert await ping(viewer) == {"type": "pong", "rev": 1, "epoch": 1}

@@ -12,13 +12,12 @@ import random
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
 from django.db.models import F, Min
 
 from boards.models import Board, Card, OpLog
 from boards.selectors import board_state
 from tests.statemodel import Client, Pending, assert_converged, canonical, random_edit
-from tests.ws import new_id, open_socket, receive_type
+from tests.ws import LossyBroadcasts, new_id, open_socket, receive_type
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -60,27 +59,6 @@ async def edit_in_turn(authors: list[Client], count: int, rng: random.Random) ->
             await other.pump(until=lambda other=other, author=author: other.rev == author.rev)
     for author in authors:
         assert author.errors == [], author.errors
-
-
-class LossyLayer:
-    """Wraps the channel layer's group_send to drop `board.patch` messages: every `every`th
-    one (every=1 drops them all). Presence and the rest pass."""
-
-    def __init__(self, monkeypatch, every: int) -> None:
-        self.layer = get_channel_layer()
-        self.original = self.layer.group_send
-        self.every = every
-        self.sent = 0
-        self.dropped = 0
-        monkeypatch.setattr(self.layer, "group_send", self.group_send)
-
-    async def group_send(self, group: str, message: dict) -> None:
-        if message["type"] == "board.patch":
-            self.sent += 1
-            if self.sent % self.every == 0:
-                self.dropped += 1
-                return
-        await self.original(group, message)
 
 
 async def test_a_client_that_was_away_catches_up_from_the_op_log(clients, board, members):
@@ -280,7 +258,7 @@ async def test_a_client_that_lost_its_unacked_op_re_sends_it_after_reconnecting(
 async def test_clients_converge_although_the_channel_layer_drops_patches(
     clients, board, members, monkeypatch
 ):
-    lossy = LossyLayer(monkeypatch, every=3)
+    lossy = LossyBroadcasts(monkeypatch, every=3)
     people = [members["editor"], members["facilitator"], members["owner"]]
     crowd = [clients(user, board, f"client{n}") for n, user in enumerate(people)]
     for client in crowd:
@@ -307,7 +285,7 @@ async def test_the_heartbeat_catches_up_a_lost_last_patch(clients, board, member
     await alice.connect()
     await bob.connect()
     before = bob.rev
-    lossy = LossyLayer(monkeypatch, every=1)  # the next broadcasts are all lost
+    lossy = LossyBroadcasts(monkeypatch, every=1)  # the next broadcasts are all lost
 
     await alice.edit([{"op": "board.update", "title": "Nobody heard this"}])
     await alice.pump(until=lambda: not alice.pending)

@@ -11,6 +11,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 
+from boards import fanout
 from journeymap.asgi import application
 
 ORIGIN = b"http://testserver"
@@ -47,11 +48,22 @@ async def join(user, board, *, rev=None, epoch=None):
     return communicator, welcome, reply
 
 
+async def receive_frame(communicator, timeout: float = 5) -> dict:
+    """The next frame from the server, the frames of a `bundle` one by one."""
+    queued = communicator.__dict__.setdefault("bundled", [])
+    if not queued:
+        frame = await communicator.receive_json_from(timeout=timeout)
+        if frame["type"] != "bundle":
+            return frame
+        queued.extend(frame["frames"])
+    return queued.pop(0)
+
+
 async def receive_type(communicator, types: set[str] | str, timeout: float = 5) -> dict:
     """The next frame of one of `types`, skipping presence chatter."""
     types = {types} if isinstance(types, str) else types
     while True:
-        frame = await communicator.receive_json_from(timeout=timeout)
+        frame = await receive_frame(communicator, timeout=timeout)
         if frame["type"] in types:
             return frame
         if frame["type"] not in {"joined", "left", "presence"}:
@@ -63,6 +75,30 @@ async def send_ops(communicator, ops: list[dict], op_id: str | None = None) -> d
     op_id = op_id or str(uuid.uuid4())
     await communicator.send_json_to({"type": "op", "op_id": op_id, "ops": ops})
     return await receive_type(communicator, {"ack", "error"})
+
+
+class LossyBroadcasts:
+    """Drops the broadcast of committed revisions on purpose (boards.fanout.Hub.publish:
+    to this process's sockets and, through the channel layer, to the others), every
+    `every`th one (every=1 drops them all). Presence and the rest pass. What the server
+    then owes a client is only what revisions give it: acks, pongs and sync replies."""
+
+    def __init__(self, monkeypatch, every: int) -> None:
+        self.original = fanout.Hub.publish
+        self.every = every
+        self.sent = 0
+        self.dropped = 0
+        lossy = self
+
+        def publish(hub, group: str, message: dict) -> None:
+            if message["type"] == "board.patch":
+                lossy.sent += 1
+                if lossy.sent % lossy.every == 0:
+                    lossy.dropped += 1
+                    return
+            lossy.original(hub, group, message)
+
+        monkeypatch.setattr(fanout.Hub, "publish", publish)
 
 
 def new_id() -> str:

@@ -466,6 +466,14 @@ export class BoardSync extends EventTarget {
       this.checkGap();
     },
 
+    bundle(frame) {
+      // Several frames in one message (a busy board's commits): each in order, as if
+      // it had come on its own.
+      for (const inner of frame.frames ?? []) {
+        if (inner?.type !== "bundle") this.handlers[inner?.type]?.call(this, inner);
+      }
+    },
+
     ack(frame) {
       const entry = this.pending.find((e) => e.op_id === frame.op_id);
       if (!entry) return;

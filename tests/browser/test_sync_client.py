@@ -295,3 +295,33 @@ def test_it_asks_for_a_snapshot_when_a_patch_needs_what_it_never_saw(page_on_sit
     assert result["titleMeanwhile"] == "Two"
     assert result["cards"] == ["Back"]
     assert result["rev"] == 3
+
+
+def test_it_applies_the_patches_of_a_bundle_in_order_and_acks_its_own(page_on_site):
+    result = run(
+        page_on_site,
+        """
+        const mine = sync.submit([{ op: "board.update", title: "Mine" }]);
+        const unsentBefore = sync.unsent;
+        socket.receive({ type: "ack", op_id: mine, rev: 3 });
+        socket.receive({ type: "bundle", frames: [
+          patch(2, [{ op: "board.update", title: "Theirs" }]),
+          { type: "patch", rev: 3, epoch: 1, op_id: mine, by: 1,
+            ops: [{ op: "board.update", title: "Mine" }] },
+          patch(4, [{ op: "phase.update", id: P2, name: "Buy" }]),
+        ] });
+        return {
+          unsentBefore, unsent: sync.unsent, pending: sync.pending.length, rev: sync.rev,
+          title: sync.state.board.title, phase: sync.state.phases[1].name,
+        };
+        """,
+    )
+    assert result["unsentBefore"] == 1
+    assert result == {
+        "unsentBefore": 1,
+        "unsent": 0,
+        "pending": 0,
+        "rev": 4,
+        "title": "Mine",
+        "phase": "Buy",
+    }

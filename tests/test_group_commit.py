@@ -1,0 +1,240 @@
+"""Group commit (boards/committer.py, boards.ops.commit_requests): op frames that arrive
+while a commit is running are committed together in the next transaction, each as its own
+revision with its own ack, refusal and op-log row, and broadcast as one `bundle`."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from types import SimpleNamespace
+
+import pytest
+from channels.layers import get_channel_layer
+from django.db import IntegrityError
+
+from boards import committer as committer_module
+from boards import fanout, ops
+from boards.models import Board, Card, OpLog
+from boards.ops import BoardGone, Commit, OpRequest, commit_requests
+from boards.protocol import ProtocolError
+from tests.ws import Sockets, new_id, receive_frame, receive_type
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+async def sockets(transactional_db):
+    opened = Sockets()
+    yield opened
+    await opened.close_all()
+
+
+@pytest.fixture
+def held(monkeypatch):
+    """Holds the first commit in the database thread until `release()`, so that frames
+    sent meanwhile wait in the board's queue; `sizes` lists how many frames each commit
+    took."""
+    gate = threading.Event()
+    sizes: list[int] = []
+    original = committer_module.commit_requests
+
+    def commit(*, board_id, requests):
+        sizes.append(len(requests))
+        if len(sizes) == 1:
+            gate.wait(10)
+        return original(board_id=board_id, requests=requests)
+
+    monkeypatch.setattr(committer_module, "commit_requests", commit)
+    yield SimpleNamespace(release=gate.set, sizes=sizes)
+    gate.set()
+
+
+async def queued(count: int) -> None:
+    """Wait until `count` frames wait in a board's commit queue of this process."""
+    hub = fanout.hub(get_channel_layer())
+    for _ in range(500):
+        if sum(len(c.queue) for c in hub.committers.values()) >= count:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the frames never reached the commit queue")
+
+
+def move(card: str, x: float) -> list[dict]:
+    return [{"op": "card.update", "id": card, "x": x}]
+
+
+async def answer(communicator) -> dict:
+    """The next ack or error, skipping the patches that go to everyone."""
+    while True:
+        frame = await receive_type(communicator, {"ack", "error", "patch"})
+        if frame["type"] != "patch":
+            return frame
+
+
+async def raw_frame(communicator) -> dict:
+    """The next message as sent, a bundle not unpacked; presence chatter skipped."""
+    while True:
+        frame = await communicator.receive_json_from(timeout=5)
+        if frame["type"] not in {"joined", "left", "presence"}:
+            return frame
+
+
+async def test_frames_sent_during_a_commit_are_committed_together_each_its_own_revision(
+    sockets, board, members, held
+):
+    observer, _, snapshot = await sockets.join(members["viewer"], board)
+    card = snapshot["state"]["cards"][0]["id"]
+    authors = [
+        (await sockets.join(members[role], board))[0]
+        for role in ("editor", "facilitator", "admin", "owner", "editor")
+    ]
+    op_ids = [new_id() for _ in authors]
+    await authors[0].send_json_to({"type": "op", "op_id": op_ids[0], "ops": move(card, 0)})
+    await asyncio.sleep(0.1)  # the first commit is running (held)
+    for n, author in enumerate(authors[1:], start=1):
+        await author.send_json_to({"type": "op", "op_id": op_ids[n], "ops": move(card, n * 10)})
+    await queued(4)
+    held.release()
+
+    acks = [await answer(author) for author in authors]
+    assert acks == [{"type": "ack", "op_id": op_ids[n], "rev": n + 1} for n in range(5)]
+    assert held.sizes == [1, 4]
+    # The watcher gets the first revision alone, then the other four in one message.
+    first = await raw_frame(observer)
+    assert first["type"] == "patch"
+    assert first["rev"] == 1
+    bundle = await raw_frame(observer)
+    assert bundle["type"] == "bundle"
+    assert [(f["type"], f["rev"], f["op_id"]) for f in bundle["frames"]] == [
+        ("patch", n + 1, op_ids[n]) for n in range(1, 5)
+    ]
+    assert bundle["frames"][-1]["ops"] == move(card, 40)
+    log = [
+        (entry.rev, str(entry.op_id))
+        async for entry in OpLog.objects.filter(board=board).order_by("rev")
+    ]
+    assert log == [(n + 1, op_ids[n]) for n in range(5)]
+    assert (await Card.objects.aget(pk=card)).x == 40
+    assert await Board.objects.values_list("rev", flat=True).aget(pk=board.pk) == 5
+
+
+async def test_a_refused_frame_in_a_group_changes_nothing_and_the_others_commit(
+    sockets, board, members, held
+):
+    editor, _, snapshot = await sockets.join(members["editor"], board)
+    viewer, _, _ = await sockets.join(members["viewer"], board)
+    owner, _, _ = await sockets.join(members["owner"], board)
+    card = snapshot["state"]["cards"][0]["id"]
+    await editor.send_json_to({"type": "op", "op_id": new_id(), "ops": move(card, 1)})
+    await asyncio.sleep(0.1)
+    frames = [
+        (viewer, {"type": "op", "op_id": new_id(), "ops": move(card, 666)}),
+        (
+            owner,
+            {
+                "type": "op",
+                "op_id": new_id(),
+                # A batch whose second op is refused: its rename must not stick either.
+                "ops": [{"op": "board.update", "title": "Half done"}, *move(new_id(), 5)],
+            },
+        ),
+        (editor, {"type": "op", "op_id": new_id(), "ops": move(card, 2)}),
+    ]
+    for communicator, frame in frames:
+        await communicator.send_json_to(frame)
+    await queued(3)
+    held.release()
+
+    assert (await answer(editor))["rev"] == 1
+    refused = await answer(viewer)
+    assert (refused["code"], refused["op_id"]) == ("forbidden", frames[0][1]["op_id"])
+    missing = await answer(owner)
+    assert (missing["code"], missing["op_id"]) == ("not_found", frames[1][1]["op_id"])
+    assert await answer(editor) == {
+        "type": "ack",
+        "op_id": frames[2][1]["op_id"],
+        "rev": 2,
+    }
+    assert held.sizes == [1, 3]
+    stored = await Board.objects.aget(pk=board.pk)
+    assert (stored.rev, stored.title) == (2, "Webshop lifecycle")
+    assert (await Card.objects.aget(pk=card)).x == 2
+    assert await OpLog.objects.filter(board=board).acount() == 2
+
+
+async def test_the_same_op_id_twice_in_one_group_is_applied_once(sockets, board, members, held):
+    editor, _, snapshot = await sockets.join(members["editor"], board)
+    observer, _, _ = await sockets.join(members["viewer"], board)
+    card = snapshot["state"]["cards"][0]["id"]
+    await editor.send_json_to({"type": "op", "op_id": new_id(), "ops": move(card, 1)})
+    await asyncio.sleep(0.1)
+    again = new_id()
+    for _ in range(2):  # e.g. re-sent after a reconnect to this process
+        await editor.send_json_to({"type": "op", "op_id": again, "ops": move(card, 7)})
+    await queued(2)
+    held.release()
+    acks = [await answer(editor) for _ in range(3)]
+    assert [a["rev"] for a in acks] == [1, 2, 2]
+    assert acks[1] == acks[2] == {"type": "ack", "op_id": again, "rev": 2}
+    patches = [await receive_frame(observer) for _ in range(2)]
+    assert [(p["type"], p["rev"]) for p in patches] == [("patch", 1), ("patch", 2)]
+    assert await OpLog.objects.filter(board=board, op_id=again).acount() == 1
+    assert await Board.objects.values_list("rev", flat=True).aget(pk=board.pk) == 2
+
+
+def test_it_returns_one_outcome_per_frame_in_order(board, members, outsider):
+    card = str(board.cards.first().pk)
+    first, repeated = new_id(), new_id()
+    outcomes = commit_requests(
+        board_id=board.pk,
+        requests=[
+            OpRequest(members["editor"], first, move(card, 10)),
+            OpRequest(members["viewer"], new_id(), move(card, 20)),
+            OpRequest(outsider, new_id(), move(card, 30)),
+            OpRequest(members["owner"], new_id(), [{"op": "card.delete", "id": new_id()}]),
+            OpRequest(members["owner"], repeated, [{"op": "board.update", "title": "Renamed"}]),
+            OpRequest(members["editor"], first, move(card, 99)),
+        ],
+    )
+    kinds = [type(outcome) for outcome in outcomes]
+    assert kinds == [Commit, ProtocolError, BoardGone, ProtocolError, Commit, Commit]
+    assert [outcomes[0].rev, outcomes[4].rev] == [1, 2]
+    assert (outcomes[1].code, outcomes[3].code) == ("forbidden", "not_found")
+    assert outcomes[5].duplicate
+    assert outcomes[5].rev == 1
+    board.refresh_from_db()
+    assert (board.rev, board.title, board.updated_by) == (2, "Renamed", members["owner"])
+    assert Card.objects.get(pk=card).x == 10
+    assert list(OpLog.objects.filter(board=board).values_list("rev", flat=True)) == [1, 2]
+
+
+def test_a_frame_the_database_refuses_fails_alone(board, members, monkeypatch):
+    """Should the database refuse a write that the checks let through, the group is rolled
+    back and every frame committed on its own: only the one at fault fails."""
+    original = ops._Batch._write
+
+    def write(batch):
+        if batch.board_changes.get("title") == "Refused by the database":
+            raise IntegrityError("refused")
+        original(batch)
+
+    monkeypatch.setattr(ops._Batch, "_write", write)
+    card = str(board.cards.first().pk)
+    outcomes = commit_requests(
+        board_id=board.pk,
+        requests=[
+            OpRequest(members["editor"], new_id(), move(card, 10)),
+            OpRequest(
+                members["editor"],
+                new_id(),
+                [{"op": "board.update", "title": "Refused by the database"}],
+            ),
+            OpRequest(members["editor"], new_id(), move(card, 20)),
+        ],
+    )
+    assert [type(outcome) for outcome in outcomes] == [Commit, IntegrityError, Commit]
+    assert [outcomes[0].rev, outcomes[2].rev] == [1, 2]
+    board.refresh_from_db()
+    assert (board.rev, board.title) == (2, "Webshop lifecycle")
+    assert Card.objects.get(pk=card).x == 20
+    assert OpLog.objects.filter(board=board).count() == 2
