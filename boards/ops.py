@@ -16,8 +16,9 @@ import uuid
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, router, transaction
 from django.db.models import Q
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -138,8 +139,10 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
     entries: list[OpLog] = []
     done: dict[str, Commit] = {}  # op_id -> its commit in this group
     board_fields: set[str] = set()
+    work = _Group(board)
+    work.prefetch([request.ops for request in requests])
     for request in requests:
-        outcome = _commit_one(board, request, roles, logged, done, board_fields)
+        outcome = _commit_one(work, request, roles, logged, done, board_fields)
         outcomes.append(outcome)
         if isinstance(outcome, Commit) and not outcome.duplicate:
             done[request.op_id] = outcome
@@ -153,6 +156,7 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
                 )
             )
     if entries:
+        work.write()
         board.updated = timezone.now()
         board.updated_by_id = entries[-1].user_id
         board.save(update_fields=["rev", "updated", "updated_by", *sorted(board_fields)])
@@ -164,13 +168,14 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
 
 
 def _commit_one(
-    board: Board,
+    work: _Group,
     request: OpRequest,
     roles: dict[int, str],
     logged: dict[str, OpLog],
     done: dict[str, Commit],
     board_fields: set[str],
 ) -> Outcome:
+    board = work.board
     role = roles.get(request.user.pk)
     if role is None:
         return BoardGone()
@@ -186,11 +191,13 @@ def _commit_one(
             "forbidden", _("Your role lets you view this board, not change it."), op_id
         )
     batch = _Batch(board, request.user, role)
+    batch.start_from(work)
     try:
         applied = batch.apply(request.ops)
     except ProtocolError as error:
         error.op_id = op_id
-        return error
+        return error  # its changes were made to its own copies: nothing to undo
+    work.merge(batch)
     board_fields.update(batch.board_changes)
     board.rev += 1
     return Commit(board.rev, board.epoch, op_id, request.user.pk, applied)
@@ -214,9 +221,9 @@ class _Batch:
     board: Board
     user: object
     role: str  # the author's role: some ops ask for more than editing rights
-    cards: dict[str, Card] = field(default_factory=dict)
-    arrows: dict[str, Arrow] = field(default_factory=dict)
-    links: dict[str, CardLink] = field(default_factory=dict)
+    cards: _Held = field(default_factory=lambda: _Held())
+    arrows: _Held = field(default_factory=lambda: _Held())
+    links: _Held = field(default_factory=lambda: _Held())
     phases: list[Phase] | None = None
     new: list = field(default_factory=list)  # created objects, in creation order
     dirty: dict = field(default_factory=dict)  # object -> set of changed field names
@@ -227,36 +234,32 @@ class _Batch:
 
     # Loading: one query per kind of object the batch names.
 
+    def start_from(self, work: _Group) -> None:
+        """Begin from what the group's earlier frames left, so that this frame sees their
+        effects; it reads copies (_Held), so that a refusal of this frame undoes nothing
+        of theirs."""
+        self.cards = _Held(work.rows[Card])
+        self.arrows = _Held(work.rows[Arrow])
+        self.links = _Held(work.rows[CardLink])
+        if work.phases is not None:
+            self.phases = [_copy(phase) for phase in work.phases]
+
     def _load(self, ops: list[dict]) -> None:
-        card_ids, arrow_ids, link_ids, needs_phases = set(), set(), set(), False
-        owners = set()
-        for op in ops:
-            kind = op["op"].split(".")[0]
-            if kind == "card":
-                card_ids.add(op["id"])
-                needs_phases |= "phase" in op
-                if op.get("owner") is not None:
-                    owners.add(op["owner"])
-            elif kind == "arrow":
-                arrow_ids.add(op["id"])
-                card_ids.update(op[k] for k in ("from", "to") if k in op)
-            elif kind == "link":
-                link_ids.add(op["id"])
-                card_ids.update(op[k] for k in ("from", "to") if k in op)
-            elif kind == "phase":
-                needs_phases = True
-        if card_ids:
-            self.cards = {str(c.id): c for c in Card.objects.filter(id__in=card_ids)}
-        if arrow_ids:
-            self.arrows = {str(a.id): a for a in Arrow.objects.filter(id__in=arrow_ids)}
-        if link_ids:
-            self.links = {str(k.id): k for k in CardLink.objects.filter(id__in=link_ids)}
-        if needs_phases:
+        named = _named(ops)
+        for ids, model, held in (
+            (named.cards, Card, self.cards),
+            (named.arrows, Arrow, self.arrows),
+            (named.links, CardLink, self.links),
+        ):
+            missing = ids - held.keys()
+            if missing:
+                held.update((str(obj.id), obj) for obj in model.objects.filter(id__in=missing))
+        if named.phases:
             self._phases()
-        if owners:
+        if named.owners:
             self.members = set(
                 Membership.objects.filter(
-                    organisation_id=self.board.organisation_id, user_id__in=owners
+                    organisation_id=self.board.organisation_id, user_id__in=named.owners
                 ).values_list("user_id", flat=True)
             )
 
@@ -313,7 +316,6 @@ class _Batch:
         self._load(ops)
         for op in ops:
             getattr(self, "_" + op["op"].replace(".", "_"))(op)
-        self._write()
         return self.out
 
     def _card_create(self, op: dict) -> None:
@@ -375,11 +377,12 @@ class _Batch:
         stored = (
             Arrow.objects.filter(board=self.board, deleted=False)
             .filter(Q(from_card_id=card.id) | Q(to_card_id=card.id))
-            .exclude(id__in=[a.id for a in self.arrows.values()])
+            .exclude(id__in=self.arrows.keys())
         )
         for arrow in stored:
             self.arrows[str(arrow.id)] = arrow
-        return [*in_batch, *stored]
+        # In id order: the patch lists them so, however the group commit held them.
+        return sorted([*in_batch, *stored], key=lambda arrow: arrow.id)
 
     def _links_of(self, card: Card) -> list[CardLink]:
         """The card's live links, as the batch has left them (see _arrows_of)."""
@@ -391,11 +394,11 @@ class _Batch:
         stored = (
             CardLink.objects.filter(board=self.board, deleted=False)
             .filter(Q(source_id=card.id) | Q(target_id=card.id))
-            .exclude(id__in=[k.id for k in self.links.values()])
+            .exclude(id__in=self.links.keys())
         )
         for link in stored:
             self.links[str(link.id)] = link
-        return [*in_batch, *stored]
+        return sorted([*in_batch, *stored], key=lambda link: link.id)
 
     def _card_restore(self, op: dict) -> None:
         card = self._card(op["id"], alive=False)
@@ -486,7 +489,7 @@ class _Batch:
         taken = (
             any(str(k.id) != ident for k in in_batch)
             or CardLink.objects.filter(source=source, target=target, deleted=False)
-            .exclude(id__in=[k.id for k in self.links.values()])
+            .exclude(id__in=self.links.keys())
             .exists()
         )
         if taken:
@@ -586,11 +589,11 @@ class _Batch:
         members = [c for c in self.cards.values() if c.phase_id == phase.id and not c.deleted]
         # Cards the batch holds already are as the batch left them (maybe moved out).
         for card in Card.objects.filter(phase=phase, deleted=False).exclude(
-            id__in=[c.id for c in self.cards.values()]
+            id__in=self.cards.keys()
         ):
             self.cards[str(card.id)] = card
             members.append(card)
-        for card in members:
+        for card in sorted(members, key=lambda card: card.id):  # as in _arrows_of
             if target is not None:
                 self._card_update(
                     {"op": "card.update", "id": str(card.id), "phase": str(target.id)}
@@ -608,52 +611,199 @@ class _Batch:
             raise ProtocolError(
                 "forbidden", _("Only a facilitator can move the workshop to another stage.")
             )
-        # Set on the board only in _write: a later op of the batch may still be refused, and
-        # the board object is shared by the frames of a group commit.
+        # Set on the board only once the whole batch is accepted (_Group.merge): a later op
+        # of the batch may still be refused, and the board is shared by a group's frames.
         self.board_changes.update((name, op[name]) for name in fields)
         self.out.append(op)
 
-    # Writing: creations in dependency order, then the updates, model by model.
 
-    def _write(self) -> None:
-        for name, value in self.board_changes.items():
+@dataclass
+class _Named:
+    cards: set[str]
+    arrows: set[str]
+    links: set[str]
+    phases: bool
+    owners: set[int]
+
+
+def _named(ops: list[dict]) -> _Named:
+    """The ids of the objects `ops` name, whether they need the phases, the owners named."""
+    named = _Named(set(), set(), set(), False, set())
+    for op in ops:
+        kind = op["op"].split(".")[0]
+        if kind == "card":
+            named.cards.add(op["id"])
+            named.phases |= "phase" in op
+            if op.get("owner") is not None:
+                named.owners.add(op["owner"])
+        elif kind == "arrow":
+            named.arrows.add(op["id"])
+            named.cards.update(op[k] for k in ("from", "to") if k in op)
+        elif kind == "link":
+            named.links.add(op["id"])
+            named.cards.update(op[k] for k in ("from", "to") if k in op)
+        elif kind == "phase":
+            named.phases = True
+    return named
+
+
+def _copy(obj):
+    """A copy of a model instance that can be changed without changing `obj` (its cached
+    related objects are shared; the batches read only their ids)."""
+    twin = obj.__class__.__new__(obj.__class__)
+    twin.__dict__ = obj.__dict__.copy()
+    state = twin._state = ModelState()
+    state.db, state.adding = obj._state.db, obj._state.adding
+    state.fields_cache = dict(obj._state.fields_cache)
+    return twin
+
+
+class _Held:
+    """A batch's objects of one model, by id: its own (loaded or made by it), and those
+    of the group's earlier frames, copied into its own the first time it reads one."""
+
+    def __init__(self, shared: dict | None = None) -> None:
+        self.own: dict[str, object] = {}
+        self.shared = shared if shared is not None else {}
+
+    def get(self, ident: str):
+        obj = self.own.get(ident)
+        if obj is None and ident in self.shared:
+            obj = self.own[ident] = _copy(self.shared[ident])
+        return obj
+
+    def __contains__(self, ident: str) -> bool:
+        return ident in self.own or ident in self.shared
+
+    def __setitem__(self, ident: str, obj) -> None:
+        self.own[ident] = obj
+
+    def setdefault(self, ident: str, obj):
+        found = self.get(ident)
+        if found is None:
+            found = self.own[ident] = obj
+        return found
+
+    def update(self, pairs) -> None:
+        self.own.update(pairs)
+
+    def keys(self) -> set[str]:
+        return self.own.keys() | self.shared.keys()
+
+    def values(self):
+        for ident in self.shared:
+            self.get(ident)
+        return self.own.values()
+
+
+class _Group:
+    """The unit of work of one group commit: the rows its accepted frames loaded or left
+    behind (the latest version of each), and what to write, once, at the end.
+
+    Everything not held here is as the database has it, since only accepted frames change
+    anything and everything they touched is held. So the frames of a group read one query
+    per model for all of them (prefetch) and write one set of statements together,
+    instead of a round trip or two each (docs/performance.md)."""
+
+    def __init__(self, board: Board) -> None:
+        self.board = board
+        self.rows: dict[type, dict[str, object]] = {Card: {}, Arrow: {}, CardLink: {}, Phase: {}}
+        self.phases: list[Phase] | None = None  # the board's phases, in order, once loaded
+        self.created: dict[tuple[type, str], None] = {}  # in creation order
+        self.dirty: dict[tuple[type, str], set[str]] = {}
+        self.deleted_phases: set[str] = set()
+
+    def prefetch(self, batches: list[list[dict]]) -> None:
+        named = [_named(ops) for ops in batches]
+        for model, ids in (
+            (Card, set().union(*(n.cards for n in named))),
+            (Arrow, set().union(*(n.arrows for n in named))),
+            (CardLink, set().union(*(n.links for n in named))),
+        ):
+            if ids:
+                self.rows[model].update((str(o.pk), o) for o in model.objects.filter(id__in=ids))
+        if any(n.phases for n in named):
+            self.phases = list(Phase.objects.filter(board=self.board).order_by("position", "id"))
+
+    def merge(self, batch: _Batch) -> None:
+        """Take an accepted frame's objects as the latest, and what it changed."""
+        for model, held in ((Card, batch.cards), (Arrow, batch.arrows), (CardLink, batch.links)):
+            self.rows[model].update(held.own)
+        phases = self.rows[Phase]
+        if batch.phases is not None:
+            self.phases = batch.phases
+            phases.update((str(phase.pk), phase) for phase in batch.phases)
+        for phase in batch.deleted_phases:
+            phases[str(phase.pk)] = phase
+            self.deleted_phases.add(str(phase.pk))
+        for obj in batch.new:
+            self.created[(type(obj), str(obj.pk))] = None
+        for obj, names in batch.dirty.items():
+            key = (type(obj), str(obj.pk))
+            if key not in self.created:  # a row made in this group is inserted as it ends
+                self.dirty.setdefault(key, set()).update(names)
+        for name, value in batch.board_changes.items():
             setattr(self.board, name, value)  # saved with the revision by the caller
+
+    def _rows(self, keys, model) -> list:
+        return [self.rows[model][ident] for kind, ident in keys if kind is model]
+
+    def write(self) -> None:
+        """Creations in dependency order, then the updates, model by model."""
         for model in (Phase, Card, Arrow):
-            created = [obj for obj in self.new if isinstance(obj, model)]
+            created = self._rows(self.created, model)
             if created:
                 model.objects.bulk_create(created)
         for model in (Phase, Card, Arrow):
-            changed = {obj: names for obj, names in self.dirty.items() if isinstance(obj, model)}
+            changed = {
+                self.rows[model][ident]: names
+                for (kind, ident), names in self.dirty.items()
+                if kind is model
+            }
             if changed:
                 _update(model, changed)
         # Links last, and unlinking before relinking: the unique constraint on a live pair
-        # is checked row by row, so a batch that deletes a link and makes (or restores)
+        # is checked row by row, so a group that deletes a link and makes (or restores)
         # one for the same pair must write the delete first.
-        changed_links = [obj for obj in self.dirty if isinstance(obj, CardLink)]
+        changed_links = self._rows(self.dirty, CardLink)
         for deleted in (True, False):
             rows = [link for link in changed_links if link.deleted is deleted]
             if rows:
                 _update(CardLink, {link: {"deleted"} for link in rows})
-        created_links = [obj for obj in self.new if isinstance(obj, CardLink)]
+        created_links = self._rows(self.created, CardLink)
         if created_links:
             CardLink.objects.bulk_create(created_links)
         if self.deleted_phases:
-            Card.objects.filter(phase__in=self.deleted_phases, deleted=True).update(phase=None)
-            Phase.objects.filter(id__in=[p.id for p in self.deleted_phases]).delete()
-
-
-# Up to this many changed rows of a model are written with one plain UPDATE each; more with
-# one bulk_update. Most frames change one card (a move, a text edit), and for one row the
-# CASE WHEN statement that bulk_update builds costs several times the CPU of a plain
-# UPDATE (docs/performance.md); for many rows one statement beats a round trip per row.
-SINGLE_UPDATES = 3
+            phases = sorted(self.deleted_phases)
+            Card.objects.filter(phase__in=phases, deleted=True).update(phase=None)
+            Phase.objects.filter(id__in=phases).delete()
 
 
 def _update(model, changed: dict) -> None:
-    """Write the `changed` fields (object -> field names) of objects of `model`."""
-    if len(changed) > SINGLE_UPDATES:
-        model.objects.bulk_update(list(changed), sorted(set().union(*changed.values())))
-        return
+    """Write the `changed` fields (object -> field names) of objects of `model`: one
+    UPDATE statement per set of fields, sent for all its rows at once (executemany, which
+    psycopg pipelines into one round trip). Plain SQL because the ORM's bulk_update
+    builds a CASE WHEN expression per row and field, which cost more CPU than the rest
+    of a group commit together (docs/performance.md); the values go through each field's
+    own conversion for the database, as the ORM's would."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    meta = model._meta
+    by_fields: dict[tuple[str, ...], list] = {}
     for obj, names in changed.items():
-        columns = [model._meta.get_field(name).attname for name in sorted(names)]
-        model.objects.filter(pk=obj.pk).update(**{c: getattr(obj, c) for c in columns})
+        by_fields.setdefault(tuple(sorted(names)), []).append(obj)
+    for names, objs in by_fields.items():
+        fields = [meta.get_field(name) for name in names]
+        assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        # Only the model's own quoted names go into the text; every value is a parameter.
+        table, pk = quote(meta.db_table), quote(meta.pk.column)
+        sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
+        rows = [
+            [
+                *(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields),
+                meta.pk.get_db_prep_save(obj.pk, connection),
+            ]
+            for obj in objs
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)

@@ -5,18 +5,25 @@ revision with its own ack, refusal and op-log row, and broadcast as one `bundle`
 from __future__ import annotations
 
 import asyncio
+import copy
+import random
 import threading
 from types import SimpleNamespace
 
 import pytest
 from channels.layers import get_channel_layer
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
+from hypothesis import HealthCheck, event, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from boards import committer as committer_module
 from boards import fanout, ops
 from boards.models import Board, Card, OpLog
 from boards.ops import BoardGone, Commit, OpRequest, commit_requests
-from boards.protocol import ProtocolError
+from boards.protocol import ProtocolError, clean_op
+from boards.selectors import board_state
+from tests.statemodel import Mismatch, apply_ops, canonical, empty_trash, random_edit
 from tests.ws import Sockets, new_id, receive_frame, receive_type
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -211,14 +218,14 @@ def test_it_returns_one_outcome_per_frame_in_order(board, members, outsider):
 def test_a_frame_the_database_refuses_fails_alone(board, members, monkeypatch):
     """Should the database refuse a write that the checks let through, the group is rolled
     back and every frame committed on its own: only the one at fault fails."""
-    original = ops._Batch._write
+    original = ops._Group.write
 
-    def write(batch):
-        if batch.board_changes.get("title") == "Refused by the database":
+    def write(work):
+        if work.board.title == "Refused by the database":
             raise IntegrityError("refused")
-        original(batch)
+        original(work)
 
-    monkeypatch.setattr(ops._Batch, "_write", write)
+    monkeypatch.setattr(ops._Group, "write", write)
     card = str(board.cards.first().pk)
     outcomes = commit_requests(
         board_id=board.pk,
@@ -238,3 +245,76 @@ def test_a_frame_the_database_refuses_fails_alone(board, members, monkeypatch):
     assert (board.rev, board.title) == (2, "Webshop lifecycle")
     assert Card.objects.get(pk=card).x == 20
     assert OpLog.objects.filter(board=board).count() == 2
+
+
+# The property: a group commit is the same as committing its frames one after the other.
+
+
+def _outcome(outcome) -> tuple:
+    if isinstance(outcome, Commit):
+        return ("ack", outcome.rev, outcome.duplicate, outcome.ops)
+    if isinstance(outcome, ProtocolError):
+        return ("error", outcome.code)
+    return (type(outcome).__name__,)
+
+
+def _committed(board, requests, sizes: list[int]) -> tuple[list, dict, list]:
+    """Commit `requests` in groups of `sizes`, read back, and roll all of it back."""
+    outcomes = []
+    with transaction.atomic():
+        start = 0
+        for size in [*sizes, len(requests)]:
+            group = requests[start : start + size]
+            if group:
+                outcomes += commit_requests(board_id=board.pk, requests=group)
+            start += size
+        state = canonical(board_state(Board.objects.get(pk=board.pk)))
+        log = list(
+            OpLog.objects.filter(board=board).order_by("rev").values_list("rev", "op_id", "ops")
+        )
+        transaction.set_rollback(True)
+    return [_outcome(o) for o in outcomes], state, log
+
+
+def _schedule(seed: int, board, users) -> list[OpRequest]:
+    """Frames as several people on stale views would send them: some refused (their card
+    deleted meanwhile, gone, or the sender a viewer), now and then one re-sent."""
+    rng = random.Random(seed)
+    truth = board_state(board)
+    views = [copy.deepcopy(truth) for _ in users]
+    pool = {"cards": set(), "arrows": set(), "phases": set(), "links": set()}
+    requests: list[OpRequest] = []
+    for _ in range(rng.randrange(4, 16)):
+        who = rng.randrange(len(users))
+        if requests and rng.randrange(8) == 0:
+            repeated = rng.choice(requests)
+            requests.append(OpRequest(users[who], repeated.op_id, repeated.ops))
+            continue
+        ops = random_edit(rng.randrange, views[who], pool, size=rng.choice([1, 1, 2, 3]))
+        # As the socket hands them on: shape-checked, with defaults filled in.
+        requests.append(OpRequest(users[who], new_id(), [clean_op(op) for op in ops]))
+        after = copy.deepcopy(truth)
+        try:
+            apply_ops(after, ops, trash=empty_trash(), strict=True)
+            truth = after
+        except Mismatch:
+            pass
+        if rng.randrange(3) == 0:
+            views[who] = copy.deepcopy(truth)
+    return requests
+
+
+@hypothesis_settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(seed=st.integers(0, 2**32 - 1), cuts=st.lists(st.integers(1, 6), max_size=8))
+def test_a_group_commit_equals_its_frames_committed_one_by_one(seed, cuts, board, members):
+    users = [members["editor"], members["owner"], members["facilitator"], members["viewer"]]
+    requests = _schedule(seed, board, users)
+    one_by_one = _committed(board, requests, [1] * len(requests))
+    grouped = _committed(board, requests, cuts)
+    assert grouped == one_by_one
+    for kind in {outcome[0] for outcome in one_by_one[0]}:
+        event(kind)
