@@ -101,6 +101,16 @@ def board(org, members) -> Board:
 
 
 @pytest.fixture
+async def sockets(transactional_db):
+    """The WebSocket test clients a test opens (tests.ws.Sockets), all closed afterwards."""
+    from tests.ws import Sockets
+
+    opened = Sockets()
+    yield opened
+    await opened.close_all()
+
+
+@pytest.fixture
 def client_for(members, outsider):
     """client_for("editor") -> a logged-in test client; "outsider" and "anonymous" too."""
 

@@ -15,16 +15,9 @@ from channels.layers import get_channel_layer
 from boards import fanout, live
 from journeymap.actions import membership_remove
 from journeymap.models import Membership
-from tests.ws import Sockets, ping, receive_close, receive_frame, receive_type, send_ops
+from tests.ws import ping, receive_close, receive_frame, receive_type, send_ops
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-async def sockets(transactional_db):
-    opened = Sockets()
-    yield opened
-    await opened.close_all()
 
 
 async def group_channels(group: str) -> set[str]:

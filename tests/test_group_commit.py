@@ -24,16 +24,9 @@ from boards.ops import BoardGone, Commit, OpRequest, commit_requests
 from boards.protocol import ProtocolError, clean_op
 from boards.selectors import board_state
 from tests.statemodel import Mismatch, apply_ops, canonical, empty_trash, random_edit
-from tests.ws import Sockets, new_id, receive_frame, receive_type
+from tests.ws import new_id, receive_frame, receive_type
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-async def sockets(transactional_db):
-    opened = Sockets()
-    yield opened
-    await opened.close_all()
 
 
 @pytest.fixture

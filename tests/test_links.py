@@ -11,16 +11,9 @@ from asgiref.sync import sync_to_async
 
 from boards.actions import board_create
 from boards.models import Card, CardKind, CardLink, OpLog
-from tests.ws import Sockets, commit, new_id, ping, send_ops, stored, watched_board
+from tests.ws import commit, new_id, ping, send_ops, stored, watched_board
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-async def sockets(transactional_db):
-    opened = Sockets()
-    yield opened
-    await opened.close_all()
 
 
 @pytest.fixture

@@ -14,18 +14,11 @@ from boards.actions import board_delete
 from boards.models import Board, Card, OpLog
 from journeymap.actions import membership_change_role, membership_remove
 from journeymap.models import Membership
-from tests.ws import Sockets, new_id, ping, receive_close, receive_type, send_ops, stored
+from tests.ws import new_id, ping, receive_close, receive_type, send_ops, stored
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NOTHING = frozenset()  # receive_close(skip=NOTHING): not one frame before the close
-
-
-@pytest.fixture
-async def sockets(transactional_db):
-    opened = Sockets()
-    yield opened
-    await opened.close_all()
 
 
 def _create(card_id: str) -> list[dict]:

@@ -12,18 +12,11 @@ import pytest
 
 from boards.actions import board_create
 from boards.models import Arrow, Card, CardKind
-from tests.ws import Sockets, new_id, ping, receive_type, send_ops, stored
+from tests.ws import new_id, ping, receive_type, send_ops, stored
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 OP_ID = "5f0c2a4e-8b1d-4c7e-9a3f-1d2e3f4a5b6c"
-
-
-@pytest.fixture
-async def sockets(transactional_db):
-    opened = Sockets()
-    yield opened
-    await opened.close_all()
 
 
 def _card(board, *, deleted: bool = False, text: str = "") -> Card:

@@ -8,16 +8,9 @@ import json
 import pytest
 
 from boards.models import Card
-from tests.ws import Sockets, new_id, ping, receive_close, receive_type, send_ops, stored
+from tests.ws import new_id, ping, receive_close, receive_type, send_ops, stored
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-async def sockets(transactional_db):
-    opened = Sockets()
-    yield opened
-    await opened.close_all()
 
 
 def _creates(count: int, text: str = "") -> tuple[list[str], list[dict]]:

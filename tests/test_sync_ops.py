@@ -7,7 +7,6 @@ import pytest
 
 from boards.models import Arrow, Board, Card, OpLog
 from tests.ws import (
-    Sockets,
     commit,
     new_id,
     ping,
@@ -18,13 +17,6 @@ from tests.ws import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-async def sockets(transactional_db):
-    opened = Sockets()
-    yield opened
-    await opened.close_all()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import pytest
 from boards.models import Arrow, Board, Card, Phase
 from journeymap.models import Membership, Role
 from tests.ws import (
-    Sockets,
     commit,
     new_id,
     ping,
@@ -21,13 +20,6 @@ from tests.ws import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-async def sockets(transactional_db):
-    opened = Sockets()
-    yield opened
-    await opened.close_all()
 
 
 @pytest.fixture

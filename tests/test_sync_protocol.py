@@ -9,16 +9,9 @@ import pytest
 from django.conf import settings
 
 from boards.models import Arrow, Card, CardKind
-from tests.ws import LossyBroadcasts, Sockets, new_id, ping, receive_type, send_ops
+from tests.ws import LossyBroadcasts, new_id, ping, receive_type, send_ops
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-async def sockets(transactional_db):
-    opened = Sockets()
-    yield opened
-    await opened.close_all()
 
 
 async def _all(queryset) -> list:
