@@ -233,3 +233,20 @@ def test_it_shows_card_text_as_text_not_markup(open_board, members):
         '<img src=x onerror="alert(1)"><b>Bold</b> offer'
     )
     expect(card.get_by_role("img")).to_have_count(0)
+
+
+def test_the_board_settings_follow_a_rename_made_on_another_page(open_board, members, shot):
+    olivia = open_board(members["owner"])
+    eddie = open_board(members["editor"])
+    settings = eddie.get_by_role("region", name="Board settings")
+    expect(settings.get_by_label("Title")).to_have_value("Webshop lifecycle")
+
+    olivia.get_by_role("group", name="Board", exact=True).get_by_role(
+        "button", name="Rename board"
+    ).click()
+    olivia.get_by_label("Board title").fill("Webshop lifecycle 2027")
+    olivia.get_by_role("button", name="Save", exact=True).click()
+
+    # Eddie's open settings form is not left stale (its next save would undo the rename).
+    expect(settings.get_by_label("Title")).to_have_value("Webshop lifecycle 2027")
+    shot(eddie, "settings-followed")

@@ -1,6 +1,7 @@
 // The side panel: server-rendered htmx fragments (boards/panels.py) under four tabs.
 //
-// - Details follows the selection: the selected card's details, or the board's settings.
+// - Details follows the selection: the selected card's details, or the board's settings
+//   (reloaded when the board's revision moves, like Gaps and Strategy below).
 // - Gaps and Strategy are the lifecycle method's read-outs; they are reloaded when the
 //   board changes in a way that can change them (kinds, phases, channels, links, arrows,
 //   KPIs), at most every 800 ms, and never while someone types in them.
@@ -112,6 +113,12 @@ export class SidePanel {
    * methodSignature(state). */
   boardChanged(signature) {
     if (this.tab === "details") {
+      if (this.loaded === "board" || this.loaded?.startsWith("phase:")) {
+        // The board's settings (title, revision, phases) or a phase's: someone else's
+        // change must not leave a stale form here, whose next save would undo it.
+        this.refreshOn(`rev:${this.ed.sync.rev}`);
+        return;
+      }
       const id = this.ed.selection.size === 1 ? [...this.ed.selection][0] : null;
       if (this.loaded === "unsaved" && id && this.serverHas(id)) this.load();
       const key = id ? this.ed.renderer.cards.get(id)?.key ?? "" : "";
@@ -122,14 +129,18 @@ export class SidePanel {
       }
       return;
     }
-    if (this.tab === "gaps" || this.tab === "strategy") {
-      if (signature === this.signature) return;
-      this.signature = signature;
-      clearTimeout(this.refreshTimer);
-      this.refreshTimer = setTimeout(() => {
-        if (!this.typing() && !document.hidden) this.load({ force: true });
-      }, REFRESH_MS);
-    }
+    if (this.tab === "gaps" || this.tab === "strategy") this.refreshOn(signature);
+  }
+
+  /** Reload what the panel shows once `signature` has changed, at most every
+   * REFRESH_MS, and not while someone types in it. */
+  refreshOn(signature) {
+    if (signature === this.signature) return;
+    this.signature = signature;
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      if (!this.typing() && !document.hidden) this.load({ force: true });
+    }, REFRESH_MS);
   }
 
   typing() {
