@@ -19,7 +19,6 @@ Only after the commit, as always, and after each frame's ack or error went to it
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -27,17 +26,14 @@ from channels.db import database_sync_to_async
 
 from boards import live
 from boards.ops import Commit, OpRequest, Outcome, commit_requests
+from boards.protocol import dumps_frame
 
 logger = logging.getLogger(__name__)
 
 
-def _dumps(frame: dict) -> str:
-    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
-
-
 def broadcast_text(commits: list[Commit]) -> str:
     """The frame that tells every page about `commits` (in revision order)."""
-    texts = [_dumps(commit.patch()) for commit in commits]
+    texts = [dumps_frame(commit.patch()) for commit in commits]
     if len(texts) == 1:
         return texts[0]
     return '{"type":"bundle","frames":[' + ",".join(texts) + "]}"
@@ -72,8 +68,7 @@ class BoardCommitter:
                 await self._commit(group)
         finally:
             self.task = None
-            if self.queue:  # cancelled (the loop is closing): nothing more is committed
-                self.queue = []
+            self.queue = []  # non-empty only if cancelled (the loop closing): dropped
             if self.hub.committers.get(self.board_id) is self:
                 del self.hub.committers[self.board_id]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import time
 import uuid
 from collections.abc import Callable
@@ -28,7 +27,7 @@ from boards import fanout, live
 from boards.committer import committer
 from boards.models import Board
 from boards.ops import BoardGone, Commit, OpRequest
-from boards.protocol import ProtocolError, parse_frame
+from boards.protocol import ProtocolError, dumps_frame, parse_frame
 from boards.selectors import board_state, patches_since
 from boards.snapshots import snapshot_after_session
 from journeymap.access import ShareLinkGone, get_board_for_share, get_membership
@@ -50,10 +49,6 @@ PERSON_COLOURS = [
     "#db2777",
     "#4d7c0f",
 ]
-
-
-def _dumps(frame: dict) -> str:
-    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
 
 
 def _open_board(user, board_id) -> dict | None:
@@ -275,7 +270,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
             self.hub.publish(self.board_group, {"type": "presence.leave", "session": self.session})
 
     async def send_json(self, frame: dict) -> None:
-        await self.send(text_data=_dumps(frame))
+        await self.send(text_data=dumps_frame(frame))
 
     def _take_token(self) -> bool:
         now = time.monotonic()
@@ -360,7 +355,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
             {
                 "type": "presence.update",
                 "session": self.session,
-                "text": _dumps({"type": "presence", "session": self.session, **fields}),
+                "text": dumps_frame({"type": "presence", "session": self.session, **fields}),
             },
         )
 

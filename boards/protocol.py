@@ -359,6 +359,11 @@ def clean_op(data: Any) -> dict:
     return {"op": name, **cleaned}
 
 
+def dumps_frame(frame: dict) -> str:
+    """A server frame as the text of one WebSocket message (compact, UTF-8 as is)."""
+    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+
+
 def parse_frame(text_data: str, *, max_ops: int) -> dict:
     """Decode and validate one client frame. Raises ProtocolError."""
     try:
