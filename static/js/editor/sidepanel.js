@@ -82,6 +82,7 @@ export class SidePanel {
   load({ force = false } = {}) {
     const { key, url } = this.wanted();
     if (key === null || (key === this.loaded && !force)) return;
+    if (key !== this.loaded) clearTimeout(this.refreshTimer);
     this.loaded = key;
     clearTimeout(this.timer);
     if (key === "unsaved") {
@@ -138,8 +139,10 @@ export class SidePanel {
     if (signature === this.signature) return;
     this.signature = signature;
     clearTimeout(this.refreshTimer);
+    const shown = this.loaded;
     this.refreshTimer = setTimeout(() => {
-      if (!this.typing() && !document.hidden) this.load({ force: true });
+      // Only what was stale: if the panel shows something else by now, leave it be.
+      if (this.loaded === shown && !this.typing() && !document.hidden) this.load({ force: true });
     }, REFRESH_MS);
   }
 
