@@ -16,12 +16,13 @@ import uuid
 from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.db import DatabaseError, connections, router, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boards import sql
 from boards.frameworks import PHASE_COLOURS
 from boards.models import (
     LINK_SOURCE_KINDS,
@@ -40,6 +41,7 @@ from boards.selectors import arrow_state, card_state, link_state
 from journeymap.access import Can, role_allows
 from journeymap.models import Membership
 
+BOARD_FIELDS = sql.attnames(Board)
 CARD_ATTRS = ("kind", "x", "y", "w", "h", "text", "colour", "channel", "priority", "kpi")
 
 
@@ -116,27 +118,31 @@ def commit_requests(*, board_id, requests: list[OpRequest]) -> list[Outcome]:
 
 
 def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
-    # No ORDER BY on these reads (.order_by()): the models' default orderings would join
-    # the board table in, and building them cost more CPU than running the queries.
-    board = next(iter(Board.objects.select_for_update().filter(pk=board_id).order_by()), None)
+    # The fixed statements of every commit go through boards.sql: plain SQL, since the
+    # ORM's building of them cost twice what the database took to run them.
+    board = next(iter(sql.fetch(Board, BOARD_FIELDS, lock=True, id=board_id)), None)
     if board is None:
         return [BoardGone() for _request in requests]
     # Read only now that the lock is held, in statements of their own: a subquery of the
     # locking SELECT reads PostgreSQL's snapshot from before the wait for the lock, so it
     # would miss a role changed, or the same op_id committed, meanwhile by another process.
-    roles = dict(
-        Membership.objects.filter(
+    roles = {
+        membership.user_id: membership.role
+        for membership in sql.fetch(
+            Membership,
+            ("id", "user_id", "role"),
             organisation_id=board.organisation_id,
-            user_id__in={request.user.pk for request in requests},
+            user_id={request.user.pk for request in requests},
         )
-        .order_by()
-        .values_list("user_id", "role")
-    )
+    }
     logged = {
         str(entry.op_id): entry
-        for entry in OpLog.objects.filter(
-            board=board, op_id__in={request.op_id for request in requests}
-        ).order_by()
+        for entry in sql.fetch(
+            OpLog,
+            ("id", "op_id", "rev", "user_id", "ops"),
+            board_id=board.pk,
+            op_id={request.op_id for request in requests},
+        )
     }
     first_rev = board.rev
     outcomes: list[Outcome] = []
@@ -163,13 +169,10 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
         work.write()
         board.updated = timezone.now()
         board.updated_by_id = entries[-1].user_id
-        Board.objects.filter(pk=board.pk).update(
-            rev=board.rev,
-            updated=board.updated,
-            updated_by_id=board.updated_by_id,
-            **{name: getattr(board, name) for name in sorted(board_fields)},
-        )
-        OpLog.objects.bulk_create(entries)
+        sql.update(Board, {board: {"rev", "updated", "updated_by", *board_fields}})
+        for entry in entries:
+            entry.created = board.updated
+        sql.insert(OpLog, entries, ("board_id", "rev", "op_id", "user_id", "ops", "created"))
         retention = settings.OPLOG_RETENTION
         if board.rev // 100 > first_rev // 100 and board.rev > retention:
             OpLog.objects.filter(board=board, rev__lte=board.rev - retention).delete()
@@ -609,6 +612,12 @@ class _Batch:
                 )
             else:
                 self._card_delete({"op": "card.delete", "id": str(card.id)})
+        # A deleted card loses the phase that goes (the write does so for those not held
+        # here): a later restore in the same group must find it as a fresh load would.
+        for card in self.cards.values():
+            if card.deleted and card.phase_id == phase.id:
+                card.phase = None
+                self._touch(card, "phase")
         self.deleted_phases.append(phase)
         self._renumber([p for p in phases if p is not phase])
         self.out.append(op)
@@ -730,7 +739,7 @@ class _Group:
             (CardLink, set().union(*(n.links for n in named))),
         ):
             if ids:
-                found = model.objects.filter(id__in=ids).order_by()
+                found = sql.fetch(model, sql.attnames(model), id=ids)
                 self.rows[model].update((str(obj.pk), obj) for obj in found)
         if any(n.phases for n in named):
             self.phases = list(Phase.objects.filter(board=self.board).order_by("position", "id"))
@@ -771,7 +780,7 @@ class _Group:
                 if kind is model
             }
             if changed:
-                _update(model, changed)
+                sql.update(model, changed)
         # Links last, and unlinking before relinking: the unique constraint on a live pair
         # is checked row by row, so a group that deletes a link and makes (or restores)
         # one for the same pair must write the delete first.
@@ -779,7 +788,7 @@ class _Group:
         for deleted in (True, False):
             rows = [link for link in changed_links if link.deleted is deleted]
             if rows:
-                _update(CardLink, {link: {"deleted"} for link in rows})
+                sql.update(CardLink, {link: {"deleted"} for link in rows})
         created_links = self._rows(self.created, CardLink)
         if created_links:
             CardLink.objects.bulk_create(created_links)
@@ -787,33 +796,3 @@ class _Group:
             phases = sorted(self.deleted_phases)
             Card.objects.filter(phase__in=phases, deleted=True).update(phase=None)
             Phase.objects.filter(id__in=phases).delete()
-
-
-def _update(model, changed: dict) -> None:
-    """Write the `changed` fields (object -> field names) of objects of `model`: one
-    UPDATE statement per set of fields, sent for all its rows at once (executemany, which
-    psycopg pipelines into one round trip). Plain SQL because the ORM's bulk_update
-    builds a CASE WHEN expression per row and field, which cost more CPU than the rest
-    of a group commit together (docs/performance.md); the values go through each field's
-    own conversion for the database, as the ORM's would."""
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    meta = model._meta
-    by_fields: dict[tuple[str, ...], list] = {}
-    for obj, names in changed.items():
-        by_fields.setdefault(tuple(sorted(names)), []).append(obj)
-    for names, objs in by_fields.items():
-        fields = [meta.get_field(name) for name in names]
-        assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-        # Only the model's own quoted names go into the text; every value is a parameter.
-        table, pk = quote(meta.db_table), quote(meta.pk.column)
-        sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
-        rows = [
-            [
-                *(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields),
-                meta.pk.get_db_prep_save(obj.pk, connection),
-            ]
-            for obj in objs
-        ]
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)

@@ -240,6 +240,37 @@ def test_a_frame_the_database_refuses_fails_alone(board, members, monkeypatch):
     assert OpLog.objects.filter(board=board).count() == 2
 
 
+def test_a_card_deleted_with_its_phase_comes_back_without_it_in_one_group(board, members):
+    """Hypothesis found this one: a phase deleted with its cards, then one of them restored
+    (an undo) in the same group. The restore's patch carried the deleted phase, so every
+    page put the card into a phase that no longer exists."""
+    phase = board.phases.order_by("position").first()
+    card = Card.objects.filter(phase=phase).first() or Card.objects.create(
+        board=board, phase=phase, kind="touchpoint", text="Survey"
+    )
+
+    def requests():
+        return [
+            OpRequest(
+                members["editor"],
+                new_id(),
+                [{"op": "phase.delete", "id": str(phase.pk), "cards": "delete"}],
+            ),
+            OpRequest(members["owner"], new_id(), [{"op": "card.restore", "id": str(card.pk)}]),
+        ]
+
+    grouped = _committed(board, requests(), [2])
+    assert grouped[0][1][3][0]["card"]["phase"] is None
+    # The same, frame by frame, as the property below compares (op ids aside).
+    one_by_one = _committed(board, requests(), [1, 1])
+    assert grouped[0] == one_by_one[0]
+    assert grouped[1] == one_by_one[1]
+    outcomes = commit_requests(board_id=board.pk, requests=requests())
+    assert outcomes[1].ops[0]["card"]["phase"] is None
+    card.refresh_from_db()
+    assert (card.deleted, card.phase) == (False, None)
+
+
 # The property: a group commit is the same as committing its frames one after the other.
 
 

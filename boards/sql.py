@@ -1,0 +1,146 @@
+"""The statements that every op frame's commit runs, in plain SQL (boards.ops).
+
+The ORM builds, compiles and converts each query anew. For the handful of statements of
+every commit (lock the board, read the authors' roles and the op_ids already logged, read
+the rows the frames name, write the changed fields, save the revision, append to the op
+log) that cost about twice the CPU the database took to run them (docs/performance.md).
+Here each is one statement from the models' own meta: every value goes through its field's
+conversion for the database and every column read back through the converters the ORM
+would apply, so they follow the schema and run the same on PostgreSQL and SQLite.
+
+Only quoted table and column names from the models go into the statements' text; every
+value is a parameter.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterable
+
+from django.db import connections, router
+
+
+def _connection(model, *, write: bool):
+    alias = router.db_for_write(model) if write else router.db_for_read(model)
+    return connections[alias]
+
+
+# connection -> (model, names) -> _columns: the converters are bound to the connection.
+_COLUMNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _columns(model, names: tuple[str, ...], connection) -> tuple[tuple[str, ...], str, list]:
+    """The fields `names` (attnames: "board_id") of `model` in the model's order (which
+    Model.from_db expects), their quoted column list, and per column the converters the
+    ORM applies to what the database returns."""
+    known = _COLUMNS.setdefault(connection, {})
+    found = known.get((model, names))
+    if found is None:
+        found = known[(model, names)] = _make_columns(model, names, connection)
+    return found
+
+
+def _make_columns(model, names: tuple[str, ...], connection):
+    meta = model._meta
+    quote = connection.ops.quote_name
+    fields = [field for field in meta.concrete_fields if field.attname in names]
+    if len(fields) != len(set(names)):
+        raise ValueError(f"Not all of {names} are columns (attnames) of {model.__name__}")
+    converters = []  # (index, expression, its converters), for the columns that have any
+    for index, field in enumerate(fields):
+        column = field.get_col(meta.db_table)
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if found:
+            converters.append((index, column, found))
+    ordered = tuple(field.attname for field in fields)
+    return ordered, ", ".join(quote(field.column) for field in fields), converters
+
+
+def attnames(model) -> tuple[str, ...]:
+    """All of `model`'s columns, as the names `fetch` takes (a whole row, nothing deferred)."""
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+def fetch(model, names: tuple[str, ...], *, lock: bool = False, **where) -> list:
+    """Instances of `model` with the fields `names` loaded (others deferred), of the rows
+    whose field equals each `where` value (a set, list or tuple: is one of them; an empty
+    one matches nothing). With `lock`, the rows are locked for the transaction where the
+    database can (SELECT ... FOR UPDATE)."""
+    connection = _connection(model, write=lock)
+    meta = model._meta
+    quote = connection.ops.quote_name
+    conditions, params = [], []
+    for name, value in where.items():
+        field = meta.get_field(name)
+        values = list(value) if isinstance(value, set | list | tuple) else [value]
+        if not values:
+            return []
+        params += [field.get_db_prep_value(v, connection) for v in values]
+        if len(values) == 1 and value is values[0]:
+            conditions.append(f"{quote(field.column)} = %s")
+        else:
+            conditions.append(f"{quote(field.column)} IN ({', '.join(['%s'] * len(values))})")
+    names, columns, converters = _columns(model, names, connection)
+    sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {' AND '.join(conditions)}"  # noqa: S608
+    if lock and connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        values = list(row)
+        for index, expression, column_converters in converters:
+            for convert in column_converters:
+                values[index] = convert(values[index], expression, connection)
+        found.append(model.from_db(connection.alias, names, values))
+    return found
+
+
+def update(model, changed: dict) -> None:
+    """Write the `changed` fields (object -> field names) of objects of `model`: one
+    UPDATE statement per set of fields, sent for all its rows at once (executemany, which
+    psycopg pipelines into one round trip). The ORM's bulk_update builds a CASE WHEN
+    expression per row and field instead, which cost more CPU than the rest of a group
+    commit together (docs/performance.md)."""
+    connection = _connection(model, write=True)
+    quote = connection.ops.quote_name
+    meta = model._meta
+    by_fields: dict[tuple[str, ...], list] = {}
+    for obj, names in changed.items():
+        by_fields.setdefault(tuple(sorted(names)), []).append(obj)
+    for names, objs in by_fields.items():
+        fields = [meta.get_field(name) for name in names]
+        assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        table, pk = quote(meta.db_table), quote(meta.pk.column)
+        sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
+        rows = [
+            [
+                *(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields),
+                meta.pk.get_db_prep_save(obj.pk, connection),
+            ]
+            for obj in objs
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+
+
+def insert(model, objs: Iterable, names: tuple[str, ...]) -> None:
+    """Insert `objs` of `model` with the fields `names` (the rest take their database
+    default, an automatic id included): one statement for all rows (executemany). Unlike
+    the ORM's, no field's pre_save runs: `names` must hold every value, auto_now_add
+    timestamps included."""
+    connection = _connection(model, write=True)
+    quote = connection.ops.quote_name
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    rows = [
+        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields]
+        for obj in objs
+    ]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)

@@ -1,0 +1,75 @@
+"""boards.sql: the commit path's plain statements read and write what the ORM would."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from boards import sql
+from boards.models import Board, Card, OpLog
+from journeymap.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+
+def _values(obj, names):
+    return {name: getattr(obj, name) for name in names}
+
+
+def test_fetch_reads_whole_rows_as_the_orm_does(board):
+    names = sql.attnames(Card)
+    expected = {str(card.pk): _values(card, names) for card in Card.objects.filter(board=board)}
+    found = sql.fetch(Card, names, id=set(expected))
+    assert {str(card.pk): _values(card, names) for card in found} == expected
+    assert all(isinstance(card.pk, uuid.UUID) for card in found)
+    [locked] = sql.fetch(Board, sql.attnames(Board), lock=True, id=board.pk)
+    assert _values(locked, sql.attnames(Board)) == _values(board, sql.attnames(Board))
+
+
+def test_fetch_takes_fields_in_any_order_and_defers_the_rest(board, members):
+    [membership] = sql.fetch(
+        Membership,
+        ("role", "user_id"),
+        organisation_id=board.organisation_id,
+        user_id={members["viewer"].pk},
+    )
+    assert (membership.user_id, membership.role) == (members["viewer"].pk, "viewer")
+    assert membership.get_deferred_fields() >= {"id", "organisation_id"}
+    assert (
+        sql.fetch(Membership, ("role",), organisation_id=board.organisation_id, user_id=set()) == []
+    )
+    with pytest.raises(ValueError, match="columns"):
+        sql.fetch(Membership, ("role", "no_such_column"), user_id=1)
+
+
+def test_insert_and_update_write_what_the_orm_reads_back(board, members):
+    now = timezone.now()
+    entries = [
+        OpLog(
+            board=board,
+            rev=rev,
+            op_id=str(uuid.uuid4()),
+            user_id=members["editor"].pk,
+            ops=[{"op": "board.update", "title": "Ünïcode ✓"}],
+            created=now,
+        )
+        for rev in (1, 2)
+    ]
+    sql.insert(OpLog, entries, ("board_id", "rev", "op_id", "user_id", "ops", "created"))
+    stored = list(OpLog.objects.filter(board=board).order_by("rev"))
+    assert [(e.rev, str(e.op_id), e.ops, e.created) for e in stored] == [
+        (e.rev, e.op_id, e.ops, now) for e in entries
+    ]
+    [found] = sql.fetch(OpLog, ("op_id", "rev", "ops"), board_id=board.pk, op_id={entries[1].op_id})
+    assert (str(found.op_id), found.rev, found.ops) == (entries[1].op_id, 2, entries[1].ops)
+
+    card = Card.objects.filter(board=board).first()
+    card.x, card.text, card.phase = 12.5, "Moved", None
+    board.rev = 2
+    sql.update(Card, {card: {"x", "text", "phase"}})
+    sql.update(Board, {board: {"rev"}})
+    card.refresh_from_db()
+    board.refresh_from_db()
+    assert (card.x, card.text, card.phase, board.rev) == (12.5, "Moved", None, 2)
