@@ -12,7 +12,9 @@ channel layer), connects the clients over real WebSockets and measures:
 
 (a) latency: the clients together send `card.update` ops at `--rate` ops/s; for each op,
     the time from its send to the moment the LAST of the other clients received its patch,
-    and the time to the sender's ack;
+    and the time to the sender's ack. A client receives a message when its socket's bytes
+    are read (TimedConnection); the time this one process then takes to handle the copies
+    of all 50 clients in turn, which 50 browsers would not share, is reported beside it;
 (b) throughput: `--senders` clients send ops as fast as acks allow (each keeps `--window`
     ops in flight, and stays under the per-socket frame limit), while every client
     receives every patch; committed ops/s = revisions committed / time.
@@ -381,6 +383,8 @@ class OpRecord:
     rev: int | None = None
     first: float | None = None  # when the first peer (other than the sender) received it
     last: float | None = None  # when the last peer received it
+    handled: float | None = None  # when this process had handled the last peer's copy
+    latest: float | None = None  # the latest receipt so far
 
 
 @dataclass
@@ -411,20 +415,22 @@ class Peer:
     async def read(self) -> None:
         try:
             async for text in self.ws:
-                now = time.perf_counter()
+                handled = time.perf_counter()
+                # Never earlier than the message's arrival: the last read's time.
+                now = getattr(self.ws, "arrived", handled)
                 frame = json.loads(text)
                 self.tracker.messages += 1
                 if frame["type"] == "bundle":  # several commits in one message
                     for inner in frame["frames"]:
-                        self.handle(inner, now)
+                        self.handle(inner, now, handled)
                 else:
-                    self.handle(frame, now)
+                    self.handle(frame, now, handled)
         except Exception as error:  # a closed socket ends the reader; record why
             self.closed = repr(error)
         else:
             self.closed = f"closed {self.ws.close_code}"
 
-    def handle(self, frame: dict, now: float) -> None:
+    def handle(self, frame: dict, now: float, handled: float) -> None:
         tracker = self.tracker
         kind = frame["type"]
         if kind == "patch":
@@ -433,11 +439,12 @@ class Peer:
             self.rev = max(self.rev, frame["rev"])
             record = tracker.ops.get(frame["op_id"])
             if record is not None and record.sender != self.index:
-                if record.first is None:
+                if record.first is None or now < record.first:
                     record.first = now
+                record.latest = max(record.latest or now, now)
                 record.waiting -= 1
                 if record.waiting == 0:
-                    record.last = now
+                    record.last, record.handled = record.latest, handled
                     tracker.outstanding -= 1
                     if tracker.outstanding == 0:
                         tracker.all_delivered.set()
@@ -471,6 +478,18 @@ class Peer:
                 self.window.release()
 
 
+def timed_connection():
+    """A client connection that notes when it last read bytes off its socket."""
+    from websockets.asyncio.client import ClientConnection
+
+    class TimedConnection(ClientConnection):
+        def data_received(self, data: bytes) -> None:
+            self.arrived = time.perf_counter()
+            super().data_received(data)
+
+    return TimedConnection
+
+
 async def connect(index: int, port: int, board_id: str, cookie: str, tracker: Tracker, n: int):
     from websockets.asyncio.client import connect as ws_connect
 
@@ -482,6 +501,7 @@ async def connect(index: int, port: int, board_id: str, cookie: str, tracker: Tr
         open_timeout=20,
         max_queue=None,
         max_size=2**22,
+        create_connection=timed_connection(),
     )
     welcome = json.loads(await asyncio.wait_for(ws.recv(), 20))
     if welcome["type"] != "welcome":
@@ -545,6 +565,7 @@ async def latency_phase(peers, tracker, fixture, args, server) -> dict:
         "sent": len(records),
         "delivered": summary([r.last - r.sent for r in records if r.last is not None]),
         "first": summary([r.first - r.sent for r in records if r.first is not None]),
+        "handled": summary([r.handled - r.sent for r in records if r.handled is not None]),
         "ack": summary([r.acked - r.sent for r in records if r.acked is not None]),
         "undelivered": sum(r.last is None for r in records),
         "unacked": sum(r.acked is None for r in records),
@@ -747,7 +768,9 @@ def report(args, facts, queries, results, log_notes) -> str:
         "",
         f"Latency phase: {lat['sent']} ops sent, {lat['undelivered']} not delivered to every "
         f"peer, {lat['unacked']} not acknowledged; send → FIRST other peer p50 "
-        f"{fmt(lat['first']['p50'])} ms, p99 {fmt(lat['first']['p99'])} ms.",
+        f"{fmt(lat['first']['p50'])} ms, p99 {fmt(lat['first']['p99'])} ms; send → the bench "
+        "process done handling the last peer's copy (after the others', one at a time) p50 "
+        f"{fmt(lat['handled']['p50'])} ms, p99 {fmt(lat['handled']['p99'])} ms.",
         f"Throughput phase: {thr['committed']} ops committed in {fmt(thr['send_window'])} s of "
         f"sending ({fmt(thr['committed_per_s'], 0)} committed/s; every patch at every client: "
         f"{fmt(thr['delivered_per_s'], 0)}/s); clients that received every patch: "

@@ -130,7 +130,7 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
         membership.user_id: membership.role
         for membership in sql.fetch(
             Membership,
-            ("id", "user_id", "role"),
+            ("user_id", "role"),
             organisation_id=board.organisation_id,
             user_id={request.user.pk for request in requests},
         )
@@ -139,18 +139,18 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
         str(entry.op_id): entry
         for entry in sql.fetch(
             OpLog,
-            ("id", "op_id", "rev", "user_id", "ops"),
+            ("op_id", "rev", "user_id", "ops"),
             board_id=board.pk,
             op_id={request.op_id for request in requests},
         )
     }
+    work = _Group(board)
+    work.prefetch([request.ops for request in requests])
     first_rev = board.rev
     outcomes: list[Outcome] = []
     entries: list[OpLog] = []
     done: dict[str, Commit] = {}  # op_id -> its commit in this group
     board_fields: set[str] = set()
-    work = _Group(board)
-    work.prefetch([request.ops for request in requests])
     for request in requests:
         outcome = _commit_one(work, request, roles, logged, done, board_fields)
         outcomes.append(outcome)
@@ -166,13 +166,14 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
                 )
             )
     if entries:
-        work.write()
         board.updated = timezone.now()
         board.updated_by_id = entries[-1].user_id
-        sql.update(Board, {board: {"rev", "updated", "updated_by", *board_fields}})
         for entry in entries:
             entry.created = board.updated
-        sql.insert(OpLog, entries, ("board_id", "rev", "op_id", "user_id", "ops", "created"))
+        with sql.pipeline(Board):
+            work.write()
+            sql.update(Board, {board: {"rev", "updated", "updated_by", *board_fields}})
+            sql.insert(OpLog, entries, ("board_id", "rev", "op_id", "user_id", "ops", "created"))
         retention = settings.OPLOG_RETENTION
         if board.rev // 100 > first_rev // 100 and board.rev > retention:
             OpLog.objects.filter(board=board, rev__lte=board.rev - retention).delete()

@@ -240,6 +240,23 @@ def test_a_frame_the_database_refuses_fails_alone(board, members, monkeypatch):
     assert OpLog.objects.filter(board=board).count() == 2
 
 
+def test_a_write_the_database_refuses_changes_nothing(board, members):
+    """The writes go out together (on PostgreSQL in one pipeline): a refusal among them
+    still rolls all of them back and comes out as Django's IntegrityError."""
+    card = board.cards.first()
+    OpLog.objects.create(board=board, rev=board.rev + 1, op_id=new_id(), ops=[])  # taken
+    with pytest.raises(IntegrityError):
+        commit_requests(
+            board_id=board.pk,
+            requests=[OpRequest(members["editor"], new_id(), move(str(card.pk), 123))],
+        )
+    card.refresh_from_db()
+    board.refresh_from_db()
+    assert card.x != 123
+    assert board.rev == 0
+    assert OpLog.objects.filter(board=board).count() == 1
+
+
 def test_a_card_deleted_with_its_phase_comes_back_without_it_in_one_group(board, members):
     """Hypothesis found this one: a phase deleted with its cards, then one of them restored
     (an undo) in the same group. The restore's patch carried the deleted phase, so every
