@@ -73,14 +73,14 @@ def fetch(model, names: tuple[str, ...], *, lock: bool = False, **where) -> list
     conditions, params = [], []
     for name, value in where.items():
         field = meta.get_field(name)
-        values = list(value) if isinstance(value, set | list | tuple) else [value]
-        if not values:
-            return []
-        params += [field.get_db_prep_value(v, connection) for v in values]
-        if len(values) == 1 and value is values[0]:
-            conditions.append(f"{quote(field.column)} = %s")
+        if isinstance(value, set | list | tuple):
+            if not value:
+                return []
+            conditions.append(f"{quote(field.column)} IN ({', '.join(['%s'] * len(value))})")
+            params += [field.get_db_prep_value(v, connection) for v in value]
         else:
-            conditions.append(f"{quote(field.column)} IN ({', '.join(['%s'] * len(values))})")
+            conditions.append(f"{quote(field.column)} = %s")
+            params.append(field.get_db_prep_value(value, connection))
     names, columns, converters = _columns(model, names, connection)
     sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {' AND '.join(conditions)}"  # noqa: S608
     if lock and connection.features.has_select_for_update:
