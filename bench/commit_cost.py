@@ -2,19 +2,22 @@
 
 Run from the project root (PostgreSQL on 127.0.0.1:5432, user postgres):
 
-    .venv/bin/python bench/commit_cost.py [--ops 300] [--groups 1,5,10,15,40]
+    .venv/bin/python bench/commit_cost.py [--ops 300] [--groups 1,5,10,15,40] [--pause 0.1]
 
 It uses bench/live_sync.py's database (`journeymap_bench`) and fixture (a board of 200
 cards, one user per client), and calls boards.ops.commit_requests in this process, one
 `card.update` per frame (each on another card, as the live bench's senders do), in
-groups of each size: the wall and CPU time per committed op, and the statements per
-group. This is the database thread's share of daphne's CPU in the live bench; a group
-is what a busy board's frames become (boards/committer.py).
+groups of each size: the median wall and CPU time per committed op, and the statements
+per group. With --pause, it sleeps between groups, as the live bench's latency phase
+leaves a quiet board between ops: a commit after a pause costs more (cold caches). This
+is the database thread's share of daphne's CPU in the live bench; a group is what a busy
+board's frames become (boards/committer.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import time
 import uuid
@@ -30,6 +33,12 @@ def main() -> int:
     parser.add_argument("--ops", type=int, default=300, help="ops committed per group size")
     parser.add_argument("--groups", default="1,5,10,15,40")
     parser.add_argument("--database", default="journeymap_bench")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="seconds of sleep between groups (0.1: as cold as the live bench's 10 ops/s)",
+    )
     args = parser.parse_args()
 
     db_url = live_sync.database_url(args.database)
@@ -76,13 +85,15 @@ def main() -> int:
         with CaptureQueriesContext(connection) as captured:
             commit_requests(board_id=fixture.board_id, requests=next(groups(size, size)))
         statements = len(captured.captured_queries)
-        todo = list(groups(size, args.ops))
-        wall, cpu = time.perf_counter(), time.process_time()
-        for group in todo:
+        walls, cpus = [], []
+        for group in groups(size, args.ops):
+            if args.pause:
+                time.sleep(args.pause)
+            wall, cpu = time.perf_counter(), time.process_time()
             commit_requests(board_id=fixture.board_id, requests=group)
-        done = sum(len(group) for group in todo)
-        wall = (time.perf_counter() - wall) / done * 1000
-        cpu = (time.process_time() - cpu) / done * 1000
+            walls.append((time.perf_counter() - wall) / size * 1000)
+            cpus.append((time.process_time() - cpu) / size * 1000)
+        wall, cpu = statistics.median(walls), statistics.median(cpus)
         print(f"| {size} | {wall:.2f} | {cpu:.2f} | {statements} |")
     return 0
 

@@ -12,9 +12,10 @@ channel layer), connects the clients over real WebSockets and measures:
 
 (a) latency: the clients together send `card.update` ops at `--rate` ops/s; for each op,
     the time from its send to the moment the LAST of the other clients received its patch,
-    and the time to the sender's ack. A client receives a message when its socket's bytes
-    are read (TimedConnection); the time this one process then takes to handle the copies
-    of all 50 clients in turn, which 50 browsers would not share, is reported beside it;
+    and the time to the sender's ack. A client receives a message when its bytes reach its
+    socket: the kernel's receive timestamp (SO_TIMESTAMPNS, TimedSocket). Beside it: when
+    this one process read them off the socket and when it had handled the copies of all
+    the clients, which it does one after the other and 50 browsers would not;
 (b) throughput: `--senders` clients send ops as fast as acks allow (each keeps `--window`
     ops in flight, and stays under the per-socket frame limit), while every client
     receives every patch; committed ops/s = revisions committed / time.
@@ -34,6 +35,7 @@ import platform
 import re
 import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -383,8 +385,10 @@ class OpRecord:
     rev: int | None = None
     first: float | None = None  # when the first peer (other than the sender) received it
     last: float | None = None  # when the last peer received it
+    read: float | None = None  # when this process had read the last peer's copy
     handled: float | None = None  # when this process had handled the last peer's copy
     latest: float | None = None  # the latest receipt so far
+    latest_read: float | None = None  # the latest read so far
 
 
 @dataclass
@@ -416,21 +420,22 @@ class Peer:
         try:
             async for text in self.ws:
                 handled = time.perf_counter()
-                # Never earlier than the message's arrival: the last read's time.
-                now = getattr(self.ws, "arrived", handled)
+                # The message's last bytes: when the socket received them, when they were read.
+                read = getattr(self.ws, "read_at", handled)
+                received = min(getattr(self.ws, "received_at", read), read)
                 frame = json.loads(text)
                 self.tracker.messages += 1
                 if frame["type"] == "bundle":  # several commits in one message
                     for inner in frame["frames"]:
-                        self.handle(inner, now, handled)
+                        self.handle(inner, received, read, handled)
                 else:
-                    self.handle(frame, now, handled)
+                    self.handle(frame, received, read, handled)
         except Exception as error:  # a closed socket ends the reader; record why
             self.closed = repr(error)
         else:
             self.closed = f"closed {self.ws.close_code}"
 
-    def handle(self, frame: dict, now: float, handled: float) -> None:
+    def handle(self, frame: dict, now: float, read: float, handled: float) -> None:
         tracker = self.tracker
         kind = frame["type"]
         if kind == "patch":
@@ -442,9 +447,11 @@ class Peer:
                 if record.first is None or now < record.first:
                     record.first = now
                 record.latest = max(record.latest or now, now)
+                record.latest_read = max(record.latest_read or read, read)
                 record.waiting -= 1
                 if record.waiting == 0:
-                    record.last, record.handled = record.latest, handled
+                    record.last, record.read = record.latest, record.latest_read
+                    record.handled = handled
                     tracker.outstanding -= 1
                     if tracker.outstanding == 0:
                         tracker.all_delivered.set()
@@ -478,13 +485,49 @@ class Peer:
                 self.window.release()
 
 
-def timed_connection():
-    """A client connection that notes when it last read bytes off its socket."""
+# Linux's SO_TIMESTAMPNS (the socket module does not name it): the kernel stamps each
+# received packet, and recvmsg returns the stamp of the data it read.
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35 if sys.platform == "linux" else None)
+
+
+class TimedSocket(socket.socket):
+    """A client socket that knows when its last-read bytes reached it (the kernel's receive
+    timestamp, on the perf_counter clock): one process reading 50 sockets in turn reads the
+    last one later than a browser would, and this is what the browser would see."""
+
+    received_at: float | None = None
+    clock_offset_ns = 0  # CLOCK_REALTIME - perf_counter, set when connecting
+
+    @classmethod
+    def connect_to(cls, port: int) -> TimedSocket:
+        plain = socket.create_connection(("127.0.0.1", port), timeout=20)
+        plain.settimeout(None)
+        sock = cls(fileno=plain.detach())
+        if SO_TIMESTAMPNS is not None:
+            sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        sock.clock_offset_ns = time.time_ns() - time.perf_counter_ns()
+        return sock
+
+    def recv(self, bufsize: int, flags: int = 0) -> bytes:  # what asyncio's transport calls
+        if SO_TIMESTAMPNS is None:
+            return super().recv(bufsize, flags)
+        data, ancillary, _flags, _address = self.recvmsg(bufsize, socket.CMSG_SPACE(16), flags)
+        for level, kind, payload in ancillary:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(payload) >= 16:
+                seconds, nanoseconds = struct.unpack("qq", payload[:16])
+                stamp = seconds * 1_000_000_000 + nanoseconds - self.clock_offset_ns
+                self.received_at = stamp / 1e9
+        return data
+
+
+def timed_connection(sock: TimedSocket):
+    """A client connection that notes when its last bytes were received and read."""
     from websockets.asyncio.client import ClientConnection
 
     class TimedConnection(ClientConnection):
         def data_received(self, data: bytes) -> None:
-            self.arrived = time.perf_counter()
+            self.read_at = time.perf_counter()
+            self.received_at = sock.received_at if sock.received_at is not None else self.read_at
             super().data_received(data)
 
     return TimedConnection
@@ -493,15 +536,17 @@ def timed_connection():
 async def connect(index: int, port: int, board_id: str, cookie: str, tracker: Tracker, n: int):
     from websockets.asyncio.client import connect as ws_connect
 
+    sock = TimedSocket.connect_to(port)
     ws = await ws_connect(
         f"ws://127.0.0.1:{port}/ws/boards/{board_id}/",
+        sock=sock,
         origin=f"http://127.0.0.1:{port}",
         additional_headers={"Cookie": cookie},
         compression=None,
         open_timeout=20,
         max_queue=None,
         max_size=2**22,
-        create_connection=timed_connection(),
+        create_connection=timed_connection(sock),
     )
     welcome = json.loads(await asyncio.wait_for(ws.recv(), 20))
     if welcome["type"] != "welcome":
@@ -565,6 +610,7 @@ async def latency_phase(peers, tracker, fixture, args, server) -> dict:
         "sent": len(records),
         "delivered": summary([r.last - r.sent for r in records if r.last is not None]),
         "first": summary([r.first - r.sent for r in records if r.first is not None]),
+        "read": summary([r.read - r.sent for r in records if r.read is not None]),
         "handled": summary([r.handled - r.sent for r in records if r.handled is not None]),
         "ack": summary([r.acked - r.sent for r in records if r.acked is not None]),
         "undelivered": sum(r.last is None for r in records),
@@ -768,8 +814,11 @@ def report(args, facts, queries, results, log_notes) -> str:
         "",
         f"Latency phase: {lat['sent']} ops sent, {lat['undelivered']} not delivered to every "
         f"peer, {lat['unacked']} not acknowledged; send → FIRST other peer p50 "
-        f"{fmt(lat['first']['p50'])} ms, p99 {fmt(lat['first']['p99'])} ms; send → the bench "
-        "process done handling the last peer's copy (after the others', one at a time) p50 "
+        f"{fmt(lat['first']['p50'])} ms, p99 {fmt(lat['first']['p99'])} ms. A peer receives "
+        "when the bytes reach its socket (the kernel's receive timestamp); this one bench "
+        "process reads and handles the peers' copies one after the other, which browsers "
+        f"would not: send → it had READ the last peer's copy p50 {fmt(lat['read']['p50'])} "
+        f"ms, p99 {fmt(lat['read']['p99'])} ms; had HANDLED it p50 "
         f"{fmt(lat['handled']['p50'])} ms, p99 {fmt(lat['handled']['p99'])} ms.",
         f"Throughput phase: {thr['committed']} ops committed in {fmt(thr['send_window'])} s of "
         f"sending ({fmt(thr['committed_per_s'], 0)} committed/s; every patch at every client: "
