@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from boards import sql
 from boards.models import Board, Card, OpLog
+from boards.ops import Commit, OpRequest, commit_requests
 from journeymap.models import Membership
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +75,42 @@ def test_insert_and_update_write_what_the_orm_reads_back(board, members):
     card.refresh_from_db()
     board.refresh_from_db()
     assert (card.x, card.text, card.phase, board.rev) == (12.5, "Moved", None, 2)
+
+
+def _commit(board, user, cards) -> None:
+    requests = [
+        OpRequest(user, str(uuid.uuid4()), [{"op": "card.update", "id": str(card.pk), "x": 5.0}])
+        for card in cards
+    ]
+    outcomes = commit_requests(board_id=board.pk, requests=requests)
+    assert all(isinstance(outcome, Commit) for outcome in outcomes), outcomes
+
+
+def test_on_postgresql_every_commit_reuses_the_same_few_prepared_statements(board, members):
+    """PostgreSQL parses and plans each commit statement once per connection; SQLite runs
+    them through Django's own cursor. The statements' text does not grow with the number
+    of values (`= ANY(...)`), so a group of two frames needs no statements of its own."""
+    cards = list(Card.objects.filter(board=board))
+    assert len(cards) == 2
+    if connection.vendor != "postgresql":
+        with sql._cursor(connection) as cursor:
+            assert cursor.cursor.__class__ is connection.cursor().cursor.__class__
+        _commit(board, members["editor"], cards[:1])
+        return
+
+    def prepared() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return {statement for (statement,) in cursor.fetchall()}
+
+    before = prepared()
+    for _ in range(2):  # psycopg prepares a statement on its second use (prepare_threshold 1)
+        _commit(board, members["editor"], cards[:1])
+    after_one = prepared() - before
+    tables = {"boards_board", "journeymap_membership", "boards_oplog", "boards_card"}
+    assert {t for t in tables if any(f'"{t}"' in s for s in after_one)} == tables
+    assert any(s.startswith("SELECT") and "FOR UPDATE" in s for s in after_one)
+    assert any("= ANY($1)" in s for s in after_one)
+    _commit(board, members["editor"], cards)  # two frames, two rows, one transaction
+    _commit(board, members["editor"], cards[1:])
+    assert prepared() - before == after_one
