@@ -6,7 +6,9 @@ event that arrives there to each of its local sockets through their inbox (an as
 queue that the socket's own task drains, see boards.consumers.BoardConsumer). So an op
 costs one channel-layer delivery per process, not one per socket, and a socket handles
 board events in order with its own frames, as it did when each socket received them from
-the channel layer itself.
+the channel layer itself. A socket with nothing in its inbox and nothing in hand handles
+the event at once, in the publisher's turn (BoardConsumer.handle_now): a patch reaches
+all the board's sockets here in one pass instead of waking each socket's task in turn.
 
 Like the channel layer, this delivers at most once: an inbox that is very far behind
 drops board events (and logs it), and nothing here is what correctness rests on; patches
@@ -121,11 +123,12 @@ class Hub:
                     task.add_done_callback(self.cleanups.discard)
 
     def deliver(self, consumer, message: dict) -> None:
-        inbox = consumer.inbox
-        if inbox.qsize() >= INBOX_LIMIT:
+        if consumer.handle_now(message):
+            return
+        if consumer.inbox.qsize() >= INBOX_LIMIT:
             logger.info("Board event dropped: inbox of %s full", consumer.channel_name)
             return
-        inbox.put_nowait(message)
+        consumer.post(message)
 
     def publish(self, group: str, message: dict) -> None:
         """Send a board event to everyone on the board: this process's sockets at once, in

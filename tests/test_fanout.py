@@ -13,6 +13,7 @@ from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 
 from boards import fanout, live
+from boards.consumers import BoardConsumer
 from journeymap.actions import membership_remove
 from journeymap.models import Membership
 from tests.ws import ping, receive_close, receive_frame, receive_type, send_ops
@@ -64,6 +65,56 @@ async def test_two_sockets_of_a_board_share_one_subscription_and_get_each_patch_
         patch = await receive_type(communicator, "patch")
         assert patch["rev"] == ack["rev"]
         await _expect_pong_next(communicator, ack["rev"])  # once, not twice
+
+
+async def test_a_patch_waits_behind_the_frame_a_socket_is_busy_with(
+    sockets, board, members, monkeypatch
+):
+    """A socket idle on an empty inbox gets a patch at once, in the publisher's turn; one
+    still answering a frame of its own gets it after that answer, never before."""
+    author, _, snapshot = await sockets.join(members["editor"], board)
+    watcher, _, _ = await sockets.join(members["viewer"], board)
+    card = snapshot["state"]["cards"][0]["id"]
+    gate, busy = asyncio.Event(), asyncio.Event()
+    answer_ping = BoardConsumer.on_ping
+
+    async def slow_ping(self, frame):
+        busy.set()
+        await gate.wait()
+        await answer_ping(self, frame)
+
+    monkeypatch.setattr(BoardConsumer, "on_ping", slow_ping)
+    await watcher.send_json_to({"type": "ping"})
+    await asyncio.wait_for(busy.wait(), 5)
+    ack = await send_ops(author, _move(card, 15))  # committed and published meanwhile
+    assert (await receive_type(author, "patch"))["rev"] == ack["rev"]  # idle: at once
+    assert await watcher.receive_nothing(timeout=0.1)
+    gate.set()
+    assert (await receive_type(watcher, {"pong", "patch"}))["type"] == "pong"
+    assert (await receive_type(watcher, {"pong", "patch"}))["rev"] == ack["rev"]
+
+
+async def test_a_board_event_whose_handler_waits_still_goes_out_before_the_next(
+    sockets, board, members, monkeypatch
+):
+    author, _, snapshot = await sockets.join(members["editor"], board)
+    watcher, _, _ = await sockets.join(members["viewer"], board)
+    card = snapshot["state"]["cards"][0]["id"]
+    send_patch = BoardConsumer.board_patch
+    slowed: list[dict] = []
+
+    async def watcher_s_first_slow(self, event):
+        if self.person["role"] == "viewer" and not slowed:  # handled at once, then waits
+            slowed.append(event)
+            await asyncio.sleep(0.2)
+        await send_patch(self, event)
+
+    monkeypatch.setattr(BoardConsumer, "board_patch", watcher_s_first_slow)
+    first = await send_ops(author, _move(card, 16))
+    assert (await receive_type(author, "patch"))["rev"] == first["rev"]
+    second = await send_ops(author, _move(card, 17))
+    revs = [(await receive_type(watcher, "patch"))["rev"] for _ in range(2)]
+    assert revs == [first["rev"], second["rev"]]
 
 
 async def test_a_socket_that_leaves_gets_no_more_and_the_last_one_out_unsubscribes(
