@@ -120,32 +120,48 @@ def commit_requests(*, board_id, requests: list[OpRequest]) -> list[Outcome]:
 def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
     # The fixed statements of every commit go through boards.sql: plain SQL, since the
     # ORM's building of them cost twice what the database took to run them.
-    board = next(iter(sql.fetch(Board, BOARD_FIELDS, lock=True, id=board_id)), None)
-    if board is None:
+    named = [_named(request.ops) for request in requests]
+    rows = [
+        sql.Select(model, sql.attnames(model), id=ids)
+        for model, ids in (
+            (Card, set().union(*(n.cards for n in named))),
+            (Arrow, set().union(*(n.arrows for n in named))),
+            (CardLink, set().union(*(n.links for n in named))),
+        )
+    ]
+    # The board's lock, then everything the frames need, in one round trip. Each read is
+    # a statement of its own after the locking one, so it sees what was committed before
+    # the lock was granted (a subquery of the locking SELECT would read PostgreSQL's
+    # snapshot from before the wait for it, and miss a role changed, or the same op_id
+    # committed, meanwhile by another process). The authors' memberships of every
+    # organisation are read, since the board's is known only once the lock is held.
+    boards, memberships, logged_entries, *found = sql.fetch_together(
+        [
+            sql.Select(Board, BOARD_FIELDS, lock=True, id=board_id),
+            sql.Select(
+                Membership,
+                ("organisation_id", "user_id", "role"),
+                user_id={request.user.pk for request in requests},
+            ),
+            sql.Select(
+                OpLog,
+                ("op_id", "rev", "user_id", "ops"),
+                board_id=board_id,
+                op_id={request.op_id for request in requests},
+            ),
+            *rows,
+        ]
+    )
+    if not boards:
         return [BoardGone() for _request in requests]
-    # Read only now that the lock is held, in statements of their own: a subquery of the
-    # locking SELECT reads PostgreSQL's snapshot from before the wait for the lock, so it
-    # would miss a role changed, or the same op_id committed, meanwhile by another process.
-    roles = {
-        membership.user_id: membership.role
-        for membership in sql.fetch(
-            Membership,
-            ("user_id", "role"),
-            organisation_id=board.organisation_id,
-            user_id={request.user.pk for request in requests},
-        )
-    }
-    logged = {
-        str(entry.op_id): entry
-        for entry in sql.fetch(
-            OpLog,
-            ("op_id", "rev", "user_id", "ops"),
-            board_id=board.pk,
-            op_id={request.op_id for request in requests},
-        )
-    }
+    [board] = boards
+    roles = {m.user_id: m.role for m in memberships if m.organisation_id == board.organisation_id}
+    logged = {str(entry.op_id): entry for entry in logged_entries}
     work = _Group(board)
-    work.prefetch([request.ops for request in requests])
+    for select, objs in zip(rows, found, strict=True):
+        work.rows[select.model].update((str(obj.pk), obj) for obj in objs)
+    if any(n.phases for n in named):
+        work.phases = list(Phase.objects.filter(board=board).order_by("position", "id"))
     first_rev = board.rev
     outcomes: list[Outcome] = []
     entries: list[OpLog] = []
@@ -721,7 +737,7 @@ class _Group:
 
     Everything not held here is as the database has it, since only accepted frames change
     anything and everything they touched is held. So the frames of a group read one query
-    per model for all of them (prefetch) and write one set of statements together,
+    per model for all of them (_commit_group) and write one set of statements together,
     instead of a round trip or two each (docs/performance.md)."""
 
     def __init__(self, board: Board) -> None:
@@ -731,19 +747,6 @@ class _Group:
         self.created: dict[tuple[type, str], None] = {}  # in creation order
         self.dirty: dict[tuple[type, str], set[str]] = {}
         self.deleted_phases: set[str] = set()
-
-    def prefetch(self, batches: list[list[dict]]) -> None:
-        named = [_named(ops) for ops in batches]
-        for model, ids in (
-            (Card, set().union(*(n.cards for n in named))),
-            (Arrow, set().union(*(n.arrows for n in named))),
-            (CardLink, set().union(*(n.links for n in named))),
-        ):
-            if ids:
-                found = sql.fetch(model, sql.attnames(model), id=ids)
-                self.rows[model].update((str(obj.pk), obj) for obj in found)
-        if any(n.phases for n in named):
-            self.phases = list(Phase.objects.filter(board=self.board).order_by("position", "id"))
 
     def merge(self, batch: _Batch) -> None:
         """Take an accepted frame's objects as the latest, and what it changed."""

@@ -14,6 +14,8 @@ statement is prepared once per connection (`_cursor`): a commit after a quiet sp
 a fifth of its database time parsing and planning the same few statements again
 (docs/performance.md). Their text does not depend on how many values a condition has
 (`= ANY(%s)` with one array), so a handful of prepared statements serves every commit.
+The reads a commit needs go to the database together, in one round trip (`fetch_together`),
+and so do its writes (`pipeline`).
 """
 
 from __future__ import annotations
@@ -86,45 +88,90 @@ def attnames(model) -> tuple[str, ...]:
     return tuple(field.attname for field in model._meta.concrete_fields)
 
 
-def fetch(model, names: tuple[str, ...], *, lock: bool = False, **where) -> list:
-    """Instances of `model` with the fields `names` loaded (others deferred), of the rows
-    whose field equals each `where` value (a set, list or tuple: is one of them; an empty
-    one matches nothing). With `lock`, the rows are locked for the transaction where the
-    database can (SELECT ... FOR UPDATE)."""
-    connection = _connection(model, write=lock)
-    meta = model._meta
-    quote = connection.ops.quote_name
-    conditions, params = [], []
-    for name, value in where.items():
-        field = meta.get_field(name)
-        if isinstance(value, set | list | tuple):
-            if not value:
-                return []
-            values = [field.get_db_prep_value(v, connection) for v in value]
-            if _server_binding(connection):  # one statement text for any number of values
-                conditions.append(f"{quote(field.column)} = ANY(%s)")
-                params.append(values)
+class Select:
+    """One SELECT that `fetch_together` sends: the rows of `model` whose fields equal each
+    `where` value (a set, list or tuple: is one of them; an empty one matches nothing),
+    with the fields `names` loaded (others deferred). With `lock`, the rows are locked for
+    the transaction where the database can (SELECT ... FOR UPDATE)."""
+
+    def __init__(self, model, names: tuple[str, ...], *, lock: bool = False, **where) -> None:
+        self.model = model
+        self.connection = connection = _connection(model, write=lock)
+        meta = model._meta
+        quote = connection.ops.quote_name
+        conditions, params = [], []
+        self.empty = False
+        for name, value in where.items():
+            field = meta.get_field(name)
+            if isinstance(value, set | list | tuple):
+                values = [field.get_db_prep_value(v, connection) for v in value]
+                self.empty = self.empty or not values
+                if _server_binding(connection):  # one statement text for any number of values
+                    conditions.append(f"{quote(field.column)} = ANY(%s)")
+                    params.append(values)
+                else:
+                    marks = ", ".join(["%s"] * len(values))
+                    conditions.append(f"{quote(field.column)} IN ({marks})")
+                    params += values
             else:
-                conditions.append(f"{quote(field.column)} IN ({', '.join(['%s'] * len(value))})")
-                params += values
-        else:
-            conditions.append(f"{quote(field.column)} = %s")
-            params.append(field.get_db_prep_value(value, connection))
-    names, columns, converters = _columns(model, names, connection)
-    sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {' AND '.join(conditions)}"  # noqa: S608
-    if lock and connection.features.has_select_for_update:
-        sql += " FOR UPDATE"
-    with _cursor(connection) as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    found = []
-    for row in rows:
-        values = list(row)
-        for index, expression, column_converters in converters:
-            for convert in column_converters:
-                values[index] = convert(values[index], expression, connection)
-        found.append(model.from_db(connection.alias, names, values))
+                conditions.append(f"{quote(field.column)} = %s")
+                params.append(field.get_db_prep_value(value, connection))
+        self.names, columns, self.converters = _columns(model, names, connection)
+        table = quote(meta.db_table)
+        self.sql = f"SELECT {columns} FROM {table} WHERE {' AND '.join(conditions)}"  # noqa: S608
+        if lock and connection.features.has_select_for_update:
+            self.sql += " FOR UPDATE"
+        self.params = params
+
+    def objects(self, rows) -> list:
+        connection, model, names = self.connection, self.model, self.names
+        found = []
+        for row in rows:
+            values = list(row)
+            for index, expression, column_converters in self.converters:
+                for convert in column_converters:
+                    values[index] = convert(values[index], expression, connection)
+            found.append(model.from_db(connection.alias, names, values))
+        return found
+
+
+def fetch(model, names: tuple[str, ...], *, lock: bool = False, **where) -> list:
+    """Instances of `model` with the fields `names` loaded, of the rows `where` matches
+    (see Select)."""
+    [found] = fetch_together([Select(model, names, lock=lock, **where)])
     return found
+
+
+def fetch_together(selects: list[Select]) -> list[list]:
+    """The instances each of `selects` reads, in order. On PostgreSQL they go in one
+    round trip (a pipeline; the transaction's BEGIN with them), and each still sees what
+    was committed before it ran (READ COMMITTED takes a snapshot per statement): one that
+    follows a locking SELECT sees everything committed before the lock was granted. On one
+    connection (that of the first; all of them must share it)."""
+    sent = [select for select in selects if not select.empty]
+    if not sent:
+        return [[] for _select in selects]
+    connection = sent[0].connection
+    if any(select.connection is not connection for select in sent):
+        raise ValueError("fetch_together reads over one connection")
+    rows: dict[int, list] = {}
+    if _server_binding(connection) and len(sent) > 1:
+        connection.ensure_connection()
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            cursors = []
+            for select in sent:
+                cursor = _cursor(connection)
+                cursor.execute(select.sql, select.params)
+                cursors.append(cursor)
+            for select, cursor in zip(sent, cursors, strict=True):
+                rows[id(select)] = cursor.fetchall()
+                cursor.close()
+    else:
+        for select in sent:
+            with _cursor(connection) as cursor:
+                cursor.execute(select.sql, select.params)
+                rows[id(select)] = cursor.fetchall()
+    return [select.objects(rows[id(select)]) if not select.empty else [] for select in selects]
 
 
 def update(model, changed: dict) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from boards import sql
@@ -114,3 +116,71 @@ def test_on_postgresql_every_commit_reuses_the_same_few_prepared_statements(boar
     _commit(board, members["editor"], cards)  # two frames, two rows, one transaction
     _commit(board, members["editor"], cards[1:])
     assert prepared() - before == after_one
+
+
+def _waiting_for_a_lock() -> bool:
+    """Whether another session waits for a row lock (PostgreSQL; SQLite cannot tell)."""
+    if connection.vendor != "postgresql":
+        time.sleep(0.3)
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            " AND datname = current_database()"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reads_sent_with_the_lock_see_what_was_committed_while_it_waited(board, members):
+    """fetch_together sends the board's lock and the reads behind it at once: the reads
+    still see a role changed by whoever held the lock meanwhile, not the role as it was
+    when the lock was asked for."""
+    viewer = members["viewer"]
+    locked, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        try:
+            with transaction.atomic():
+                sql.fetch(Board, ("id",), lock=True, id=board.pk)
+                locked.set()
+                release.wait(10)
+                Membership.objects.filter(user=viewer, organisation=board.organisation).update(
+                    role="editor"
+                )
+        finally:
+            connections.close_all()
+
+    seen: list = []
+
+    def reader() -> None:
+        try:
+            with transaction.atomic():
+                seen.extend(
+                    sql.fetch_together(
+                        [
+                            sql.Select(Board, ("id", "rev"), lock=True, id=board.pk),
+                            sql.Select(Membership, ("role",), user_id={viewer.pk}),
+                        ]
+                    )
+                )
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=holder)
+    first.start()
+    assert locked.wait(10)
+    second = threading.Thread(target=reader)
+    second.start()
+    for _ in range(100):
+        if _waiting_for_a_lock():
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the reader never waited for the lock")
+    release.set()
+    first.join(10)
+    second.join(10)
+    [[found_board], [membership]] = seen
+    assert found_board.pk == board.pk
+    assert membership.role == "editor"
