@@ -115,13 +115,19 @@ def _current(board_id, token: str | None = None) -> dict | None:
     return Board.objects.filter(pk=board_id).values("rev", "epoch").first()
 
 
-def _open_share(token: str) -> dict | None:
+def _open_share(token: str) -> dict | int:
+    """What a guest's socket opens on, or the close code: 4404 for a token that opens
+    nothing (unknown, or a link without live updates, which shows the board as it is,
+    with no socket); 4410 for a link that did open the board and no longer does (revoked,
+    expired, share links turned off), as its page answers 410 Gone."""
     try:
         board, link = get_board_for_share(token)
-    except (Http404, ShareLinkGone):
-        return None
+    except Http404:
+        return CLOSE_NOT_FOUND
+    except ShareLinkGone:
+        return CLOSE_REVOKED
     if not link.live:
-        return None  # a link without live updates shows the board as it is, no socket
+        return CLOSE_NOT_FOUND
     return {
         "board_id": board.pk,
         "link_id": link.pk,
@@ -455,8 +461,8 @@ class ShareConsumer(BoardConsumer):
         await self.accept()
         self.share_token = self.scope["url_route"]["kwargs"]["token"]
         info = await database_sync_to_async(_open_share)(self.share_token)
-        if info is None:
-            await self.close(CLOSE_NOT_FOUND)
+        if isinstance(info, int):
+            await self.close(info)
             return
         self.user = None
         self.may_read = _guest_may_read(self.share_token)

@@ -229,8 +229,12 @@ async def test_an_expired_link_ends_at_the_next_heartbeat(board, members, link):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("kind", ["tampered", "revoked", "not-live"])
-async def test_a_link_that_does_not_open_the_board_closes_with_4404(board, members, kind):
+@pytest.mark.parametrize(
+    ("kind", "code"), [("tampered", 4404), ("not-live", 4404), ("revoked", 4410)]
+)
+async def test_a_link_that_does_not_open_the_board_closes_at_once(board, members, kind, code):
+    """4404 for a token that never opened the board live; 4410 for a link that did and no
+    longer does, so that a guest who reconnects after a revoke reads that access ended."""
     link = await sync_to_async(share_link_create)(
         board=board, actor=members["owner"], live_updates=kind != "not-live", days=None
     )
@@ -242,4 +246,4 @@ async def test_a_link_that_does_not_open_the_board_closes_with_4404(board, membe
     guest, connected = await _guest(link)
 
     assert connected
-    assert await receive_close(guest, skip=NOTHING) == 4404
+    assert await receive_close(guest, skip=NOTHING) == code
