@@ -128,6 +128,7 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
             (Arrow, set().union(*(n.arrows for n in named))),
             (CardLink, set().union(*(n.links for n in named))),
         )
+        if ids
     ]
     # The board's lock, then everything the frames need, in one round trip. Each read is
     # a statement of its own after the locking one, so it sees what was committed before

@@ -154,7 +154,7 @@ def fetch_together(selects: list[Select]) -> list[list]:
     connection = sent[0].connection
     if any(select.connection is not connection for select in sent):
         raise ValueError("fetch_together reads over one connection")
-    rows: dict[int, list] = {}
+    rows: list[list] = []  # of each of `sent`, in order
     if _server_binding(connection) and len(sent) > 1:
         connection.ensure_connection()
         with connection.wrap_database_errors, connection.connection.pipeline():
@@ -163,15 +163,16 @@ def fetch_together(selects: list[Select]) -> list[list]:
                 cursor = _cursor(connection)
                 cursor.execute(select.sql, select.params)
                 cursors.append(cursor)
-            for select, cursor in zip(sent, cursors, strict=True):
-                rows[id(select)] = cursor.fetchall()
+            for cursor in cursors:
+                rows.append(cursor.fetchall())
                 cursor.close()
     else:
         for select in sent:
             with _cursor(connection) as cursor:
                 cursor.execute(select.sql, select.params)
-                rows[id(select)] = cursor.fetchall()
-    return [select.objects(rows[id(select)]) if not select.empty else [] for select in selects]
+                rows.append(cursor.fetchall())
+    fetched = iter(rows)
+    return [[] if select.empty else select.objects(next(fetched)) for select in selects]
 
 
 def update(model, changed: dict) -> None:
