@@ -5,13 +5,13 @@ Run from the project root (PostgreSQL on 127.0.0.1:5432, user postgres):
     .venv/bin/python bench/commit_cost.py [--ops 300] [--groups 1,5,10,15,40] [--pause 0.1]
 
 It uses bench/live_sync.py's database (`journeymap_bench`) and fixture (a board of 200
-cards, one user per client), and calls boards.ops.commit_requests in this process, one
+cards, one user per client), and calls boards.live.commit.commit_requests in this process, one
 `card.update` per frame (each on another card, as the live bench's senders do), in
 groups of each size: the median wall and CPU time per committed op, and the statements
 per group. With --pause, it sleeps between groups, as the live bench's latency phase
 leaves a quiet board between ops: a commit after a pause costs more (cold caches). This
 is the database thread's share of daphne's CPU in the live bench; a group is what a busy
-board's frames become (boards/committer.py).
+board's frames become (boards/live/room.py).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from boards.ops import OpRequest, commit_requests
+    from boards.live.commit import OpRequest, commit_requests
     from journeymap.models import User
 
     users = list(User.objects.filter(email__endswith="@" + live_sync.EMAIL_DOMAIN)[:20])

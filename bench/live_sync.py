@@ -181,11 +181,11 @@ def make_fixture(clients: int, cards: int) -> Fixture:
 
 
 def count_queries(fixture: Fixture) -> list[str]:
-    """The SQL that boards.ops.commit_ops runs for one card.update (a move)."""
+    """The SQL that boards.live.commit.commit_ops runs for one card.update (a move)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from boards.ops import commit_ops
+    from boards.live.commit import commit_ops
     from journeymap.models import User
 
     user = User.objects.get(email=f"bench-0@{EMAIL_DOMAIN}")

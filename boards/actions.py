@@ -7,7 +7,6 @@ import uuid
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from boards import live
 from boards.frameworks import (
     CUSTOM_FRAMEWORK,
     FRAMEWORKS,
@@ -15,9 +14,10 @@ from boards.frameworks import (
     Framework,
     PhaseExamples,
 )
+from boards.live import events, room
+from boards.live.commit import Commit, commit_ops
+from boards.live.protocol import clean_op
 from boards.models import COLUMN_WIDTH, Board, BoardTemplate, Card, CardLink, Phase
-from boards.ops import Commit, commit_ops
-from boards.protocol import clean_op
 from boards.selectors import board_state
 from journeymap.access import Can, get_membership, role_allows
 from journeymap.models import Organisation, User
@@ -224,7 +224,7 @@ def board_apply_ops(*, board: Board, actor: User, ops: list[dict]) -> Commit:
     commit = commit_ops(
         board_id=board.pk, user=actor, op_id=str(uuid.uuid4()), ops=[clean_op(op) for op in ops]
     )
-    transaction.on_commit(lambda: live.broadcast_patch(board.pk, commit.patch()))
+    transaction.on_commit(lambda: room.publish(board.pk, [commit]))
     return commit
 
 
@@ -244,4 +244,4 @@ def board_delete(*, board: Board) -> None:
     board_id = board.pk
     with transaction.atomic():
         board.delete()
-        transaction.on_commit(lambda: live.board_deleted(board_id))
+        transaction.on_commit(lambda: events.board_deleted(board_id))

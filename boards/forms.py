@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from boards.frameworks import CUSTOM_FRAMEWORK, DEFAULT_FRAMEWORK, FRAMEWORK_CHOICES
+from boards.live.protocol import KPI_MAX, KPI_UNIT_MAX
 from boards.models import (
     CARD_TEXT_MAX,
     COLOUR_REGEX,
@@ -17,7 +18,6 @@ from boards.models import (
     Channel,
     Priority,
 )
-from boards.protocol import KPI_MAX, KPI_UNIT_MAX
 from boards.selectors import templates_for_organisation
 
 

@@ -33,9 +33,9 @@ from boards.forms import (
     TemplateSaveForm,
 )
 from boards.frameworks import kpi_suggestions
+from boards.live.commit import BoardGone
+from boards.live.protocol import ProtocolError
 from boards.models import LINK_SOURCE_KINDS
-from boards.ops import BoardGone
-from boards.protocol import ProtocolError
 from journeymap.access import Can, get_board_for_user, role_allows
 
 

@@ -3,7 +3,7 @@
 Revoking is immediate: the link stops opening the page, and the sockets opened through
 it are told to close after the commit. A socket that misses that message (the channel
 layer delivers at most once) is still closed at its next heartbeat, which re-checks the
-link (boards.consumers.ShareConsumer).
+link (boards.live.consumer.ShareConsumer).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from boards import live
+from boards.live import events
 from boards.models import Board, ShareLink
 from journeymap.models import Organisation, User
 
@@ -38,7 +38,7 @@ def share_link_revoke(*, link: ShareLink) -> ShareLink:
         if link.revoked is None:
             link.revoked = timezone.now()
             link.save(update_fields=["revoked"])
-        transaction.on_commit(lambda: live.share_ended(link.pk))
+        transaction.on_commit(lambda: events.share_ended(link.pk))
     return link
 
 
@@ -57,5 +57,5 @@ def organisation_set_sharing(
                     board__organisation=organisation, revoked__isnull=True
                 ).values_list("pk", flat=True)
             )
-            transaction.on_commit(lambda: [live.share_ended(pk) for pk in ids])
+            transaction.on_commit(lambda: [events.share_ended(pk) for pk in ids])
     return organisation

@@ -22,10 +22,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from boards import live
 from boards.gaps import gaps_from_state
+from boards.live import room
+from boards.live.commit import Commit
 from boards.models import Arrow, Board, Card, CardLink, OpLog, Phase, Snapshot, SnapshotKind
-from boards.ops import Commit
 from boards.selectors import board_state
 from journeymap.models import User
 
@@ -115,13 +115,15 @@ def snapshot_restore(*, snapshot: Snapshot, actor: User) -> Board:
         board.epoch += 1
         board.rev += 1
         board.updated_by = actor
+        board.updated = timezone.now()
         board.save(update_fields=["title", "epoch", "rev", "updated", "updated_by"])
         op = {"op": "board.restore", "snapshot": str(snapshot.pk), "name": snapshot.name}
-        OpLog.objects.create(board=board, rev=board.rev, op_id=uuid.uuid4(), user=actor, ops=[op])
+        op_id = uuid.uuid4()
+        OpLog.objects.create(board=board, rev=board.rev, op_id=op_id, user=actor, ops=[op])
         # Pages see a patch of a new epoch and fetch the whole board (its ops are not
         # meant to be applied: the board was replaced, not edited).
-        commit = Commit(board.rev, board.epoch, str(uuid.uuid4()), actor.pk, [])
-        transaction.on_commit(lambda: live.broadcast_patch(board.pk, commit.patch()))
+        commit = Commit(board.rev, board.epoch, str(op_id), actor.pk, [])
+        transaction.on_commit(lambda: room.publish(board.pk, [commit]))
     return board
 
 

@@ -80,8 +80,8 @@ def membership_remove(*, membership: Membership) -> None:
 
 
 def _on_membership_changed(membership: Membership, *, removed: bool = False) -> None:
-    """Live sessions follow membership: see boards.live.membership_changed."""
-    from boards.live import membership_changed
+    """Live sessions follow membership: see boards.live.events.membership_changed."""
+    from boards.live.events import membership_changed
 
     transaction.on_commit(
         lambda: membership_changed(

@@ -137,7 +137,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL;"
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}"}
-    # The commit path's statements (boards/sql.py) are prepared once per connection, after
+    # The commit path's statements (boards/live/sql.py) are prepared once per connection, after
     # their first use; the ORM's (client-side binding) never are. Off for a pooler that
     # cannot keep prepared statements (PgBouncer before 1.21 in transaction mode).
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):

@@ -1,4 +1,4 @@
-"""The per-process fan-out of board events (boards/fanout.py): one channel-layer
+"""The per-process fan-out of board events (boards/live/room.py): one channel-layer
 subscription per process and board, handed on to the process's sockets of that board.
 
 Runs on the in-memory layer, and on Redis when REDIS_URL is set (the PostgreSQL + Redis
@@ -12,8 +12,9 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 
-from boards import fanout, live
-from boards.consumers import BoardConsumer
+from boards.live import events as live
+from boards.live import room as fanout
+from boards.live.consumer import BoardConsumer
 from journeymap.actions import membership_remove
 from journeymap.models import Membership
 from tests.ws import ping, receive_close, receive_frame, receive_type, send_ops
@@ -31,8 +32,12 @@ async def group_channels(group: str) -> set[str]:
     return set(layer.groups.get(group, {}))
 
 
-def hub() -> fanout.Hub:
-    return fanout.hub(get_channel_layer())
+def hub() -> fanout.Rooms:
+    return fanout.rooms(get_channel_layer())
+
+
+def rooms_by_group() -> dict[str, fanout.Room]:
+    return {room.group: room for room in hub().rooms.values()}
 
 
 def _move(card_id: str, x: float) -> list[dict]:
@@ -55,8 +60,8 @@ async def test_two_sockets_of_a_board_share_one_subscription_and_get_each_patch_
     watcher, _, _ = await sockets.join(members["viewer"], board)
     card = snapshot["state"]["cards"][0]["id"]
 
-    subscription = hub().boards[group]
-    assert len(subscription.consumers) == 2
+    subscription = rooms_by_group()[group]
+    assert len(subscription.sockets) == 2
     assert await group_channels(group) == {subscription.channel}  # one, not one per socket
 
     ack = await send_ops(author, _move(card, 10))
@@ -124,10 +129,10 @@ async def test_a_socket_that_leaves_gets_no_more_and_the_last_one_out_unsubscrib
     author, _, snapshot = await sockets.join(members["editor"], board)
     leaver, _, _ = await sockets.join(members["viewer"], board)
     card = snapshot["state"]["cards"][0]["id"]
-    channel = hub().boards[group].channel
+    channel = rooms_by_group()[group].channel
 
     await leaver.disconnect()
-    assert len(hub().boards[group].consumers) == 1
+    assert len(rooms_by_group()[group].sockets) == 1
     assert await group_channels(group) == {channel}  # still subscribed for the author
     ack = await send_ops(author, _move(card, 20))
     assert (await receive_type(author, "patch"))["rev"] == ack["rev"]
@@ -137,13 +142,13 @@ async def test_a_socket_that_leaves_gets_no_more_and_the_last_one_out_unsubscrib
     assert not [m for m in left_over if '"patch"' in m.get("text", "")], left_over
 
     await author.disconnect()
-    assert group not in hub().boards
+    assert group not in rooms_by_group()
     assert await group_channels(group) == set()
 
     # A newcomer subscribes again and is served as before.
     again, _, _ = await sockets.join(members["owner"], board)
     watcher, _, _ = await sockets.join(members["viewer"], board)
-    assert await group_channels(group) == {hub().boards[group].channel}
+    assert await group_channels(group) == {rooms_by_group()[group].channel}
     ack = await send_ops(again, _move(card, 30))
     for communicator in (again, watcher):
         assert (await receive_type(communicator, "patch"))["rev"] == ack["rev"]
@@ -157,7 +162,7 @@ async def test_sockets_of_two_boards_get_only_their_board_s_patches(sockets, org
     )
     here, _, snapshot = await sockets.join(members["editor"], board)
     there, _, _ = await sockets.join(members["viewer"], other)
-    assert set(hub().boards) >= {live.board_group(board.pk), live.board_group(other.pk)}
+    assert set(rooms_by_group()) >= {live.board_group(board.pk), live.board_group(other.pk)}
     card = snapshot["state"]["cards"][0]["id"]
     ack = await send_ops(here, _move(card, 40))
     assert (await receive_type(here, "patch"))["rev"] == ack["rev"]
@@ -202,7 +207,7 @@ async def test_a_removal_closes_only_that_member_s_sockets(sockets, org, board, 
     editor_two, _, _ = await sockets.join(members["editor"], board)
     owner, _, _ = await sockets.join(members["owner"], board)
     group = live.board_group(board.pk)
-    assert len(hub().boards[group].consumers) == 3
+    assert len(rooms_by_group()[group].sockets) == 3
     membership = await Membership.objects.aget(organisation=org, user=members["editor"])
     await sync_to_async(membership_remove)(membership=membership)
 
@@ -214,7 +219,7 @@ async def test_a_removal_closes_only_that_member_s_sockets(sockets, org, board, 
     assert (await receive_type(owner, "patch"))["rev"] == ack["rev"]
     await editor_one.disconnect()
     await editor_two.disconnect()
-    assert len(hub().boards[group].consumers) == 1
+    assert len(rooms_by_group()[group].sockets) == 1
 
 
 async def test_a_board_deleted_over_http_closes_every_local_socket(sockets, board, members):
@@ -230,14 +235,14 @@ async def test_a_board_deleted_over_http_closes_every_local_socket(sockets, boar
 async def test_a_consumer_that_ends_without_leaving_is_forgotten(sockets, board, members):
     group = live.board_group(board.pk)
     await sockets.join(members["editor"], board)
-    consumer = next(iter(hub().boards[group].consumers))
+    consumer = next(iter(rooms_by_group()[group].sockets))
     hub().forget(consumer)
-    assert consumer not in hub().boards.get(group, fanout._Board(group)).consumers
+    assert consumer not in rooms_by_group().get(group, fanout.Room(hub(), board.pk)).sockets
     for _ in range(50):
-        if group not in hub().boards:
+        if group not in rooms_by_group():
             break
         await asyncio.sleep(0.01)
-    assert group not in hub().boards
+    assert group not in rooms_by_group()
     assert await group_channels(group) == set()
 
 
@@ -249,7 +254,7 @@ async def test_the_reader_survives_a_failing_receive(sockets, board, members, mo
     failed = []
 
     async def flaky(channel):
-        if channel == hub().boards[live.board_group(board.pk)].channel and not failed:
+        if channel == rooms_by_group()[live.board_group(board.pk)].channel and not failed:
             failed.append(channel)
             raise ConnectionError("Redis went away")
         return await original(channel)

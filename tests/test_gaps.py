@@ -9,8 +9,8 @@ import uuid
 import pytest
 
 from boards.gaps import gaps_from_state, strategy_from_state
+from boards.live.commit import commit_ops
 from boards.models import Arrow, Card, CardKind, CardLink, Channel
-from boards.ops import commit_ops
 from boards.selectors import board_gaps, board_state, board_strategy
 
 

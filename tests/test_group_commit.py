@@ -1,4 +1,4 @@
-"""Group commit (boards/committer.py, boards.ops.commit_requests): op frames that arrive
+"""Group commit (boards/live/room.py, boards.live.commit.commit_requests): op frames that arrive
 while a commit is running are committed together in the next transaction, each as its own
 revision with its own ack, refusal and op-log row, and broadcast as one `bundle`."""
 
@@ -17,11 +17,12 @@ from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from boards import committer as committer_module
-from boards import fanout, ops
+from boards.live import commit as ops
+from boards.live import room as committer_module
+from boards.live import room as fanout
+from boards.live.commit import BoardGone, Commit, OpRequest, commit_requests
+from boards.live.protocol import ProtocolError, clean_op
 from boards.models import Board, Card, OpLog
-from boards.ops import BoardGone, Commit, OpRequest, commit_requests
-from boards.protocol import ProtocolError, clean_op
 from boards.selectors import board_state
 from tests.statemodel import Mismatch, apply_ops, canonical, empty_trash, random_edit
 from tests.ws import new_id, receive_frame, receive_type
@@ -51,9 +52,9 @@ def held(monkeypatch):
 
 async def queued(count: int) -> None:
     """Wait until `count` frames wait in a board's commit queue of this process."""
-    hub = fanout.hub(get_channel_layer())
+    hub = fanout.rooms(get_channel_layer())
     for _ in range(500):
-        if sum(len(c.queue) for c in hub.committers.values()) >= count:
+        if sum(len(r.queue) for r in hub.rooms.values()) >= count:
             return
         await asyncio.sleep(0.01)
     raise AssertionError("the frames never reached the commit queue")

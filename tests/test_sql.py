@@ -1,4 +1,4 @@
-"""boards.sql: the commit path's plain statements read and write what the ORM would."""
+"""boards.live.sql: the commit path's plain statements read and write what the ORM would."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from boards import sql
+from boards.live import sql
+from boards.live.commit import Commit, OpRequest, commit_requests
 from boards.models import Board, Card, OpLog
-from boards.ops import Commit, OpRequest, commit_requests
 from journeymap.models import Membership
 
 pytestmark = pytest.mark.django_db

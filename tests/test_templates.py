@@ -13,6 +13,7 @@ from django.urls import reverse
 from boards.actions import board_create, template_create_from_board
 from boards.forms import BoardCreateForm
 from boards.frameworks import FRAMEWORKS, kpi_suggestions
+from boards.live.protocol import ProtocolError, kpis
 from boards.models import (
     COLUMN_WIDTH,
     Arrow,
@@ -23,7 +24,6 @@ from boards.models import (
     Channel,
     Phase,
 )
-from boards.protocol import ProtocolError, kpis
 from boards.selectors import board_gaps, board_state
 from journeymap.access import Can, role_allows
 from journeymap.models import Role

@@ -11,7 +11,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 
-from boards import fanout
+from boards.live import room as fanout
 from journeymap.asgi import application
 
 ORIGIN = b"http://testserver"
@@ -78,27 +78,27 @@ async def send_ops(communicator, ops: list[dict], op_id: str | None = None) -> d
 
 
 class LossyBroadcasts:
-    """Drops the broadcast of committed revisions on purpose (boards.fanout.Hub.publish:
+    """Drops the broadcast of committed revisions on purpose (boards.live.room.Room.publish:
     to this process's sockets and, through the channel layer, to the others), every
     `every`th one (every=1 drops them all). Presence and the rest pass. What the server
     then owes a client is only what revisions give it: acks, pongs and sync replies."""
 
     def __init__(self, monkeypatch, every: int) -> None:
-        self.original = fanout.Hub.publish
+        self.original = fanout.Room.publish
         self.every = every
         self.sent = 0
         self.dropped = 0
         lossy = self
 
-        def publish(hub, group: str, message: dict) -> None:
+        def publish(room, message: dict) -> None:
             if message["type"] == "board.patch":
                 lossy.sent += 1
                 if lossy.sent % lossy.every == 0:
                     lossy.dropped += 1
                     return
-            lossy.original(hub, group, message)
+            lossy.original(room, message)
 
-        monkeypatch.setattr(fanout.Hub, "publish", publish)
+        monkeypatch.setattr(fanout.Room, "publish", publish)
 
 
 def new_id() -> str:

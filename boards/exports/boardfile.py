@@ -2,7 +2,7 @@
 
 Everything is checked: the size before parsing, then encoding, syntax, format and
 version, every field's type, range and length with the live protocol's own validators
-(boards.protocol, so that a file can hold nothing an editor could not have made), then
+(boards.live.protocol, so that a file can hold nothing an editor could not have made), then
 duplicated ids, references to things the file does not have, the kinds a link may join,
 and the phase and item counts. A refusal names the first problem and its place:
 "“cards[3].x” must be a number."
@@ -19,16 +19,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from boards.frameworks import BOARD_FRAMEWORK_CHOICES, PHASE_COLOURS
-from boards.models import (
-    LINK_SOURCE_KINDS,
-    LINK_TARGET_KINDS,
-    MAX_PHASES,
-    MIN_PHASES,
-    PHASE_NAME_MAX,
-    TITLE_MAX,
-    Stage,
-)
-from boards.protocol import (
+from boards.live.protocol import (
     ARROW_FIELDS,
     CARD_DEFAULTS,
     CARD_FIELDS,
@@ -42,6 +33,15 @@ from boards.protocol import (
     optional_uuid,
     text,
     uuid_field,
+)
+from boards.models import (
+    LINK_SOURCE_KINDS,
+    LINK_TARGET_KINDS,
+    MAX_PHASES,
+    MIN_PHASES,
+    PHASE_NAME_MAX,
+    TITLE_MAX,
+    Stage,
 )
 
 FORMAT = "journeymap-board"
@@ -120,7 +120,7 @@ def parse_document(data: bytes | str) -> dict:
 
 
 def _checked(check: Callable[[str, Any], Any], path: str, value: Any) -> Any:
-    """`check` (a boards.protocol field validator) applied as the live protocol applies
+    """`check` (a boards.live.protocol field validator) applied as the live protocol applies
     it, its refusal turned into an ImportRefused naming `path`."""
     try:
         cleaned = check(path, value)

@@ -1,4 +1,4 @@
-"""The statements that every op frame's commit runs, in plain SQL (boards.ops).
+"""The statements that every op frame's commit runs, in plain SQL (boards.live.commit).
 
 The ORM builds, compiles and converts each query anew. For the handful of statements of
 every commit (lock the board, read the authors' roles and the op_ids already logged, read

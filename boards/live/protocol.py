@@ -2,7 +2,7 @@
 
 Validation here is about shape (types, ranges, lengths, allowed fields), decided
 without the database. Whether ids exist, cards are alive and phase counts hold is
-decided in boards.ops, inside the transaction. docs/protocol.md is the reference.
+decided in boards.live.commit, inside the transaction. docs/protocol.md is the reference.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def trimmed_text(limit: int) -> Callable[[str, Any], str]:
 
 def optional_user(name: str, value: Any) -> int | None:
     """A user id or null. Whether that person may be named is the board's business
-    (boards.ops: a member of its organisation)."""
+    (boards.live.commit: a member of its organisation)."""
     if value is None:
         return None
     return integer(1, 2**63 - 1)(name, value)
@@ -329,7 +329,7 @@ OP_SCHEMAS: dict[str, tuple[dict, dict, dict, bool]] = {
         True,
     ),
     # Links carry no fields of their own: which kinds may stand at each end is a rule of
-    # the board (boards.ops), not of the op's shape.
+    # the board (boards.live.commit), not of the op's shape.
     "link.create": ({"id": uuid_field, "from": uuid_field, "to": uuid_field}, {}, {}, False),
     "link.delete": ({"id": uuid_field}, {}, {}, False),
     "link.restore": ({"id": uuid_field}, {}, {}, False),
@@ -362,6 +362,15 @@ def clean_op(data: Any) -> dict:
 def dumps_frame(frame: dict) -> str:
     """A server frame as the text of one WebSocket message (compact, UTF-8 as is)."""
     return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+
+
+def patch_text(patches: list[dict]) -> str:
+    """The one message that tells every page about `patches` (in revision order): the
+    patch itself, or a `bundle` of several."""
+    texts = [dumps_frame(patch) for patch in patches]
+    if len(texts) == 1:
+        return texts[0]
+    return '{"type":"bundle","frames":[' + ",".join(texts) + "]}"
 
 
 def parse_frame(text_data: str, *, max_ops: int) -> dict:

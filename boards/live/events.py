@@ -3,12 +3,10 @@
 The channel layer delivers at most once, so nothing sent here is what correctness rests
 on: patches carry revisions that clients check, and a socket that misses a "membership
 changed" message is still refused on its next write because the consumer re-reads the
-role from the database (see boards.consumers).
+role from the database (see boards.live.consumer).
 """
 
 from __future__ import annotations
-
-import json
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -32,11 +30,6 @@ def _send(group: str, message: dict) -> None:
     layer = get_channel_layer()
     if layer is not None:
         async_to_sync(layer.group_send)(group, message)
-
-
-def broadcast_patch(board_id, patch: dict) -> None:
-    """Tell the board's open pages about a revision committed outside a socket (HTTP)."""
-    _send(board_group(board_id), {"type": "board.patch", "text": json.dumps(patch)})
 
 
 def board_deleted(board_id) -> None:

@@ -8,26 +8,21 @@ volatile and goes only through the channel layer.
 from __future__ import annotations
 
 import asyncio
-import functools
 import time
 import uuid
 from collections.abc import Callable
 
-from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
-from channels.exceptions import StopConsumer
-from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from boards import fanout, live
-from boards.committer import committer
+from boards.live import events
+from boards.live.commit import BoardGone, Commit, OpRequest
+from boards.live.inbox import InboxConsumer
+from boards.live.protocol import ProtocolError, dumps_frame, parse_frame
 from boards.models import Board
-from boards.ops import BoardGone, Commit, OpRequest
-from boards.protocol import ProtocolError, dumps_frame, parse_frame
 from boards.selectors import board_state, patches_since
 from boards.snapshots import snapshot_after_session
 from journeymap.access import ShareLinkGone, get_board_for_share, get_membership
@@ -142,112 +137,8 @@ def _role(user, organisation_id: int) -> str | None:
     return membership.role if membership else None
 
 
-class _Failed:
-    """A message source of the inbox raised: re-raised in the consumer's task."""
-
-    def __init__(self, error: BaseException) -> None:
-        self.error = error
-
-
-class _Unfinished:
-    """A board event handled at once (BoardConsumer.handle_now) waits for something: the
-    consumer's task finishes it before it handles anything else."""
-
-    def __init__(self, task: asyncio.Task) -> None:
-        self.task = task
-
-
-class BoardConsumer(AsyncWebsocketConsumer):
+class BoardConsumer(InboxConsumer):
     share_token: str | None = None  # set for a guest (ShareConsumer)
-
-    async def __call__(self, scope, receive, send):
-        """AsyncConsumer.__call__ with one inbox in front of dispatch: the socket's frames,
-        its own channel and the board's events (put here by boards.fanout, one channel-layer
-        subscription per process and board) are handled one at a time, in arrival order.
-        A board event that finds the inbox empty and the consumer waiting is handled at
-        once instead (`handle_now`)."""
-        self.scope = scope
-        self.base_send = send
-        self.inbox: asyncio.Queue = asyncio.Queue()
-        self.waiting = False  # for the inbox, and nothing is on its way there
-        self.hub: fanout.Hub | None = None
-        self.finished = False
-        self.channel_layer = get_channel_layer(self.channel_layer_alias)
-        sources = [receive]
-        if self.channel_layer is not None:
-            self.channel_name = await self.channel_layer.new_channel()
-            sources.append(functools.partial(self.channel_layer.receive, self.channel_name))
-            self.hub = fanout.hub(self.channel_layer)
-            self.hub.register(self)
-        pumps = [asyncio.ensure_future(self._pump(source)) for source in sources]
-        try:
-            while True:
-                self.waiting = self.inbox.empty()
-                message = await self.inbox.get()
-                self.waiting = False
-                if isinstance(message, _Failed):
-                    raise message.error
-                if isinstance(message, _Unfinished):
-                    await message.task
-                    continue
-                await self.dispatch(message)
-        except StopConsumer:
-            pass
-        finally:
-            self.waiting = False
-            self.finished = True
-            while not self.inbox.empty():  # a socket gone needs nothing more sent
-                left = self.inbox.get_nowait()
-                if isinstance(left, _Unfinished):
-                    left.task.cancel()
-            for pump in pumps:
-                pump.cancel()
-            await asyncio.gather(*pumps, return_exceptions=True)
-            if self.hub is not None:
-                self.hub.forget(self)
-
-    async def _pump(self, source) -> None:
-        try:
-            while True:
-                self.post(await source())
-        except asyncio.CancelledError:
-            raise
-        except BaseException as error:
-            self.post(_Failed(error))
-
-    def post(self, message) -> None:
-        """Queue `message` for this consumer's task."""
-        self.waiting = False  # whatever comes next must wait its turn behind this
-        self.inbox.put_nowait(message)
-
-    def handle_now(self, message: dict) -> bool:
-        """Handle a board event here and now if nothing is ahead of it (the consumer is
-        waiting for an empty inbox): a patch goes out to 50 sockets in one pass, without
-        waking 50 tasks one after the other. Returns False if it must be queued instead.
-        A handler that has to wait for something finishes in a task of its own, which
-        the consumer's task awaits before it handles anything else; what it raises ends
-        the consumer as if its own task had run it."""
-        if not self.waiting:
-            return False
-        self.waiting = False  # an event this handler causes for us queues behind it
-        loop = asyncio.get_running_loop()
-        task = asyncio.Task(self.dispatch(message), loop=loop, eager_start=True)
-        if not task.done():
-            self.post(_Unfinished(task))
-        elif not task.cancelled() and task.exception() is not None:
-            self.post(_Failed(task.exception()))
-        else:
-            self.waiting = self.inbox.empty()
-        return True
-
-    # Our database work goes through database_sync_to_async, which closes stale
-    # connections itself; skipping channels' per-message aclose_old_connections() saves a
-    # thread hop on every broadcast (../shared/testing.md, "Throughput facts").
-    async def dispatch(self, message):
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
 
     async def connect(self) -> None:
         self.groups_joined: list[str] = []
@@ -274,7 +165,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
             "colour": PERSON_COLOURS[user.pk % len(PERSON_COLOURS)],
         }
         # Membership events (removed, role changed) come to this socket's own channel.
-        self.own_group = live.member_group(self.organisation_id, user.pk)
+        self.own_group = events.member_group(self.organisation_id, user.pk)
         await self._join(info)
 
     async def _join(self, info: dict) -> None:
@@ -282,11 +173,11 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.refilled = time.monotonic()
         self.last_presence = 0.0
         self.pending_presence: dict = {}
-        self.board_group = live.board_group(self.board_id)
-        # Board events reach this socket through the process's one subscription to the
-        # board (boards.fanout); membership events through its own channel.
-        await self.hub.join(self.board_group, self)
-        self.groups_joined.append(self.board_group)
+        # Board events reach this socket through its room, the process's one subscription
+        # to the board (boards.live.room); membership events through its own channel.
+        self.room = self.rooms.room(self.board_id)
+        await self.room.join(self)
+        self.joined = True
         await self.channel_layer.group_add(self.own_group, self.channel_name)
         self.groups_joined.append(self.own_group)
         await self.send_json(
@@ -305,21 +196,18 @@ class BoardConsumer(AsyncWebsocketConsumer):
                 },
             }
         )
-        self.hub.publish(
-            self.board_group,
-            {"type": "presence.join", "person": self.person, "reply_to": self.channel_name},
+        self.room.publish(
+            {"type": "presence.join", "person": self.person, "reply_to": self.channel_name}
         )
 
     async def disconnect(self, code) -> None:
         if self.presence_task:
             self.presence_task.cancel()
         for group in getattr(self, "groups_joined", []):
-            if group == self.board_group:
-                await self.hub.leave(group, self)
-            else:
-                await self.channel_layer.group_discard(group, self.channel_name)
-        if getattr(self, "groups_joined", None):
-            self.hub.publish(self.board_group, {"type": "presence.leave", "session": self.session})
+            await self.channel_layer.group_discard(group, self.channel_name)
+        if getattr(self, "joined", False):
+            await self.room.leave(self)
+            self.room.publish({"type": "presence.leave", "session": self.session})
 
     async def send_json(self, frame: dict) -> None:
         await self.send(text_data=dumps_frame(frame))
@@ -359,11 +247,9 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     async def on_op(self, frame: dict) -> None:
         # Committed with whatever else this process has waiting for the board, then
-        # answered through op_done, then broadcast (boards.committer). The socket goes on
+        # answered through op_done, then broadcast (boards.live.room). The socket goes on
         # reading meanwhile: its frames are committed in the order they came.
-        committer(self.hub, self.board_id).submit(
-            OpRequest(self.user, frame["op_id"], frame["ops"]), self.op_done
-        )
+        self.room.submit(OpRequest(self.user, frame["op_id"], frame["ops"]), self.op_done)
 
     async def op_done(self, outcome) -> None:
         if self.finished:
@@ -402,13 +288,12 @@ class BoardConsumer(AsyncWebsocketConsumer):
         fields, self.pending_presence = self.pending_presence, {}
         self.presence_task = None
         self.last_presence = time.monotonic()
-        self.hub.publish(
-            self.board_group,
+        self.room.publish(
             {
                 "type": "presence.update",
                 "session": self.session,
                 "text": dumps_frame({"type": "presence", "session": self.session, **fields}),
-            },
+            }
         )
 
     # Channel-layer events.
@@ -426,7 +311,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "joined", **event["person"]})
         # In-process when the newcomer is on this process; else through the channel layer,
         # where a full queue drops it (volatile: must not close the socket).
-        await self.hub.send(event["reply_to"], {"type": "presence.here", "person": self.person})
+        await self.rooms.send(event["reply_to"], {"type": "presence.here", "person": self.person})
 
     async def presence_here(self, event: dict) -> None:
         await self.send_json({"type": "joined", **event["person"]})
@@ -476,7 +361,7 @@ class ShareConsumer(BoardConsumer):
             "role": "viewer",
             "colour": "#64748b",
         }
-        self.own_group = live.share_group(info["link_id"])
+        self.own_group = events.share_group(info["link_id"])
         await self._join(info)
 
     async def on_op(self, frame: dict) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boards.consumers import BoardConsumer, ShareConsumer
+from boards.live.consumer import BoardConsumer, ShareConsumer
 
 websocket_urlpatterns = [
     path("ws/boards/<uuid:board_id>/", BoardConsumer.as_asgi()),

@@ -1,29 +1,26 @@
-"""Apply a batch of protocol ops to a board: the one write path of live editing.
+"""The rules of one op frame: what each op does to the board, checked op by op.
 
-`commit_ops` runs in one transaction that locks the board row: it refuses a role that may
-not edit, answers a re-sent op_id with its original revision, applies every op (all or
-nothing), bumps `board.rev` and appends the batch to the op log. `commit_requests` does the
-same for several frames in one transaction (a group commit, see boards.committer), each
-its own revision. It returns the ops as
-applied, with their consequences spelled out (the arrows and links of a deleted card, the
-links a kind change no longer allows, the cards of a deleted phase), which is what clients
-replay. Broadcasting is the caller's job, after this returns (and so after the commit).
+A `_Batch` applies one frame's ops to copies of the rows its group commit has loaded
+(boards.live.commit): it refuses an op that does not fit the board (a deleted card, a
+link between the wrong kinds, a ninth phase) with a ProtocolError, and spells out each
+op's consequences (the arrows and links of a deleted card, the links a kind change no
+longer allows, the cards of a deleted phase) in the ops it returns, which is what clients
+replay. It reads the database only for rows the group did not load, and never writes:
+the commit writes what every accepted batch changed, once, at the end.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.db.models.base import ModelState
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from boards import sql
 from boards.frameworks import PHASE_COLOURS
+from boards.live.protocol import ProtocolError
 from boards.models import (
     LINK_SOURCE_KINDS,
     LINK_TARGET_KINDS,
@@ -33,204 +30,16 @@ from boards.models import (
     Board,
     Card,
     CardLink,
-    OpLog,
     Phase,
 )
-from boards.protocol import ProtocolError
 from boards.selectors import arrow_state, card_state, link_state
 from journeymap.access import Can, role_allows
 from journeymap.models import Membership
 
-BOARD_FIELDS = sql.attnames(Board)
+if TYPE_CHECKING:
+    from boards.live.commit import _Group
+
 CARD_ATTRS = ("kind", "x", "y", "w", "h", "text", "colour", "channel", "priority", "kpi")
-
-
-class BoardGone(Exception):
-    """The board was deleted, or the person is no longer a member of its organisation."""
-
-
-@dataclass
-class Commit:
-    rev: int
-    epoch: int
-    op_id: str
-    by: int | None
-    ops: list[dict]
-    duplicate: bool = False
-
-    def patch(self) -> dict:
-        return {
-            "type": "patch",
-            "rev": self.rev,
-            "epoch": self.epoch,
-            "op_id": self.op_id,
-            "by": self.by,
-            "ops": self.ops,
-        }
-
-
-@dataclass
-class OpRequest:
-    """One op frame to commit: who sent it, its op_id, its ops (shape-checked already)."""
-
-    user: object
-    op_id: str
-    ops: list[dict]
-
-
-Outcome = Commit | ProtocolError | BoardGone | DatabaseError
-
-
-def commit_ops(*, board_id, user, op_id: str, ops: list[dict]) -> Commit:
-    """Apply `ops` (already shape-checked by boards.protocol) as one revision. Raises
-    ProtocolError (refused, nothing changed) or BoardGone."""
-    [outcome] = commit_requests(board_id=board_id, requests=[OpRequest(user, op_id, ops)])
-    if isinstance(outcome, Exception):
-        raise outcome
-    return outcome
-
-
-def commit_requests(*, board_id, requests: list[OpRequest]) -> list[Outcome]:
-    """Commit several op frames for one board in one transaction (a group commit), each as
-    its own revision in the order given, as if they had come one after the other: one
-    frame's refusal changes nothing of it and does not stop the others. Returns one
-    outcome per request, in order.
-
-    One transaction for many frames shares the lock, the board row's update, the op-log
-    insert and the commit among them: that is what lets one process commit hundreds of
-    ops a second on one board (docs/performance.md). Should the database refuse a write
-    that the checks let through (it has not happened; the checks mirror the constraints),
-    the group is rolled back and each frame committed on its own, so that only the frame
-    at fault fails."""
-    try:
-        with transaction.atomic():
-            return _commit_group(board_id, requests)
-    except DatabaseError:
-        if len(requests) == 1:
-            raise
-    outcomes: list[Outcome] = []
-    for request in requests:
-        try:
-            outcomes += commit_requests(board_id=board_id, requests=[request])
-        except DatabaseError as error:
-            outcomes.append(error)
-    return outcomes
-
-
-def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
-    # The fixed statements of every commit go through boards.sql: plain SQL, since the
-    # ORM's building of them cost twice what the database took to run them.
-    named = [_named(request.ops) for request in requests]
-    rows = [
-        sql.Select(model, sql.attnames(model), id=ids)
-        for model, ids in (
-            (Card, set().union(*(n.cards for n in named))),
-            (Arrow, set().union(*(n.arrows for n in named))),
-            (CardLink, set().union(*(n.links for n in named))),
-        )
-        if ids
-    ]
-    # The board's lock, then everything the frames need, in one round trip. Each read is
-    # a statement of its own after the locking one, so it sees what was committed before
-    # the lock was granted (a subquery of the locking SELECT would read PostgreSQL's
-    # snapshot from before the wait for it, and miss a role changed, or the same op_id
-    # committed, meanwhile by another process). The authors' memberships of every
-    # organisation are read, since the board's is known only once the lock is held.
-    boards, memberships, logged_entries, *found = sql.fetch_together(
-        [
-            sql.Select(Board, BOARD_FIELDS, lock=True, id=board_id),
-            sql.Select(
-                Membership,
-                ("organisation_id", "user_id", "role"),
-                user_id={request.user.pk for request in requests},
-            ),
-            sql.Select(
-                OpLog,
-                ("op_id", "rev", "user_id", "ops"),
-                board_id=board_id,
-                op_id={request.op_id for request in requests},
-            ),
-            *rows,
-        ]
-    )
-    if not boards:
-        return [BoardGone() for _request in requests]
-    [board] = boards
-    roles = {m.user_id: m.role for m in memberships if m.organisation_id == board.organisation_id}
-    logged = {str(entry.op_id): entry for entry in logged_entries}
-    work = _Group(board)
-    for select, objs in zip(rows, found, strict=True):
-        work.rows[select.model].update((str(obj.pk), obj) for obj in objs)
-    if any(n.phases for n in named):
-        work.phases = list(Phase.objects.filter(board=board).order_by("position", "id"))
-    first_rev = board.rev
-    outcomes: list[Outcome] = []
-    entries: list[OpLog] = []
-    done: dict[str, Commit] = {}  # op_id -> its commit in this group
-    board_fields: set[str] = set()
-    for request in requests:
-        outcome = _commit_one(work, request, roles, logged, done, board_fields)
-        outcomes.append(outcome)
-        if isinstance(outcome, Commit) and not outcome.duplicate:
-            done[request.op_id] = outcome
-            entries.append(
-                OpLog(
-                    board=board,
-                    rev=outcome.rev,
-                    op_id=request.op_id,
-                    user_id=request.user.pk,
-                    ops=outcome.ops,
-                )
-            )
-    if entries:
-        board.updated = timezone.now()
-        board.updated_by_id = entries[-1].user_id
-        for entry in entries:
-            entry.created = board.updated
-        with sql.pipeline(Board):
-            work.write()
-            sql.update(Board, {board: {"rev", "updated", "updated_by", *board_fields}})
-            sql.insert(OpLog, entries, ("board_id", "rev", "op_id", "user_id", "ops", "created"))
-        retention = settings.OPLOG_RETENTION
-        if board.rev // 100 > first_rev // 100 and board.rev > retention:
-            OpLog.objects.filter(board=board, rev__lte=board.rev - retention).delete()
-    return outcomes
-
-
-def _commit_one(
-    work: _Group,
-    request: OpRequest,
-    roles: dict[int, str],
-    logged: dict[str, OpLog],
-    done: dict[str, Commit],
-    board_fields: set[str],
-) -> Outcome:
-    board = work.board
-    role = roles.get(request.user.pk)
-    if role is None:
-        return BoardGone()
-    op_id = request.op_id
-    if op_id in done:
-        return replace(done[op_id], duplicate=True)
-    entry = logged.get(op_id)
-    if entry is not None:
-        # A re-sent op: answer as the first time, apply nothing.
-        return Commit(entry.rev, board.epoch, op_id, entry.user_id, entry.ops, duplicate=True)
-    if not role_allows(role, Can.EDIT_BOARD):
-        return ProtocolError(
-            "forbidden", _("Your role lets you view this board, not change it."), op_id
-        )
-    batch = _Batch(board, request.user, role)
-    batch.start_from(work)
-    try:
-        applied = batch.apply(request.ops)
-    except ProtocolError as error:
-        error.op_id = op_id
-        return error  # its changes were made to its own copies: nothing to undo
-    work.merge(batch)
-    board_fields.update(batch.board_changes)
-    board.rev += 1
-    return Commit(board.rev, board.epoch, op_id, request.user.pk, applied)
 
 
 def _link_fits(link: CardLink, card_id, kind: str) -> bool:
@@ -730,74 +539,3 @@ class _Held:
         for ident in self.shared:
             self.get(ident)
         return self.own.values()
-
-
-class _Group:
-    """The unit of work of one group commit: the rows its accepted frames loaded or left
-    behind (the latest version of each), and what to write, once, at the end.
-
-    Everything not held here is as the database has it, since only accepted frames change
-    anything and everything they touched is held. So the frames of a group read one query
-    per model for all of them (_commit_group) and write one set of statements together,
-    instead of a round trip or two each (docs/performance.md)."""
-
-    def __init__(self, board: Board) -> None:
-        self.board = board
-        self.rows: dict[type, dict[str, object]] = {Card: {}, Arrow: {}, CardLink: {}, Phase: {}}
-        self.phases: list[Phase] | None = None  # the board's phases, in order, once loaded
-        self.created: dict[tuple[type, str], None] = {}  # in creation order
-        self.dirty: dict[tuple[type, str], set[str]] = {}
-        self.deleted_phases: set[str] = set()
-
-    def merge(self, batch: _Batch) -> None:
-        """Take an accepted frame's objects as the latest, and what it changed."""
-        for model, held in ((Card, batch.cards), (Arrow, batch.arrows), (CardLink, batch.links)):
-            self.rows[model].update(held.own)
-        phases = self.rows[Phase]
-        if batch.phases is not None:
-            self.phases = batch.phases
-            phases.update((str(phase.pk), phase) for phase in batch.phases)
-        for phase in batch.deleted_phases:
-            phases[str(phase.pk)] = phase
-            self.deleted_phases.add(str(phase.pk))
-        for obj in batch.new:
-            self.created[(type(obj), str(obj.pk))] = None
-        for obj, names in batch.dirty.items():
-            key = (type(obj), str(obj.pk))
-            if key not in self.created:  # a row made in this group is inserted as it ends
-                self.dirty.setdefault(key, set()).update(names)
-        for name, value in batch.board_changes.items():
-            setattr(self.board, name, value)  # saved with the revision by the caller
-
-    def _rows(self, keys, model) -> list:
-        return [self.rows[model][ident] for kind, ident in keys if kind is model]
-
-    def write(self) -> None:
-        """Creations in dependency order, then the updates, model by model."""
-        for model in (Phase, Card, Arrow):
-            created = self._rows(self.created, model)
-            if created:
-                model.objects.bulk_create(created)
-        for model in (Phase, Card, Arrow):
-            changed = {
-                self.rows[model][ident]: names
-                for (kind, ident), names in self.dirty.items()
-                if kind is model
-            }
-            if changed:
-                sql.update(model, changed)
-        # Links last, and unlinking before relinking: the unique constraint on a live pair
-        # is checked row by row, so a group that deletes a link and makes (or restores)
-        # one for the same pair must write the delete first.
-        changed_links = self._rows(self.dirty, CardLink)
-        for deleted in (True, False):
-            rows = [link for link in changed_links if link.deleted is deleted]
-            if rows:
-                sql.update(CardLink, {link: {"deleted"} for link in rows})
-        created_links = self._rows(self.created, CardLink)
-        if created_links:
-            CardLink.objects.bulk_create(created_links)
-        if self.deleted_phases:
-            phases = sorted(self.deleted_phases)
-            Card.objects.filter(phase__in=phases, deleted=True).update(phase=None)
-            Phase.objects.filter(id__in=phases).delete()
