@@ -64,7 +64,7 @@ def _board_url(name: str) -> Callable[[World], str]:
     return lambda world: reverse(name, args=[world.board.id])
 
 
-# The outline and the side panel (boards/panels.py): every member reads, editors write.
+# The outline and the side panel (boards/views/panels.py): every member reads, editors write.
 MEMBERS_SEE = {
     "owner": 200,
     "admin": 200,
@@ -642,7 +642,7 @@ CASES = [
         data=lambda world, who: {"confirm_title": "Webshop lifecycle"},
         took_effect=lambda world, who: not Board.objects.filter(pk=world.board.pk).exists(),
     ),
-    # Exports and imports (boards/export_views.py): every member downloads; those who may
+    # Exports and imports (boards/views/exports.py): every member downloads; those who may
     # create boards import.
     Case(
         view="board_export",

@@ -1,4 +1,4 @@
-"""The lifecycle method's panels (boards/panels.py): the gap analysis and the canvas marks
+"""The lifecycle method's panels (boards/views/panels.py): the gap analysis and the canvas marks
 it feeds, the strategy list, a phase's KPIs and an activity's links. The rules of the
 gap computation itself are in tests/test_gaps.py; these check what a person sees."""
 

@@ -1,4 +1,4 @@
-"""The editor's side panel: card details, board settings and people (boards/panels.py)."""
+"""The editor's side panel: card details, board settings and people (boards/views/panels.py)."""
 
 from __future__ import annotations
 
