@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boards.views import exports, pages, panels, sharing, versions
+from boards.views import card_panel, exports, pages, panels, sharing, versions
 
 urlpatterns = [
     path("orgs/<int:organisation_id>/boards/", pages.board_list, name="board_list"),
@@ -15,10 +15,30 @@ urlpatterns = [
 urlpatterns += [
     path(
         "boards/<uuid:board_id>/panel/cards/<uuid:card_id>/",
-        panels.panel_card,
+        card_panel.panel_card,
         name="panel_card",
     ),
+    path(
+        "boards/<uuid:board_id>/panel/cards/<uuid:card_id>/save/",
+        card_panel.panel_card_save,
+        name="panel_card_save",
+    ),
+    path(
+        "boards/<uuid:board_id>/panel/cards/<uuid:card_id>/links/",
+        card_panel.panel_card_links,
+        name="panel_card_links",
+    ),
     path("boards/<uuid:board_id>/panel/board/", panels.panel_board, name="panel_board"),
+    path(
+        "boards/<uuid:board_id>/panel/board/rename/",
+        panels.panel_board_rename,
+        name="panel_board_rename",
+    ),
+    path(
+        "boards/<uuid:board_id>/panel/board/template/",
+        panels.panel_board_template,
+        name="panel_board_template",
+    ),
     path("boards/<uuid:board_id>/panel/people/", panels.panel_people, name="panel_people"),
     path("boards/<uuid:board_id>/panel/gaps/", panels.panel_gaps, name="panel_gaps"),
     path("boards/<uuid:board_id>/panel/strategy/", panels.panel_strategy, name="panel_strategy"),
@@ -26,6 +46,11 @@ urlpatterns += [
         "boards/<uuid:board_id>/panel/phases/<uuid:phase_id>/",
         panels.panel_phase,
         name="panel_phase",
+    ),
+    path(
+        "boards/<uuid:board_id>/panel/phases/<uuid:phase_id>/save/",
+        panels.panel_phase_save,
+        name="panel_phase_save",
     ),
     path("boards/<uuid:board_id>/gaps.json", panels.board_gaps_json, name="board_gaps_json"),
     path("boards/<uuid:board_id>/outline/", pages.board_outline, name="board_outline"),

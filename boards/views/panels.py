@@ -1,9 +1,12 @@
 """The editor's side panel: card details, board settings and people, as htmx fragments.
 
-Each view serves one template: the `panel` partial for htmx requests (the editor loads
-it into <aside id="side-panel">), the whole page otherwise, so every panel also works as
-a plain page without JavaScript. Changes go through boards.actions.board_apply_ops, so
-everyone on the board sees them live like any edit made on the canvas.
+Each panel is one template, served as the `panel` partial to htmx (the editor loads it
+into <aside id="side-panel">) and as the whole page otherwise, so every panel also works
+as a plain page without JavaScript. A panel is shown by a GET view; each of its forms
+posts to a POST view of its own, which answers with the panel again (or, for a plain
+form post that succeeded, a redirect to it). Changes go through boards.actions, as ops,
+so everyone on the board sees them live like any edit made on the canvas. The card's
+panel is in boards/views/card_panel.py.
 
 Embedding: load a panel with `htmx.ajax("GET", url, {target: "#side-panel", swap:
 "innerHTML"})` and include static/css/panels.css on the page. The fragment's root is
@@ -17,29 +20,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
-from django_htmx.http import trigger_client_event
+from django.views.decorators.http import require_GET, require_POST
 
 from boards import actions, selectors
-from boards.forms import (
-    BoardRenameForm,
-    CardLinksForm,
-    CardPanelForm,
-    KpiFormSet,
-    TemplateSaveForm,
-)
+from boards.forms import BoardRenameForm, KpiFormSet, TemplateSaveForm
 from boards.frameworks import kpi_suggestions
 from boards.live.commit import BoardGone
 from boards.live.protocol import ProtocolError
-from boards.models import LINK_SOURCE_KINDS
 from journeymap.access import Can, get_board_for_user, role_allows
 
 
-def _render_panel(
+def render_panel(
     request: HttpRequest, template: str, context: dict, *, status: int = 200
 ) -> HttpResponse:
     # htmx swaps only 2xx answers by default, so a refused form comes back as 200 there;
@@ -49,7 +44,7 @@ def _render_panel(
     return render(request, template, context, status=status)
 
 
-def _apply(request: HttpRequest, board, ops: list[dict]) -> str | None:
+def apply_panel_ops(request: HttpRequest, board, ops: list[dict]) -> str | None:
     """Apply ops from a panel form as one revision; the refusal's message, or None."""
     try:
         actions.board_apply_ops(board=board, actor=request.user, ops=ops)
@@ -60,166 +55,23 @@ def _apply(request: HttpRequest, board, ops: list[dict]) -> str | None:
     return None
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def panel_card(request: HttpRequest, board_id, card_id) -> HttpResponse:
-    """A card's details; for an activity or opportunity also the touchpoints it serves.
-    Two forms post here, told apart by `form` (details | links)."""
-    board, membership = get_board_for_user(request.user, board_id)
-    card = selectors.board_card(board, card_id)
-    if card is None:
-        raise Http404
+def _board_panel(
+    request: HttpRequest,
+    board,
+    membership,
+    *,
+    form: BoardRenameForm | None = None,
+    template_form: TemplateSaveForm | None = None,
+    notice: str | None = None,
+    problem: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
     can_edit = role_allows(membership.role, Can.EDIT_BOARD)
-    if request.method == "POST" and not can_edit:
-        raise PermissionDenied
-    members = selectors.organisation_members(board.organisation)
-    links = selectors.card_links(card)
-    touchpoints = selectors.board_touchpoints(board) if card.kind in LINK_SOURCE_KINDS else []
-
-    form = links_form = None
-    notice = problem = None
-    saved = False
-    status = 200
-    if request.method == "POST" and request.POST.get("form") == "links":
-        links_form = CardLinksForm(request.POST, touchpoints=touchpoints)
-        if card.kind not in LINK_SOURCE_KINDS:
-            problem = _("Only a current activity or an opportunity serves touchpoints.")
-            status = 400
-        elif not links_form.is_valid():
-            problem = _("Nothing was saved: correct the fields marked below.")
-            status = 400
-        elif ops := links_form.ops(
-            str(card.pk), {str(r["card"].pk): r["id"] for r in links["serves"]}
-        ):
-            problem = _apply(request, board, ops)
-            status = 409 if problem else 200
-            saved = problem is None
-        else:
-            notice = _("Nothing to save: the card already serves these touchpoints.")
-    elif request.method == "POST":
-        form = CardPanelForm(request.POST, card=card, members=members)
-        if not form.is_valid():
-            problem = _("Nothing was saved: correct the fields marked below.")
-            status = 400
-        elif changes := form.changes(card):
-            problem = _apply(request, board, [{"op": "card.update", "id": str(card.pk), **changes}])
-            status = 409 if problem else 200
-            saved = problem is None
-        else:
-            notice = _("Nothing to save: the card already looks like this.")
-            form = None
-    if saved:
-        if not request.htmx:
-            messages.success(request, _("Card saved."))
-            return redirect("panel_card", board_id=board.pk, card_id=card.pk)
-        notice = _("Saved. Everyone on the board sees the change.")
-        card = selectors.board_card(board, card.pk)
-        links = selectors.card_links(card)
-        form = links_form = None
-    if card.deleted:
-        form = links_form = None  # nothing to edit any more; the panel says why
-    elif can_edit:
-        if form is None:
-            form = CardPanelForm(
-                card=card,
-                members=members,
-                initial={
-                    "kind": card.kind,
-                    "channel": card.channel,
-                    "text": card.text,
-                    "colour": card.colour,
-                    "priority": card.priority,
-                    "owner": card.owner_id,
-                    "kpi": card.kpi,
-                },
-            )
-        if links_form is None and card.kind in LINK_SOURCE_KINDS:
-            links_form = CardLinksForm(
-                touchpoints=touchpoints,
-                initial={"serves": [str(r["card"].pk) for r in links["serves"]]},
-            )
-    response = _render_panel(
-        request,
-        "boards/panels/card.html",
-        {
-            "board": board,
-            "organisation": board.organisation,
-            "membership": membership,
-            "card": card,
-            "arrows": selectors.card_arrows(card),
-            "links": links,
-            "can_edit": can_edit and not card.deleted,
-            "form": form,
-            "links_form": links_form,
-            "notice": notice,
-            "problem": problem,
-        },
-        status=status,
-    )
-    if saved:
-        # The canvas may want to reselect or flash the card; the change itself arrives
-        # over the live connection like anyone's.
-        trigger_client_event(response, "jm:card-saved", {"id": str(card.pk)})
-    return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def panel_board(request: HttpRequest, board_id) -> HttpResponse:
-    """Board settings: rename, and save the board as one of the organisation's templates.
-    Two forms post here, told apart by `form` (rename | template)."""
-    board, membership = get_board_for_user(request.user, board_id)
-    can_edit = role_allows(membership.role, Can.EDIT_BOARD)
-    if request.method == "POST" and not can_edit:
-        raise PermissionDenied
-
-    form = BoardRenameForm(initial={"title": board.title}) if can_edit else None
-    template_form = TemplateSaveForm() if can_edit else None
-    notice = None
-    problem = None
-    status = 200
-    if request.method == "POST" and request.POST.get("form") == "template":
-        template_form = TemplateSaveForm(request.POST)
-        if template_form.is_valid():
-            try:
-                template = actions.template_create_from_board(
-                    board=board, name=template_form.cleaned_data["name"], actor=request.user
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    template_form.add_error("name", message)
-            else:
-                notice = _(
-                    "Saved as the template “%(name)s”: new boards of %(organisation)s can "
-                    "start from it."
-                ) % {"name": template.name, "organisation": board.organisation.name}
-                if not request.htmx:
-                    messages.success(request, notice)
-                    return redirect("panel_board", board_id=board.pk)
-                template_form = TemplateSaveForm()
-        if not template_form.is_valid() and template_form.is_bound:
-            problem = _("The template was not saved: correct its name.")
-            status = 400
-    elif request.method == "POST":
-        form = BoardRenameForm(request.POST)
-        if not form.is_valid():
-            problem = _("Nothing was saved: correct the title.")
-            status = 400
-        elif form.cleaned_data["title"] == board.title:
-            notice = _("Nothing to save: the board already has this title.")
-        else:
-            problem = _apply(
-                request, board, [{"op": "board.update", "title": form.cleaned_data["title"]}]
-            )
-            status = 409 if problem else 200
-            if problem is None:
-                if not request.htmx:
-                    messages.success(request, _("Board renamed."))
-                    return redirect("panel_board", board_id=board.pk)
-                notice = _("Board renamed. Everyone on the board sees the new title.")
-                board.refresh_from_db()
-                form = BoardRenameForm(initial={"title": board.title})
-    return _render_panel(
+    if can_edit and form is None:
+        form = BoardRenameForm(initial={"title": board.title})
+    if can_edit and template_form is None:
+        template_form = TemplateSaveForm()
+    return render_panel(
         request,
         "boards/panels/board.html",
         {
@@ -228,8 +80,8 @@ def panel_board(request: HttpRequest, board_id) -> HttpResponse:
             "membership": membership,
             "phases": selectors.board_phase_counts(board),
             "can_edit": can_edit,
-            "form": form,
-            "template_form": template_form,
+            "form": form if can_edit else None,
+            "template_form": template_form if can_edit else None,
             "notice": notice,
             "problem": problem,
         },
@@ -238,9 +90,72 @@ def panel_board(request: HttpRequest, board_id) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def panel_board(request: HttpRequest, board_id) -> HttpResponse:
+    """Board settings: the title, the phases, and (for editors) renaming the board and
+    saving it as one of the organisation's templates."""
+    board, membership = get_board_for_user(request.user, board_id)
+    return _board_panel(request, board, membership)
+
+
+@login_required
+@require_POST
+def panel_board_rename(request: HttpRequest, board_id) -> HttpResponse:
+    board, membership = get_board_for_user(request.user, board_id, Can.EDIT_BOARD)
+    form = BoardRenameForm(request.POST)
+    if not form.is_valid():
+        problem = _("Nothing was saved: correct the title.")
+        return _board_panel(request, board, membership, form=form, problem=problem, status=400)
+    if form.cleaned_data["title"] == board.title:
+        notice = _("Nothing to save: the board already has this title.")
+        return _board_panel(request, board, membership, form=form, notice=notice)
+    problem = apply_panel_ops(
+        request, board, [{"op": "board.update", "title": form.cleaned_data["title"]}]
+    )
+    if problem:
+        return _board_panel(request, board, membership, form=form, problem=problem, status=409)
+    if not request.htmx:
+        messages.success(request, _("Board renamed."))
+        return redirect("panel_board", board_id=board.pk)
+    board.refresh_from_db()
+    notice = _("Board renamed. Everyone on the board sees the new title.")
+    return _board_panel(request, board, membership, notice=notice)
+
+
+@login_required
+@require_POST
+def panel_board_template(request: HttpRequest, board_id) -> HttpResponse:
+    """Save the board as a template of its organisation (template_create_from_board)."""
+    board, membership = get_board_for_user(request.user, board_id, Can.EDIT_BOARD)
+    template_form = TemplateSaveForm(request.POST)
+    if template_form.is_valid():
+        try:
+            template = actions.template_create_from_board(
+                board=board, name=template_form.cleaned_data["name"], actor=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                template_form.add_error("name", message)
+        else:
+            notice = _(
+                "Saved as the template “%(name)s”: new boards of %(organisation)s can "
+                "start from it."
+            ) % {"name": template.name, "organisation": board.organisation.name}
+            if not request.htmx:
+                messages.success(request, notice)
+                return redirect("panel_board", board_id=board.pk)
+            return _board_panel(request, board, membership, notice=notice)
+    problem = _("The template was not saved: correct its name.")
+    return _board_panel(
+        request, board, membership, template_form=template_form, problem=problem, status=400
+    )
+
+
+@login_required
+@require_GET
 def panel_people(request: HttpRequest, board_id) -> HttpResponse:
     board, membership = get_board_for_user(request.user, board_id)
-    return _render_panel(
+    return render_panel(
         request,
         "boards/panels/people.html",
         {
@@ -253,10 +168,11 @@ def panel_people(request: HttpRequest, board_id) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def panel_gaps(request: HttpRequest, board_id) -> HttpResponse:
     """The gap analysis, live: the editor reloads it when the board changes."""
     board, membership = get_board_for_user(request.user, board_id)
-    return _render_panel(
+    return render_panel(
         request,
         "boards/panels/gaps.html",
         {
@@ -269,17 +185,20 @@ def panel_gaps(request: HttpRequest, board_id) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def board_gaps_json(request: HttpRequest, board_id) -> JsonResponse:
-    """What the canvas marks: uncovered touchpoints and each phase's coverage. The same
-    selector as the panel, so the marks never disagree with it."""
+    """What the canvas marks: uncovered touchpoints and each phase's coverage and tone
+    (selectors.board_gap_marks). The same selector as the panel, so the marks never
+    disagree with it."""
     board, _membership = get_board_for_user(request.user, board_id)
     return JsonResponse(selectors.board_gap_marks(board))
 
 
 @login_required
+@require_GET
 def panel_strategy(request: HttpRequest, board_id) -> HttpResponse:
     board, membership = get_board_for_user(request.user, board_id)
-    return _render_panel(
+    return render_panel(
         request,
         "boards/panels/strategy.html",
         {
@@ -291,48 +210,28 @@ def panel_strategy(request: HttpRequest, board_id) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def panel_phase(request: HttpRequest, board_id, phase_id) -> HttpResponse:
-    """A phase's KPIs: name, current value, target, unit, with the suggestions of the
-    phase's stage. Saved as a phase.update op, so everyone sees the header change."""
-    board, membership = get_board_for_user(request.user, board_id)
+def _phase_or_404(board, phase_id):
     phase = selectors.board_phase(board, phase_id)
     if phase is None:
         raise Http404
+    return phase
+
+
+def _phase_panel(
+    request: HttpRequest,
+    board,
+    membership,
+    phase,
+    *,
+    formset=None,
+    notice: str | None = None,
+    problem: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
     can_edit = role_allows(membership.role, Can.EDIT_BOARD)
-    if request.method == "POST" and not can_edit:
-        raise PermissionDenied
-    notice = problem = None
-    status = 200
-    formset = KpiFormSet(initial=phase.kpis, prefix="kpi") if can_edit else None
-    if request.method == "POST":
-        formset = KpiFormSet(request.POST, prefix="kpi")
-        if not formset.is_valid():
-            problem = _("Nothing was saved: correct the KPIs marked below.")
-            status = 400
-        elif (kpis := formset.kpis()) == phase.kpis:
-            notice = _("Nothing to save: the phase already has these KPIs.")
-        else:
-            try:
-                actions.board_apply_ops(
-                    board=board,
-                    actor=request.user,
-                    ops=[{"op": "phase.update", "id": str(phase.pk), "kpis": kpis}],
-                )
-            except ProtocolError as error:
-                problem = error.message
-                status = 409
-            except BoardGone:
-                raise Http404 from None
-            else:
-                if not request.htmx:
-                    messages.success(request, _("KPIs saved."))
-                    return redirect("panel_phase", board_id=board.pk, phase_id=phase.pk)
-                notice = _("KPIs saved. Everyone on the board sees them.")
-                phase = selectors.board_phase(board, phase_id)
-                formset = KpiFormSet(initial=phase.kpis, prefix="kpi")
-    return _render_panel(
+    if can_edit and formset is None:
+        formset = KpiFormSet(initial=phase.kpis, prefix="kpi")
+    return render_panel(
         request,
         "boards/panels/phase.html",
         {
@@ -340,7 +239,7 @@ def panel_phase(request: HttpRequest, board_id, phase_id) -> HttpResponse:
             "organisation": board.organisation,
             "membership": membership,
             "phase": phase,
-            "formset": formset,
+            "formset": formset if can_edit else None,
             "suggestions": kpi_suggestions(board, phase),
             "can_edit": can_edit,
             "notice": notice,
@@ -348,3 +247,42 @@ def panel_phase(request: HttpRequest, board_id, phase_id) -> HttpResponse:
         },
         status=status,
     )
+
+
+@login_required
+@require_GET
+def panel_phase(request: HttpRequest, board_id, phase_id) -> HttpResponse:
+    """A phase's KPIs: name, current value, target, unit, with the suggestions of the
+    phase's stage."""
+    board, membership = get_board_for_user(request.user, board_id)
+    return _phase_panel(request, board, membership, _phase_or_404(board, phase_id))
+
+
+@login_required
+@require_POST
+def panel_phase_save(request: HttpRequest, board_id, phase_id) -> HttpResponse:
+    """Save the KPIs as one phase.update op, so everyone sees the header change."""
+    board, membership = get_board_for_user(request.user, board_id, Can.EDIT_BOARD)
+    phase = _phase_or_404(board, phase_id)
+    formset = KpiFormSet(request.POST, prefix="kpi")
+    if not formset.is_valid():
+        problem = _("Nothing was saved: correct the KPIs marked below.")
+        return _phase_panel(
+            request, board, membership, phase, formset=formset, problem=problem, status=400
+        )
+    kpis = formset.kpis()
+    if kpis == phase.kpis:
+        notice = _("Nothing to save: the phase already has these KPIs.")
+        return _phase_panel(request, board, membership, phase, formset=formset, notice=notice)
+    problem = apply_panel_ops(
+        request, board, [{"op": "phase.update", "id": str(phase.pk), "kpis": kpis}]
+    )
+    if problem:
+        return _phase_panel(
+            request, board, membership, phase, formset=formset, problem=problem, status=409
+        )
+    if not request.htmx:
+        messages.success(request, _("KPIs saved."))
+        return redirect("panel_phase", board_id=board.pk, phase_id=phase.pk)
+    notice = _("KPIs saved. Everyone on the board sees them.")
+    return _phase_panel(request, board, membership, _phase_or_404(board, phase_id), notice=notice)
