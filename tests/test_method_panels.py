@@ -64,10 +64,12 @@ def test_it_counts_a_linked_touchpoint_as_covered(client_for, board, cards, memb
 
     assert "1 of 1 touchpoint has an activity behind it (100%)." in text
     assert "has no activity behind it" not in text
+    assert '<span class="jm-coverage good">100% covered</span>' in text
     assert marks["uncovered"] == []
     awareness = board.phases.get(position=0)
     assert marks["phases"][str(awareness.id)] == {
         "coverage": 100,
+        "tone": "good",
         "touchpoints": 1,
         "covered": 1,
         "activities": 0,
