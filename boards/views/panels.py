@@ -1,12 +1,12 @@
 """The editor's side panel: card details, board settings and people, as htmx fragments.
 
-Each panel is one template, served as the `panel` partial to htmx (the editor loads it
-into <aside id="side-panel">) and as the whole page otherwise, so every panel also works
-as a plain page without JavaScript. A panel is shown by a GET view; each of its forms
-posts to a POST view of its own, which answers with the panel again (or, for a plain
-form post that succeeded, a redirect to it). Changes go through boards.actions, as ops,
-so everyone on the board sees them live like any edit made on the canvas. The card's
-panel is in boards/views/card_panel.py.
+Each panel is one template extending boards/panels/_panel.html, served as the bare
+panel to htmx (the editor loads it into <aside id="side-panel">) and as the whole page
+otherwise, so every panel also works as a plain page without JavaScript. A panel is
+shown by a GET view; each of its forms posts to a POST view of its own, which answers
+with the panel again (or, for a plain form post that succeeded, a redirect to it).
+Changes go through boards.actions, as ops, so everyone on the board sees them live like
+any edit made on the canvas. The card's panel is in boards/views/card_panel.py.
 
 Embedding: load a panel with `htmx.ajax("GET", url, {target: "#side-panel", swap:
 "innerHTML"})` and include static/css/panels.css on the page. The fragment's root is
@@ -37,11 +37,11 @@ from journeymap.access import Can, get_board_for_user, role_allows
 def render_panel(
     request: HttpRequest, template: str, context: dict, *, status: int = 200
 ) -> HttpResponse:
+    """A panel template (extending boards/panels/_panel.html, which renders the bare
+    <section> to htmx and the whole page otherwise)."""
     # htmx swaps only 2xx answers by default, so a refused form comes back as 200 there;
     # a plain form post gets the honest 400.
-    if request.htmx:
-        return render(request, f"{template}#panel", context)
-    return render(request, template, context, status=status)
+    return render(request, template, context, status=200 if request.htmx else status)
 
 
 def apply_panel_ops(request: HttpRequest, board, ops: list[dict]) -> str | None:
