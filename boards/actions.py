@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -18,7 +19,7 @@ from boards.live import events, room
 from boards.live.commit import Commit, commit_ops
 from boards.live.protocol import clean_op
 from boards.models import COLUMN_WIDTH, Board, BoardTemplate, Card, CardLink, Phase
-from boards.selectors import board_state
+from boards.selectors import board_state, card_links
 from journeymap.access import Can, get_membership, role_allows
 from journeymap.models import Organisation, User
 
@@ -226,6 +227,25 @@ def board_apply_ops(*, board: Board, actor: User, ops: list[dict]) -> Commit:
     )
     transaction.on_commit(lambda: room.publish(board.pk, [commit]))
     return commit
+
+
+def card_set_links(
+    *, board: Board, card: Card, targets: Iterable[str], actor: User
+) -> Commit | None:
+    """Make the touchpoints `card` serves exactly `targets` (touchpoint ids): link.delete
+    for each link to drop, link.create for each new one, as one revision everyone sees.
+    None when the card already serves exactly these. Raises ProtocolError (a target that
+    is no live touchpoint of the board, a card deleted meanwhile) or BoardGone."""
+    current = {str(row["card"].pk): row["id"] for row in card_links(card)["serves"]}
+    wanted = {str(target) for target in targets}
+    ops = [{"op": "link.delete", "id": link} for tp, link in current.items() if tp not in wanted]
+    ops += [
+        {"op": "link.create", "id": str(uuid.uuid4()), "from": str(card.pk), "to": tp}
+        for tp in sorted(wanted - set(current))
+    ]
+    if not ops:
+        return None
+    return board_apply_ops(board=board, actor=actor, ops=ops)
 
 
 def board_rename(*, board: Board, title: str, actor: User) -> Board:

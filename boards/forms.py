@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
@@ -229,17 +227,6 @@ class CardLinksForm(forms.Form):
             )
             for card in touchpoints
         ]
-
-    def ops(self, source: str, links: dict[str, str]) -> list[dict]:
-        """link.create and link.delete ops that make the links of the card `source`
-        (`links`: touchpoint id -> link id) what the form asks for."""
-        wanted = set(self.cleaned_data["serves"])
-        ops = [{"op": "link.delete", "id": link} for tp, link in links.items() if tp not in wanted]
-        ops += [
-            {"op": "link.create", "id": str(uuid.uuid4()), "from": source, "to": tp}
-            for tp in sorted(wanted - set(links))
-        ]
-        return ops
 
 
 NUMBER_ERRORS = {"invalid": _("Give a number, like 2.5 or 40 (no units or % sign here).")}

@@ -25,10 +25,25 @@ from boards.models import Channel, Priority
 # Strategy groups, most urgent first; "" (no priority set) last.
 PRIORITY_ORDER = [Priority.HIGH, Priority.MEDIUM, Priority.LOW, Priority.NONE]
 
+# Coverage from which a phase reads as "good", and as "fair" (below it, "poor").
+GOOD_COVERAGE = 80
+FAIR_COVERAGE = 40
+
 
 def _coverage(covered: int, touchpoints: int) -> int | None:
     # Rounded down, so that 100 means every touchpoint is covered (199 of 200 is 99).
     return None if touchpoints == 0 else covered * 100 // touchpoints
+
+
+def coverage_tone(coverage: int | None) -> str | None:
+    """How a coverage percentage reads: "good", "fair" or "poor"; None for a phase with
+    no touchpoints (nothing to cover). The one place the thresholds live: the gap panel,
+    the canvas marks (`tone` in board_gap_marks) and the exports all read it from here."""
+    if coverage is None:
+        return None
+    if coverage >= GOOD_COVERAGE:
+        return "good"
+    return "fair" if coverage >= FAIR_COVERAGE else "poor"
 
 
 def _reading_order(card: dict) -> tuple:
@@ -52,9 +67,9 @@ def gaps_from_state(state: dict) -> dict:
 
     - `phases`: per phase in order, {id, name, colour, position, touchpoints, activities,
       opportunities, covered_touchpoints, coverage (0 to 100, None without touchpoints),
-      uncovered [{id, text}], no_activity, no_touchpoint, backward [{id, from_text,
-      from_card, to_card, to_phase, to_phase_id, weight, label}] (the backward arrows
-      leaving the phase), kpis};
+      tone (coverage_tone of coverage), uncovered [{id, text}], no_activity,
+      no_touchpoint, backward [{id, from_text, from_card, to_card, to_phase, to_phase_id,
+      weight, label}] (the backward arrows leaving the phase), kpis};
     - `totals`: the same counts over all phases, with `coverage`, `uncovered`,
       `phases_without_activity`, `phases_without_touchpoint`, `backward_arrows`;
     - `uncovered_ids`: every uncovered touchpoint, inside a phase or not (for the marks on
@@ -129,6 +144,7 @@ def gaps_from_state(state: dict) -> dict:
                 "colour": phase["colour"],
                 "position": phase["position"],
                 **numbers,
+                "tone": coverage_tone(numbers["coverage"]),
                 "no_activity": numbers["activities"] == 0,
                 "no_touchpoint": numbers["touchpoints"] == 0,
                 "backward": backward[phase["id"]],

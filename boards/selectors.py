@@ -327,9 +327,10 @@ def board_snapshot(board: Board, snapshot_id) -> Snapshot | None:
 
 
 def board_gap_marks(board: Board) -> dict:
-    """What the canvas marks (uncovered touchpoints, each phase's coverage), from
-    board_gaps so the marks never disagree with the panel. Every page on a board asks
-    after each change, so it is computed once per revision and process."""
+    """What the canvas marks (uncovered touchpoints, each phase's coverage and its tone,
+    boards.gaps.coverage_tone), from board_gaps so the marks never disagree with the
+    panel. Every page on a board asks after each change, so it is computed once per
+    revision and process."""
     key = f"gaps:{board.pk}:{board.epoch}:{board.rev}"
     marks = cache.get(key)
     if marks is None:
@@ -340,6 +341,7 @@ def board_gap_marks(board: Board) -> dict:
             "phases": {
                 phase["id"]: {
                     "coverage": phase["coverage"],
+                    "tone": phase["tone"],
                     "touchpoints": phase["touchpoints"],
                     "covered": phase["covered_touchpoints"],
                     "activities": phase["activities"],

@@ -1,24 +1,44 @@
 from django.urls import path
 
-from boards import export_views, panels, share_views, version_views, views
+from boards.views import card_panel, exports, pages, panels, sharing, versions
 
 urlpatterns = [
-    path("orgs/<int:organisation_id>/boards/", views.board_list, name="board_list"),
-    path("orgs/<int:organisation_id>/boards/new/", views.board_create, name="board_create"),
-    path("boards/<uuid:board_id>/", views.board_detail, name="board_detail"),
-    path("boards/<uuid:board_id>/rename/", views.board_rename, name="board_rename"),
-    path("boards/<uuid:board_id>/archive/", views.board_archive, name="board_archive"),
-    path("boards/<uuid:board_id>/delete/", views.board_delete, name="board_delete"),
+    path("orgs/<int:organisation_id>/boards/", pages.board_list, name="board_list"),
+    path("orgs/<int:organisation_id>/boards/new/", pages.board_create, name="board_create"),
+    path("boards/<uuid:board_id>/", pages.board_detail, name="board_detail"),
+    path("boards/<uuid:board_id>/rename/", pages.board_rename, name="board_rename"),
+    path("boards/<uuid:board_id>/archive/", pages.board_archive, name="board_archive"),
+    path("boards/<uuid:board_id>/delete/", pages.board_delete, name="board_delete"),
 ]
 
-# The editor's side panel (boards/panels.py): htmx fragments, full pages without htmx.
+# The editor's side panel (boards/views/panels.py): htmx fragments, full pages without htmx.
 urlpatterns += [
     path(
         "boards/<uuid:board_id>/panel/cards/<uuid:card_id>/",
-        panels.panel_card,
+        card_panel.panel_card,
         name="panel_card",
     ),
+    path(
+        "boards/<uuid:board_id>/panel/cards/<uuid:card_id>/save/",
+        card_panel.panel_card_save,
+        name="panel_card_save",
+    ),
+    path(
+        "boards/<uuid:board_id>/panel/cards/<uuid:card_id>/links/",
+        card_panel.panel_card_links,
+        name="panel_card_links",
+    ),
     path("boards/<uuid:board_id>/panel/board/", panels.panel_board, name="panel_board"),
+    path(
+        "boards/<uuid:board_id>/panel/board/rename/",
+        panels.panel_board_rename,
+        name="panel_board_rename",
+    ),
+    path(
+        "boards/<uuid:board_id>/panel/board/template/",
+        panels.panel_board_template,
+        name="panel_board_template",
+    ),
     path("boards/<uuid:board_id>/panel/people/", panels.panel_people, name="panel_people"),
     path("boards/<uuid:board_id>/panel/gaps/", panels.panel_gaps, name="panel_gaps"),
     path("boards/<uuid:board_id>/panel/strategy/", panels.panel_strategy, name="panel_strategy"),
@@ -27,21 +47,26 @@ urlpatterns += [
         panels.panel_phase,
         name="panel_phase",
     ),
+    path(
+        "boards/<uuid:board_id>/panel/phases/<uuid:phase_id>/save/",
+        panels.panel_phase_save,
+        name="panel_phase_save",
+    ),
     path("boards/<uuid:board_id>/gaps.json", panels.board_gaps_json, name="board_gaps_json"),
-    path("boards/<uuid:board_id>/outline/", views.board_outline, name="board_outline"),
+    path("boards/<uuid:board_id>/outline/", pages.board_outline, name="board_outline"),
 ]
 
 # Versions (boards/snapshots.py).
 urlpatterns += [
-    path("boards/<uuid:board_id>/versions/", version_views.board_versions, name="board_versions"),
+    path("boards/<uuid:board_id>/versions/", versions.board_versions, name="board_versions"),
     path(
         "boards/<uuid:board_id>/versions/<uuid:snapshot_id>/",
-        version_views.snapshot_detail,
+        versions.snapshot_detail,
         name="snapshot_detail",
     ),
     path(
         "boards/<uuid:board_id>/versions/<uuid:snapshot_id>/restore/",
-        version_views.snapshot_restore,
+        versions.snapshot_restore,
         name="snapshot_restore",
     ),
 ]
@@ -50,24 +75,24 @@ urlpatterns += [
 urlpatterns += [
     path(
         "boards/<uuid:board_id>/export/<slug:fmt>/",
-        export_views.export_board,
+        exports.export_board,
         name="board_export",
     ),
     path(
         "orgs/<int:organisation_id>/boards/import/",
-        export_views.board_import,
+        exports.board_import,
         name="board_import",
     ),
 ]
 
 # Share links (boards/sharing.py): managed by facilitators, opened by anyone with one.
 urlpatterns += [
-    path("boards/<uuid:board_id>/sharing/", share_views.board_sharing, name="board_sharing"),
+    path("boards/<uuid:board_id>/sharing/", sharing.board_sharing, name="board_sharing"),
     path(
         "boards/<uuid:board_id>/sharing/<uuid:link_id>/revoke/",
-        share_views.share_revoke,
+        sharing.share_revoke,
         name="share_revoke",
     ),
-    path("s/<str:token>/", share_views.shared_board, name="shared_board"),
-    path("s/<str:token>/gaps.json", share_views.shared_gaps_json, name="shared_gaps_json"),
+    path("s/<str:token>/", sharing.shared_board, name="shared_board"),
+    path("s/<str:token>/gaps.json", sharing.shared_gaps_json, name="shared_gaps_json"),
 ]

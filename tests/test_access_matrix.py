@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
-from boards.models import Board, Card, ShareLink, Snapshot
+from boards.models import Board, Card, CardLink, ShareLink, Snapshot
 from journeymap.actions import invite_create
 from journeymap.models import Invite, Membership, Organisation, Role, User
 
@@ -64,7 +64,7 @@ def _board_url(name: str) -> Callable[[World], str]:
     return lambda world: reverse(name, args=[world.board.id])
 
 
-# The outline and the side panel (boards/panels.py): every member reads, editors write.
+# The outline and the side panel (boards/views/panels.py): every member reads, editors write.
 MEMBERS_SEE = {
     "owner": 200,
     "admin": 200,
@@ -85,9 +85,16 @@ EDITORS_CHANGE = {
 }
 
 
-def _card_panel_url(world: World) -> str:
-    card = Card.objects.get(board=world.board, text__in=["Instagram ad", "Changed"])
-    return reverse("panel_card", args=[world.board.id, card.id])
+def _card_panel_url(name: str, text: str = "Instagram ad") -> Callable[[World], str]:
+    def url(world: World) -> str:
+        card = Card.objects.get(board=world.board, text__in=[text, "Changed"])
+        return reverse(name, args=[world.board.id, card.id])
+
+    return url
+
+
+def _serves(world: World, who: str) -> dict:
+    return {"serves": [str(Card.objects.get(board=world.board, text="Instagram ad").id)]}
 
 
 # Making and revoking share links: facilitators and above.
@@ -120,9 +127,12 @@ def _snapshot(world: World):
     )
 
 
-def _phase_panel_url(world: World) -> str:
-    phase = world.board.phases.order_by("position").first()
-    return reverse("panel_phase", args=[world.board.id, phase.id])
+def _phase_panel_url(name: str) -> Callable[[World], str]:
+    def url(world: World) -> str:
+        phase = world.board.phases.order_by("position").first()
+        return reverse(name, args=[world.board.id, phase.id])
+
+    return url
 
 
 def _board_file(world: World, who: str) -> dict:
@@ -435,16 +445,26 @@ CASES = [
         view="panel_card",
         method="GET",
         expected=MEMBERS_SEE,
-        url=_card_panel_url,
+        url=_card_panel_url("panel_card"),
     ),
     Case(
-        view="panel_card",
+        view="panel_card_save",
         method="POST",
         expected=EDITORS_CHANGE,
-        url=_card_panel_url,
+        url=_card_panel_url("panel_card_save"),
         data=lambda world, who: {"kind": "note", "channel": "", "text": "Changed", "colour": ""},
         took_effect=lambda world, who: Card.objects.filter(
             board=world.board, kind="note", text="Changed"
+        ).exists(),
+    ),
+    Case(
+        view="panel_card_links",
+        method="POST",
+        expected=EDITORS_CHANGE,
+        url=_card_panel_url("panel_card_links", "Welcome e-mail"),
+        data=_serves,
+        took_effect=lambda world, who: CardLink.objects.filter(
+            board=world.board, deleted=False
         ).exists(),
     ),
     Case(
@@ -454,14 +474,22 @@ CASES = [
         url=_board_url("panel_board"),
     ),
     Case(
-        view="panel_board",
+        view="panel_board_rename",
         method="POST",
         expected=EDITORS_CHANGE,
-        url=_board_url("panel_board"),
+        url=_board_url("panel_board_rename"),
         data=lambda world, who: {"title": "Renamed in the panel"},
         took_effect=lambda world, who: (
             Board.objects.get(pk=world.board.pk).title == "Renamed in the panel"
         ),
+    ),
+    Case(
+        view="panel_board_template",
+        method="POST",
+        expected=EDITORS_CHANGE,
+        url=_board_url("panel_board_template"),
+        data=lambda world, who: {"name": "Our line"},
+        took_effect=lambda world, who: world.org.board_templates.filter(name="Our line").exists(),
     ),
     Case(
         view="panel_gaps",
@@ -485,13 +513,13 @@ CASES = [
         view="panel_phase",
         method="GET",
         expected=MEMBERS_SEE,
-        url=_phase_panel_url,
+        url=_phase_panel_url("panel_phase"),
     ),
     Case(
-        view="panel_phase",
+        view="panel_phase_save",
         method="POST",
         expected=EDITORS_CHANGE,
-        url=_phase_panel_url,
+        url=_phase_panel_url("panel_phase_save"),
         data=lambda world, who: {
             "kpi-TOTAL_FORMS": "1",
             "kpi-INITIAL_FORMS": "0",
@@ -642,7 +670,7 @@ CASES = [
         data=lambda world, who: {"confirm_title": "Webshop lifecycle"},
         took_effect=lambda world, who: not Board.objects.filter(pk=world.board.pk).exists(),
     ),
-    # Exports and imports (boards/export_views.py): every member downloads; those who may
+    # Exports and imports (boards/views/exports.py): every member downloads; those who may
     # create boards import.
     Case(
         view="board_export",

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from boards.gaps import gaps_from_state, strategy_from_state
+from boards.gaps import coverage_tone, gaps_from_state, strategy_from_state
 from boards.live.commit import commit_ops
 from boards.models import Arrow, Card, CardKind, CardLink, Channel
 from boards.selectors import board_gaps, board_state, board_strategy
@@ -526,3 +526,20 @@ def test_it_gives_the_live_boards_strategy(board, members):
         }
     ]
     assert strategy["total"] == 1
+
+
+@pytest.mark.parametrize(
+    ("coverage", "tone"),
+    [(100, "good"), (80, "good"), (79, "fair"), (40, "fair"), (39, "poor"), (0, "poor")],
+)
+def test_coverage_reads_as_one_tone_everywhere(coverage, tone):
+    assert coverage_tone(coverage) == tone
+
+
+def test_a_phase_without_touchpoints_has_no_tone():
+    board = Board("Awareness", "Purchase")
+    board.card("touchpoint", 0, "Instagram ad")
+
+    phases = gaps_from_state(board.state)["phases"]
+
+    assert [(p["coverage"], p["tone"]) for p in phases] == [(0, "poor"), (None, None)]

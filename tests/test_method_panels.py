@@ -1,4 +1,4 @@
-"""The lifecycle method's panels (boards/panels.py): the gap analysis and the canvas marks
+"""The lifecycle method's panels (boards/views/panels.py): the gap analysis and the canvas marks
 it feeds, the strategy list, a phase's KPIs and an activity's links. The rules of the
 gap computation itself are in tests/test_gaps.py; these check what a person sees."""
 
@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from boards.actions import board_apply_ops, board_create
+from boards.actions import board_apply_ops, board_create, card_set_links
 from boards.models import Board, BoardTemplate, Card, CardLink, OpLog, Phase
 from tests.helpers import page_text
 
@@ -64,10 +64,12 @@ def test_it_counts_a_linked_touchpoint_as_covered(client_for, board, cards, memb
 
     assert "1 of 1 touchpoint has an activity behind it (100%)." in text
     assert "has no activity behind it" not in text
+    assert '<span class="jm-coverage good">100% covered</span>' in text
     assert marks["uncovered"] == []
     awareness = board.phases.get(position=0)
     assert marks["phases"][str(awareness.id)] == {
         "coverage": 100,
+        "tone": "good",
         "touchpoints": 1,
         "covered": 1,
         "activities": 0,
@@ -139,7 +141,7 @@ def test_it_says_how_to_start_when_there_is_no_opportunity(client_for, board):
 
 def test_it_saves_a_phases_kpis_as_one_revision(client_for, board, members):
     phase = board.phases.get(position=3)
-    url = reverse("panel_phase", args=[board.id, phase.id])
+    url = reverse("panel_phase_save", args=[board.id, phase.id])
 
     response = client_for("editor").post(
         url, kpi_post(name="Repeat-purchase rate", value="18", target="25", unit="%"), **HTMX
@@ -156,7 +158,7 @@ def test_it_saves_a_phases_kpis_as_one_revision(client_for, board, members):
 @pytest.mark.parametrize("value", ["seventy", "70%", "1e13"])
 def test_it_refuses_a_kpi_value_that_is_not_a_number(client_for, board, value):
     phase = board.phases.get(position=3)
-    url = reverse("panel_phase", args=[board.id, phase.id])
+    url = reverse("panel_phase_save", args=[board.id, phase.id])
 
     response = client_for("editor").post(url, kpi_post(name="Churn rate", value=value))
 
@@ -199,11 +201,11 @@ def test_a_viewer_sees_kpis_without_a_form(client_for, board):
 
 
 def links_post(*touchpoints) -> dict:
-    return {"form": "links", "serves": [str(t.id) for t in touchpoints]}
+    return {"serves": [str(t.id) for t in touchpoints]}
 
 
 def test_it_links_an_activity_to_touchpoints_and_unlinks_again(client_for, board, cards):
-    url = reverse("panel_card", args=[board.id, cards["Welcome e-mail"].id])
+    url = reverse("panel_card_links", args=[board.id, cards["Welcome e-mail"].id])
     client = client_for("editor")
 
     client.post(url, links_post(cards["Instagram ad"]), **HTMX)
@@ -222,7 +224,7 @@ def test_it_refuses_to_link_a_card_of_another_board(client_for, board, cards, or
     elsewhere = Card.objects.create(
         id=uuid.uuid4(), board=other, kind="touchpoint", text="Far away"
     )
-    url = reverse("panel_card", args=[board.id, cards["Welcome e-mail"].id])
+    url = reverse("panel_card_links", args=[board.id, cards["Welcome e-mail"].id])
 
     response = client_for("editor").post(url, links_post(elsewhere))
 
@@ -232,13 +234,32 @@ def test_it_refuses_to_link_a_card_of_another_board(client_for, board, cards, or
 
 
 def test_a_touchpoint_serves_nothing(client_for, board, cards):
-    url = reverse("panel_card", args=[board.id, cards["Instagram ad"].id])
+    url = reverse("panel_card_links", args=[board.id, cards["Instagram ad"].id])
 
     response = client_for("editor").post(url, links_post(cards["Instagram ad"]))
 
     assert response.status_code == 400
     assert "Only a current activity or an opportunity serves touchpoints." in page_text(response)
     assert not CardLink.objects.exists()
+
+
+def test_card_set_links_commits_only_the_difference(board, cards, members):
+    activity, touchpoint = cards["Welcome e-mail"], cards["Instagram ad"]
+
+    def ops() -> list[list[str]]:
+        return [[op["op"] for op in row.ops] for row in OpLog.objects.filter(board=board)]
+
+    card_set_links(
+        board=board, card=activity, targets=[str(touchpoint.id)], actor=members["editor"]
+    )
+    unchanged = card_set_links(
+        board=board, card=activity, targets=[str(touchpoint.id)], actor=members["editor"]
+    )
+    card_set_links(board=board, card=activity, targets=[], actor=members["editor"])
+
+    assert unchanged is None
+    assert ops() == [["link.create"], ["link.delete"]]
+    assert not CardLink.objects.filter(board=board, deleted=False).exists()
 
 
 def test_a_touchpoint_panel_names_the_gap(client_for, board, cards):
@@ -254,9 +275,9 @@ def test_a_touchpoint_panel_names_the_gap(client_for, board, cards):
 
 def test_a_board_saved_as_template_starts_new_boards(client_for, board, org):
     client = client_for("editor")
-    panel = reverse("panel_board", args=[board.id])
+    panel = reverse("panel_board_template", args=[board.id])
 
-    response = client.post(panel, {"form": "template", "name": "Our webshop line"}, **HTMX)
+    response = client.post(panel, {"name": "Our webshop line"}, **HTMX)
 
     assert "Saved as the template “Our webshop line”" in page_text(response)
     template = BoardTemplate.objects.get(organisation=org)
@@ -275,10 +296,10 @@ def test_a_board_saved_as_template_starts_new_boards(client_for, board, org):
 
 def test_it_refuses_a_template_name_in_use(client_for, board, org):
     client = client_for("editor")
-    panel = reverse("panel_board", args=[board.id])
-    client.post(panel, {"form": "template", "name": "Line"}, **HTMX)
+    panel = reverse("panel_board_template", args=[board.id])
+    client.post(panel, {"name": "Line"}, **HTMX)
 
-    response = client.post(panel, {"form": "template", "name": "Line"})
+    response = client.post(panel, {"name": "Line"})
 
     assert response.status_code == 400
     assert "has a template of that name already" in page_text(response)
@@ -287,7 +308,7 @@ def test_it_refuses_a_template_name_in_use(client_for, board, org):
 
 def test_a_viewer_cannot_save_a_template(client_for, board, org):
     response = client_for("viewer").post(
-        reverse("panel_board", args=[board.id]), {"form": "template", "name": "Mine"}
+        reverse("panel_board_template", args=[board.id]), {"name": "Mine"}
     )
 
     assert response.status_code == 403

@@ -1,4 +1,4 @@
-"""The editor's side panel: card details, board settings and people (boards/panels.py)."""
+"""The editor's side panel: card details, board settings and people (boards/views/panels.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ def card_url(board, card) -> str:
     return reverse("panel_card", args=[board.id, card.id])
 
 
+def save_url(board, card) -> str:
+    return reverse("panel_card_save", args=[board.id, card.id])
+
+
 @pytest.fixture
 def card(board) -> Card:
     return Card.objects.get(board=board, text="Instagram ad")
@@ -33,7 +37,7 @@ def valid_post(**changes) -> dict:
 
 @pytest.mark.parametrize("role", EDITORS)
 def test_it_lets_editors_and_above_change_a_card(client_for, board, card, role):
-    response = client_for(role).post(card_url(board, card), valid_post(text="Reels ad"), **HTMX)
+    response = client_for(role).post(save_url(board, card), valid_post(text="Reels ad"), **HTMX)
 
     assert response.status_code == 200
     assert "Saved." in page_text(response)
@@ -63,7 +67,7 @@ def test_it_shows_a_viewer_the_card_read_only(client_for, board, card):
 
 
 def test_it_refuses_a_viewers_change(client_for, board, card):
-    response = client_for("viewer").post(card_url(board, card), valid_post(text="Hacked"))
+    response = client_for("viewer").post(save_url(board, card), valid_post(text="Hacked"))
 
     assert response.status_code == 403
     card.refresh_from_db()
@@ -73,7 +77,8 @@ def test_it_refuses_a_viewers_change(client_for, board, card):
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_it_hides_the_card_from_outsiders(client_for, board, card, method):
-    response = getattr(client_for("outsider"), method)(card_url(board, card), valid_post())
+    url = card_url(board, card) if method == "get" else save_url(board, card)
+    response = getattr(client_for("outsider"), method)(url, valid_post())
 
     assert response.status_code == 404
 
@@ -111,7 +116,7 @@ def test_it_applies_the_change_as_one_revision(client_for, board, card, members)
     rev = board.rev
 
     client_for("editor").post(
-        card_url(board, card),
+        save_url(board, card),
         valid_post(kind="opportunity", channel="social", text="Reels ad", colour="#ffcc00"),
         **HTMX,
     )
@@ -142,13 +147,13 @@ def test_it_applies_the_change_as_one_revision(client_for, board, card, members)
 
 
 def test_it_tells_the_page_which_card_was_saved(client_for, board, card):
-    response = client_for("editor").post(card_url(board, card), valid_post(text="Reels ad"), **HTMX)
+    response = client_for("editor").post(save_url(board, card), valid_post(text="Reels ad"), **HTMX)
 
     assert json.loads(response["HX-Trigger"]) == {"jm:card-saved": {"id": str(card.id)}}
 
 
 def test_it_sends_only_the_fields_that_changed(client_for, board, card):
-    client_for("editor").post(card_url(board, card), valid_post(channel="email"), **HTMX)
+    client_for("editor").post(save_url(board, card), valid_post(channel="email"), **HTMX)
 
     assert OpLog.objects.get(board=board).ops == [
         {"op": "card.update", "id": str(card.id), "channel": "email"}
@@ -156,7 +161,7 @@ def test_it_sends_only_the_fields_that_changed(client_for, board, card):
 
 
 def test_it_writes_nothing_when_nothing_changed(client_for, board, card):
-    response = client_for("editor").post(card_url(board, card), valid_post(), **HTMX)
+    response = client_for("editor").post(save_url(board, card), valid_post(), **HTMX)
 
     assert "Nothing to save" in page_text(response)
     board.refresh_from_db()
@@ -165,7 +170,7 @@ def test_it_writes_nothing_when_nothing_changed(client_for, board, card):
 
 
 def test_it_redirects_a_plain_form_post_back_to_the_panel(client_for, board, card):
-    response = client_for("editor").post(card_url(board, card), valid_post(text="Reels ad"))
+    response = client_for("editor").post(save_url(board, card), valid_post(text="Reels ad"))
 
     assert response.status_code == 302
     assert response.url == card_url(board, card)
@@ -183,7 +188,7 @@ def test_it_redirects_a_plain_form_post_back_to_the_panel(client_for, board, car
     ],
 )
 def test_it_refuses_bad_input_and_changes_nothing(client_for, board, card, changes, message):
-    response = client_for("editor").post(card_url(board, card), valid_post(**changes), **HTMX)
+    response = client_for("editor").post(save_url(board, card), valid_post(**changes), **HTMX)
 
     assert response.status_code == 200  # htmx swaps only 2xx answers
     text = page_text(response)
@@ -202,7 +207,7 @@ def test_it_refuses_bad_input_and_changes_nothing(client_for, board, card, chang
 
 
 def test_it_answers_a_plain_bad_post_with_400(client_for, board, card):
-    response = client_for("editor").post(card_url(board, card), valid_post(kind="banner"))
+    response = client_for("editor").post(save_url(board, card), valid_post(kind="banner"))
 
     assert response.status_code == 400
     assert "Choose one of the kinds in the list." in page_text(response)
@@ -212,7 +217,7 @@ def test_it_explains_when_the_card_was_deleted_meanwhile(client_for, board, card
     client = client_for("editor")
     Card.objects.filter(pk=card.pk).update(deleted=True)
 
-    response = client.post(card_url(board, card), valid_post(text="Too late"), **HTMX)
+    response = client.post(save_url(board, card), valid_post(text="Too late"), **HTMX)
 
     text = page_text(response)
     assert "This card has been deleted." in text
@@ -272,7 +277,7 @@ def test_it_shows_the_board_settings(client_for, board):
 @pytest.mark.parametrize("role", EDITORS)
 def test_it_renames_the_board_as_one_revision(client_for, board, role):
     response = client_for(role).post(
-        reverse("panel_board", args=[board.id]), {"title": "  Webshop 2027 "}, **HTMX
+        reverse("panel_board_rename", args=[board.id]), {"title": "  Webshop 2027 "}, **HTMX
     )
 
     assert "Board renamed." in page_text(response)
@@ -284,7 +289,7 @@ def test_it_renames_the_board_as_one_revision(client_for, board, role):
 
 def test_it_refuses_an_empty_title(client_for, board):
     response = client_for("editor").post(
-        reverse("panel_board", args=[board.id]), {"title": "   "}, **HTMX
+        reverse("panel_board_rename", args=[board.id]), {"title": "   "}, **HTMX
     )
 
     assert "Give the board a title." in page_text(response)
@@ -293,7 +298,9 @@ def test_it_refuses_an_empty_title(client_for, board):
 
 
 def test_it_refuses_a_viewers_rename(client_for, board):
-    response = client_for("viewer").post(reverse("panel_board", args=[board.id]), {"title": "Mine"})
+    response = client_for("viewer").post(
+        reverse("panel_board_rename", args=[board.id]), {"title": "Mine"}
+    )
 
     assert response.status_code == 403
     assert Board.objects.get(pk=board.pk).title == "Webshop lifecycle"
@@ -324,3 +331,24 @@ def test_it_shows_the_people_panel_as_a_page(client_for, board):
     response = client_for("editor").get(reverse("panel_people", args=[board.id]))
 
     assert "<html" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("panel_card", "post"),
+        ("panel_card_save", "get"),
+        ("panel_card_links", "get"),
+        ("panel_board", "post"),
+        ("panel_board_rename", "get"),
+        ("panel_board_template", "get"),
+    ],
+)
+def test_each_panel_view_answers_one_method(client_for, board, card, name, method):
+    args = [board.id, card.id] if name.startswith("panel_card") else [board.id]
+
+    response = getattr(client_for("editor"), method)(reverse(name, args=args), valid_post())
+
+    assert response.status_code == 405
+    card.refresh_from_db()
+    assert card.text == "Instagram ad"

@@ -1,4 +1,4 @@
-"""Read-only share links (boards/sharing.py, boards/share_views.py, ShareConsumer): who
+"""Read-only share links (boards/sharing.py, boards/views/sharing.py, ShareConsumer): who
 makes and revokes them, what a guest sees over HTTP and the WebSocket, and that a link
 that was revoked, expired, tampered with or turned off opens nothing."""
 

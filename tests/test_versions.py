@@ -1,4 +1,4 @@
-"""Versions of a board (boards/snapshots.py, boards/version_views.py): saving one, the
+"""Versions of a board (boards/snapshots.py, boards/views/versions.py): saving one, the
 list, comparing one with the board, restoring one live, and the automatic ones."""
 
 from __future__ import annotations

@@ -30,7 +30,8 @@ from boards.exports.pages import (
     paragraph,
     table,
 )
-from boards.exports.state import DASH, coverage_tone, number, ui_direction
+from boards.exports.state import DASH, number, ui_direction
+from boards.gaps import coverage_tone
 
 GAP_RED = "#b91c1c"
 PRIORITY_TONES = {  # fill, ink

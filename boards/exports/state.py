@@ -115,10 +115,3 @@ def ui_direction() -> str:
     """The direction of the interface's language: that of a sentence of ours, whatever
     the words of a card quoted in it."""
     return "rtl" if get_language_bidi() else "ltr"
-
-
-def coverage_tone(coverage: int | None) -> str:
-    """The editor's reading of a coverage figure (static/js/editor/method.js)."""
-    if coverage is None:
-        return "none"
-    return "good" if coverage >= 80 else "fair" if coverage >= 40 else "poor"

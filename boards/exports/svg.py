@@ -41,12 +41,12 @@ from boards.exports.state import (
     card_boxes,
     channel_label,
     complete_state,
-    coverage_tone,
     kind_label,
     kpi_figures,
     number,
     priority_label,
 )
+from boards.gaps import coverage_tone
 from boards.models import COLUMN_WIDTH, KIND_COLOURS, CardKind
 
 HEADER_H = 52

@@ -1,0 +1,169 @@
+"""The side panel's card details (see boards/views/panels.py for how panels are served):
+one view shows the card, one saves its details, one sets the touchpoints it serves."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+
+from boards import actions, selectors
+from boards.forms import CardLinksForm, CardPanelForm
+from boards.live.commit import BoardGone
+from boards.live.protocol import ProtocolError
+from boards.models import LINK_SOURCE_KINDS, Board, Card
+from boards.views.panels import apply_panel_ops, render_panel
+from journeymap.access import Can, get_board_for_user, role_allows
+
+NOT_VALID = _("Nothing was saved: correct the fields marked below.")
+
+
+def _card_or_404(board: Board, card_id) -> Card:
+    card = selectors.board_card(board, card_id)
+    if card is None:
+        raise Http404
+    return card
+
+
+def _touchpoints(board: Board, card: Card) -> list:
+    return selectors.board_touchpoints(board) if card.kind in LINK_SOURCE_KINDS else []
+
+
+@login_required
+@require_GET
+def panel_card(request: HttpRequest, board_id, card_id) -> HttpResponse:
+    """A card's details; for an activity or opportunity also the touchpoints it serves."""
+    board, membership = get_board_for_user(request.user, board_id)
+    card = _card_or_404(board, card_id)
+    return _render(request, board, membership, card)
+
+
+@login_required
+@require_POST
+def panel_card_save(request: HttpRequest, board_id, card_id) -> HttpResponse:
+    """Save the details form as one card.update with only the fields that changed."""
+    board, membership = get_board_for_user(request.user, board_id, Can.EDIT_BOARD)
+    card = _card_or_404(board, card_id)
+    form = CardPanelForm(
+        request.POST, card=card, members=selectors.organisation_members(board.organisation)
+    )
+    if not form.is_valid():
+        return _render(request, board, membership, card, form=form, problem=NOT_VALID, status=400)
+    changes = form.changes(card)
+    if not changes:
+        notice = _("Nothing to save: the card already looks like this.")
+        return _render(request, board, membership, card, notice=notice)
+    problem = apply_panel_ops(
+        request, board, [{"op": "card.update", "id": str(card.pk), **changes}]
+    )
+    if problem:
+        return _render(request, board, membership, card, form=form, problem=problem, status=409)
+    return _saved(request, board, membership, card)
+
+
+@login_required
+@require_POST
+def panel_card_links(request: HttpRequest, board_id, card_id) -> HttpResponse:
+    """Set the touchpoints an activity or opportunity serves (boards.actions.card_set_links)."""
+    board, membership = get_board_for_user(request.user, board_id, Can.EDIT_BOARD)
+    card = _card_or_404(board, card_id)
+    links_form = CardLinksForm(request.POST, touchpoints=_touchpoints(board, card))
+
+    def refused(problem: str, status: int) -> HttpResponse:
+        return _render(
+            request, board, membership, card, links_form=links_form, problem=problem, status=status
+        )
+
+    if card.kind not in LINK_SOURCE_KINDS:
+        return refused(_("Only a current activity or an opportunity serves touchpoints."), 400)
+    if not links_form.is_valid():
+        return refused(NOT_VALID, 400)
+    try:
+        commit = actions.card_set_links(
+            board=board, card=card, targets=links_form.cleaned_data["serves"], actor=request.user
+        )
+    except ProtocolError as error:
+        return refused(error.message, 409)
+    except BoardGone:
+        raise Http404 from None
+    if commit is None:
+        notice = _("Nothing to save: the card already serves these touchpoints.")
+        return _render(request, board, membership, card, notice=notice)
+    return _saved(request, board, membership, card)
+
+
+def _saved(request: HttpRequest, board: Board, membership, card: Card) -> HttpResponse:
+    if not request.htmx:
+        messages.success(request, _("Card saved."))
+        return redirect("panel_card", board_id=board.pk, card_id=card.pk)
+    card = selectors.board_card(board, card.pk)
+    notice = _("Saved. Everyone on the board sees the change.")
+    response = _render(request, board, membership, card, notice=notice)
+    # The canvas may want to reselect or flash the card; the change itself arrives over
+    # the live connection like anyone's.
+    trigger_client_event(response, "jm:card-saved", {"id": str(card.pk)})
+    return response
+
+
+def _render(
+    request: HttpRequest,
+    board: Board,
+    membership,
+    card: Card,
+    *,
+    form: CardPanelForm | None = None,
+    links_form: CardLinksForm | None = None,
+    notice: str | None = None,
+    problem: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The panel, with the forms given (a refused one, to show its errors) or fresh ones
+    for those who may edit; a deleted card has nothing left to edit, and the panel says
+    why."""
+    can_edit = role_allows(membership.role, Can.EDIT_BOARD) and not card.deleted
+    members = selectors.organisation_members(board.organisation)
+    links = selectors.card_links(card)
+    if not can_edit:
+        form = links_form = None
+    else:
+        if form is None:
+            form = CardPanelForm(
+                card=card,
+                members=members,
+                initial={
+                    "kind": card.kind,
+                    "channel": card.channel,
+                    "text": card.text,
+                    "colour": card.colour,
+                    "priority": card.priority,
+                    "owner": card.owner_id,
+                    "kpi": card.kpi,
+                },
+            )
+        if links_form is None and card.kind in LINK_SOURCE_KINDS:
+            links_form = CardLinksForm(
+                touchpoints=_touchpoints(board, card),
+                initial={"serves": [str(row["card"].pk) for row in links["serves"]]},
+            )
+    return render_panel(
+        request,
+        "boards/panels/card.html",
+        {
+            "board": board,
+            "organisation": board.organisation,
+            "membership": membership,
+            "card": card,
+            "arrows": selectors.card_arrows(card),
+            "links": links,
+            "can_edit": can_edit,
+            "form": form,
+            "links_form": links_form,
+            "notice": notice,
+            "problem": problem,
+        },
+        status=status,
+    )
