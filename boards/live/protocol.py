@@ -15,25 +15,23 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from boards.models import (
-    ARROW_LABEL_MAX,
-    CARD_TEXT_MAX,
-    COORD_LIMIT,
-    KPI_NAME_MAX,
-    MAX_PHASES,
-    PHASE_NAME_MAX,
-    SIZE_MAX,
-    SIZE_MIN,
-    TITLE_MAX,
-    CardKind,
-    Channel,
-    Priority,
-    Stage,
+from boards.models import MAX_PHASES, TITLE_MAX, Stage
+from boards.schema import (
+    ARROW,
+    ARROW_LIMITS,
+    CARD,
+    CARD_KINDS,
+    CARD_LIMITS,
+    CHANNELS,
+    KPI_DEFAULTS,
+    KPI_FIELDS,
+    KPI_LIMITS,
+    KPI_MAX,
+    PHASE,
+    PHASE_LIMITS,
+    PRIORITIES,
 )
 
-WEIGHT_MAX = 1_000_000
-KPI_MAX = 10
-KPI_UNIT_MAX = 12
 SELECTION_MAX = 500
 CLIENT_FRAMES = {"sync", "op", "presence", "ping"}
 
@@ -195,14 +193,10 @@ def kpis(name: str, value: Any) -> list[dict]:
     return [
         _fields(
             item,
-            required={"name": text(PHASE_NAME_MAX, required=True)},
-            optional={
-                "value": optional_number(-1e12, 1e12),
-                "target": optional_number(-1e12, 1e12),
-                "unit": text(KPI_UNIT_MAX),
-            },
+            required=KPI_REQUIRED,
+            optional=KPI_OPTIONAL,
             where=_("a KPI"),
-            defaults={"value": None, "target": None, "unit": ""},
+            defaults=KPI_DEFAULTS,
         )
         for item in value
     ]
@@ -245,42 +239,53 @@ def _fields(
     return cleaned
 
 
-CARD_FIELDS: dict[str, Callable] = {
-    "kind": choice(CardKind.values),
+_COORD_LIMIT = CARD_LIMITS["coord"]
+_SIZE_MIN, _SIZE_MAX = CARD_LIMITS["size"]
+_WEIGHT_MIN, _WEIGHT_MAX = ARROW_LIMITS["weight"]
+_FIGURE = optional_number(-KPI_LIMITS["figure"], KPI_LIMITS["figure"])
+
+# One validator per field of boards.schema; the field lists, their order and the
+# defaults are the schema's (a field the schema gains and this does not check fails here,
+# on import).
+_CARD_CHECKS: dict[str, Callable] = {
+    "kind": choice(CARD_KINDS),
     "phase": optional_uuid,
-    "x": number(-COORD_LIMIT, COORD_LIMIT),
-    "y": number(-COORD_LIMIT, COORD_LIMIT),
-    "w": number(SIZE_MIN, SIZE_MAX),
-    "h": number(SIZE_MIN, SIZE_MAX),
-    "text": text(CARD_TEXT_MAX),
+    "x": number(-_COORD_LIMIT, _COORD_LIMIT),
+    "y": number(-_COORD_LIMIT, _COORD_LIMIT),
+    "w": number(_SIZE_MIN, _SIZE_MAX),
+    "h": number(_SIZE_MIN, _SIZE_MAX),
+    "text": text(CARD_LIMITS["text"]),
     "colour": colour,
-    "channel": choice(Channel.values),
-    "priority": choice(Priority.values),
+    "channel": choice(CHANNELS),
+    "priority": choice(PRIORITIES),
     "owner": optional_user,
-    "kpi": trimmed_text(KPI_NAME_MAX),
+    "kpi": trimmed_text(CARD_LIMITS["kpi"]),
 }
-CARD_DEFAULTS = {
-    "phase": None,
-    "x": 0.0,
-    "y": 0.0,
-    "w": 180.0,
-    "h": 110.0,
-    "text": "",
-    "colour": "",
-    "channel": "",
-    "priority": "",
-    "owner": None,
-    "kpi": "",
+CARD_FIELDS: dict[str, Callable] = {name: _CARD_CHECKS[name] for name in CARD.names}
+CARD_DEFAULTS = dict(CARD.defaults)
+_ARROW_CHECKS: dict[str, Callable] = {
+    "from": uuid_field,
+    "to": uuid_field,
+    "label": text(ARROW_LIMITS["label"]),
+    "weight": optional_number(_WEIGHT_MIN, _WEIGHT_MAX),
 }
-ARROW_FIELDS: dict[str, Callable] = {
-    "label": text(ARROW_LABEL_MAX),
-    "weight": optional_number(0, WEIGHT_MAX),
-}
-PHASE_FIELDS: dict[str, Callable] = {
-    "name": text(PHASE_NAME_MAX, required=True),
+# What arrow.update may change besides its ends (`from` and `to` are references).
+ARROW_FIELDS: dict[str, Callable] = {name: _ARROW_CHECKS[name] for name in ARROW.plain}
+ARROW_DEFAULTS = dict(ARROW.defaults)
+_PHASE_CHECKS: dict[str, Callable] = {
+    "name": text(PHASE_LIMITS["name"], required=True),
     "colour": phase_colour,
     "kpis": kpis,
 }
+PHASE_FIELDS: dict[str, Callable] = {name: _PHASE_CHECKS[name] for name in PHASE.names}
+_KPI_CHECKS: dict[str, Callable] = {
+    "name": text(KPI_LIMITS["name"], required=True),
+    "value": _FIGURE,
+    "target": _FIGURE,
+    "unit": text(KPI_LIMITS["unit"]),
+}
+KPI_REQUIRED = {"name": _KPI_CHECKS["name"]}
+KPI_OPTIONAL = {name: _KPI_CHECKS[name] for name in KPI_FIELDS if name != "name"}
 POSITION = integer(0, MAX_PHASES - 1)
 
 # op name -> (required fields, optional fields, defaults, at least one optional)
@@ -295,14 +300,14 @@ OP_SCHEMAS: dict[str, tuple[dict, dict, dict, bool]] = {
     "card.delete": ({"id": uuid_field}, {}, {}, False),
     "card.restore": ({"id": uuid_field}, {}, {}, False),
     "arrow.create": (
-        {"id": uuid_field, "from": uuid_field, "to": uuid_field},
+        {"id": uuid_field, "from": _ARROW_CHECKS["from"], "to": _ARROW_CHECKS["to"]},
         ARROW_FIELDS,
-        {"label": "", "weight": None},
+        ARROW_DEFAULTS,
         False,
     ),
     "arrow.update": (
         {"id": uuid_field},
-        {"from": uuid_field, "to": uuid_field, **ARROW_FIELDS},
+        {"from": _ARROW_CHECKS["from"], "to": _ARROW_CHECKS["to"], **ARROW_FIELDS},
         {},
         True,
     ),
@@ -310,7 +315,7 @@ OP_SCHEMAS: dict[str, tuple[dict, dict, dict, bool]] = {
     "arrow.restore": ({"id": uuid_field}, {}, {}, False),
     "phase.create": (
         {"id": uuid_field, "name": PHASE_FIELDS["name"], "position": POSITION},
-        {"colour": phase_colour, "kpis": kpis},
+        {k: v for k, v in PHASE_FIELDS.items() if k != "name"},
         {"kpis": []},
         False,
     ),
@@ -446,7 +451,7 @@ def _op_list(max_ops: int) -> Callable[[str, Any], list[dict]]:
     return check
 
 
-_COORD = number(-COORD_LIMIT, COORD_LIMIT)
+_COORD = number(-_COORD_LIMIT, _COORD_LIMIT)
 
 
 def _cursor(name: str, value: Any) -> dict | None:
