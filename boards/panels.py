@@ -35,7 +35,7 @@ from boards.forms import (
 from boards.frameworks import kpi_suggestions
 from boards.live.commit import BoardGone
 from boards.live.protocol import ProtocolError
-from boards.models import LINK_SOURCE_KINDS
+from boards.schema import LINK_SOURCE_KINDS
 from journeymap.access import Can, get_board_for_user, role_allows
 
 
@@ -123,15 +123,8 @@ def panel_card(request: HttpRequest, board_id, card_id) -> HttpResponse:
             form = CardPanelForm(
                 card=card,
                 members=members,
-                initial={
-                    "kind": card.kind,
-                    "channel": card.channel,
-                    "text": card.text,
-                    "colour": card.colour,
-                    "priority": card.priority,
-                    "owner": card.owner_id,
-                    "kpi": card.kpi,
-                },
+                # The form takes the fields it shows from the card's state.
+                initial=selectors.card_state(card),
             )
         if links_form is None and card.kind in LINK_SOURCE_KINDS:
             links_form = CardLinksForm(

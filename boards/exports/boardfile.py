@@ -20,28 +20,27 @@ from django.utils.translation import gettext as _
 
 from boards.frameworks import BOARD_FRAMEWORK_CHOICES, PHASE_COLOURS
 from boards.live.protocol import (
+    ARROW_DEFAULTS,
     ARROW_FIELDS,
     CARD_DEFAULTS,
     CARD_FIELDS,
-    KPI_MAX,
-    KPI_UNIT_MAX,
+    KPI_OPTIONAL,
+    KPI_REQUIRED,
     PHASE_FIELDS,
     ProtocolError,
     choice,
     integer,
-    optional_number,
     optional_uuid,
     text,
     uuid_field,
 )
-from boards.models import (
+from boards.models import MAX_PHASES, MIN_PHASES, TITLE_MAX, Stage
+from boards.schema import (
+    CARD,
+    KPI_DEFAULTS,
+    KPI_MAX,
     LINK_SOURCE_KINDS,
     LINK_TARGET_KINDS,
-    MAX_PHASES,
-    MIN_PHASES,
-    PHASE_NAME_MAX,
-    TITLE_MAX,
-    Stage,
 )
 
 FORMAT = "journeymap-board"
@@ -207,13 +206,9 @@ def _kpis(path: str, value: Any) -> list[dict]:
         _object(
             item,
             f"{path}[{index}]",
-            required={"name": text(PHASE_NAME_MAX, required=True)},
-            optional={
-                "value": optional_number(-1e12, 1e12),
-                "target": optional_number(-1e12, 1e12),
-                "unit": text(KPI_UNIT_MAX),
-            },
-            defaults={"value": None, "target": None, "unit": ""},
+            required=KPI_REQUIRED,
+            optional=KPI_OPTIONAL,
+            defaults=KPI_DEFAULTS,
         )
         for index, item in enumerate(value)
     ]
@@ -298,14 +293,16 @@ def clean_document(document: dict) -> dict:
     phases.sort(key=lambda phase: phase["position"])
     phase_ids = _unique_ids(phases, "phases")
 
-    card_optional = {k: v for k, v in CARD_FIELDS.items() if k not in ("kind", "owner")}
+    # The file names people by address (a user id means someone else elsewhere).
+    people = {f.name: _person_field for f in CARD.state_fields if f.ref == "user"}
+    card_optional = {k: v for k, v in CARD_FIELDS.items() if k != "kind"}
     cards = [
         _object(
             item,
             f"cards[{index}]",
             required={"id": uuid_field, "kind": CARD_FIELDS["kind"]},
-            optional={**card_optional, "owner": _person_field, "author": _person_field},
-            defaults={**CARD_DEFAULTS, "author": None},
+            optional={**card_optional, **people},
+            defaults={**CARD_DEFAULTS, **dict.fromkeys(people)},
         )
         for index, item in enumerate(raw_cards)
     ]
@@ -323,7 +320,7 @@ def clean_document(document: dict) -> dict:
             f"arrows[{index}]",
             required={"id": uuid_field, "from": uuid_field, "to": uuid_field},
             optional=ARROW_FIELDS,
-            defaults={"label": "", "weight": None},
+            defaults=ARROW_DEFAULTS,
         )
         for index, item in enumerate(raw_arrows)
     ]
