@@ -141,6 +141,10 @@ class Shape:
     def column(self, name: str) -> str:
         return self._columns[name]
 
+    def refs(self, to: str) -> tuple[str, ...]:
+        """The state's fields that name a row of `to` ("user", "card", "phase")."""
+        return tuple(f.name for f in self.state_fields if f.ref == to)
+
 
 def _model_default(model: type[models.Model], field: Field) -> Any:
     """The default of `field` in the state: the model's (floats as floats)."""

@@ -32,7 +32,7 @@ from journeymap.models import User
 
 AUTOMATIC = [SnapshotKind.SESSION, SnapshotKind.BEFORE_RESTORE]
 # The card fields that name a user: kept on a restore only while that user exists.
-CARD_PEOPLE = [f.name for f in CARD.state_fields if f.ref == "user"]
+CARD_PEOPLE = CARD.refs("user")
 # What makes a card "changed" in a comparison: all but where it stands (a move to another
 # phase is reported as such; a nudge within one is not news).
 CHANGE_FIELDS = [name for name in CARD.names if name not in ("phase", "x", "y", "w", "h")]

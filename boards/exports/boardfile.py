@@ -294,7 +294,7 @@ def clean_document(document: dict) -> dict:
     phase_ids = _unique_ids(phases, "phases")
 
     # The file names people by address (a user id means someone else elsewhere).
-    people = {f.name: _person_field for f in CARD.state_fields if f.ref == "user"}
+    people = dict.fromkeys(CARD.refs("user"), _person_field)
     card_optional = {k: v for k, v in CARD_FIELDS.items() if k != "kind"}
     cards = [
         _object(

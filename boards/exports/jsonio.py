@@ -39,7 +39,7 @@ __all__ = ["ImportRefused", "board_document", "board_import", "board_json"]
 # Card fields written as they are; the others name rows (phases and cards by an id the
 # import remaps, people by address).
 CARD_ATTRS = tuple(name for name in CARD.plain if name != "kind")
-CARD_PEOPLE = tuple(f.name for f in CARD.state_fields if f.ref == "user")
+CARD_PEOPLE = CARD.refs("user")
 
 
 # Export.
