@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from boards.actions import board_apply_ops, board_create, template_create_from_board
@@ -310,3 +311,16 @@ def test_it_tells_the_client_the_fields_limits_and_choices():
     # A copy each time: a caller that changes it changes nobody else's.
     schema["kinds"].append("x")
     assert client_schema()["kinds"] == ["touchpoint", "activity", "note", "opportunity"]
+
+
+def test_it_matches_the_ops_table_of_the_protocol_docs():
+    docs = (settings.BASE_DIR / "docs" / "protocol.md").read_text()
+
+    def fields(op: str) -> list[str]:
+        row = next(line for line in docs.splitlines() if line.startswith(f"| `{op}` |"))
+        return re.findall(r"`(\w+)`", row.split("|")[2])
+
+    assert fields("card.create") == ["id", *CARD.names]
+    assert fields("card.update") == ["id", *CARD.names]
+    assert fields("arrow.create") == ["id", *ARROW.names]
+    assert fields("phase.update") == ["id", *PHASE.names]
