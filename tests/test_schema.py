@@ -16,7 +16,7 @@ from django.urls import reverse
 from boards.actions import board_apply_ops, board_create, template_create_from_board
 from boards.exports.jsonio import board_document, board_import
 from boards.exports.state import complete_state
-from boards.live import protocol
+from boards.live import fields, protocol
 from boards.models import Card, Channel, Phase
 from boards.schema import (
     ARROW,
@@ -55,7 +55,7 @@ def test_it_gives_the_protocol_the_schemas_fields_and_defaults():
     assert list(protocol.ARROW_FIELDS) == list(ARROW.plain)
     assert ARROW.defaults == protocol.ARROW_DEFAULTS
     assert list(protocol.PHASE_FIELDS) == list(PHASE.names)
-    assert [*protocol.KPI_REQUIRED, *protocol.KPI_OPTIONAL] == list(KPI_FIELDS)
+    assert [*fields.KPI_REQUIRED, *fields.KPI_OPTIONAL] == list(KPI_FIELDS)
 
 
 def test_it_defaults_a_card_made_from_its_kind_alone_as_the_database_does():
@@ -239,7 +239,7 @@ def test_it_fills_in_what_an_old_template_lacks_with_the_defaults(board, members
 
 
 def test_it_gives_a_kpi_the_schemas_defaults():
-    cleaned = protocol.kpis("kpis", [{"name": "Visits"}])
+    cleaned = fields.kpis("kpis", [{"name": "Visits"}])
 
     assert cleaned == [{"name": "Visits", **KPI_DEFAULTS}]
 

@@ -2,9 +2,10 @@
 
 Everything is checked: the size before parsing, then encoding, syntax, format and
 version, every field's type, range and length with the live protocol's own validators
-(boards.live.protocol, so that a file can hold nothing an editor could not have made), then
-duplicated ids, references to things the file does not have, the kinds a link may join,
-and the phase and item counts. A refusal names the first problem and its place:
+(boards.live.fields, put together as boards.live.protocol does, so that a file can hold
+nothing an editor could not have made), then duplicated ids, references to things the
+file does not have, the kinds a link may join, and the phase and item counts. A refusal
+names the first problem and its place:
 "“cards[3].x” must be a number."
 """
 
@@ -19,20 +20,22 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from boards.frameworks import BOARD_FRAMEWORK_CHOICES, PHASE_COLOURS
-from boards.live.protocol import (
-    ARROW_DEFAULTS,
-    ARROW_FIELDS,
-    CARD_DEFAULTS,
-    CARD_FIELDS,
+from boards.live.fields import (
     KPI_OPTIONAL,
     KPI_REQUIRED,
-    PHASE_FIELDS,
     ProtocolError,
     choice,
     integer,
     optional_uuid,
     text,
     uuid_field,
+)
+from boards.live.protocol import (
+    ARROW_DEFAULTS,
+    ARROW_FIELDS,
+    CARD_DEFAULTS,
+    CARD_FIELDS,
+    PHASE_FIELDS,
 )
 from boards.models import MAX_PHASES, MIN_PHASES, TITLE_MAX, Stage
 from boards.schema import (
@@ -119,7 +122,7 @@ def parse_document(data: bytes | str) -> dict:
 
 
 def _checked(check: Callable[[str, Any], Any], path: str, value: Any) -> Any:
-    """`check` (a boards.live.protocol field validator) applied as the live protocol applies
+    """`check` (a boards.live.fields validator) applied as the live protocol applies
     it, its refusal turned into an ImportRefused naming `path`."""
     try:
         cleaned = check(path, value)
