@@ -264,7 +264,8 @@ class CardLink(models.Model):
     touchpoint as covered when a live activity links to it (boards/gaps.py).
 
     Unlike an arrow, a link means "this serves that", not "customers move from here to
-    there", so it has a direction fixed by the kinds of its ends and no label or weight.
+    there", so it has a direction fixed by the kinds of its ends (boards.schema,
+    LINK_SOURCE_KINDS and LINK_TARGET_KINDS) and no label or weight.
     """
 
     id = models.UUIDField(primary_key=True)  # client-generated, like cards and arrows

@@ -5,7 +5,8 @@ docs/protocol.md), the model column each is stored in, their defaults, limits an
 choices, and which model fields the server keeps to itself. Everything that reads or
 writes board content takes its field lists from here instead of spelling them out:
 
-- boards.live.protocol builds its op validators from the fields and limits;
+- boards.live.protocol (with boards.live.fields) builds its op validators from the
+  fields and limits, and the board file import (boards.exports.boardfile) uses them;
 - boards.live.batch sets the attributes an op names;
 - boards.selectors reads the board state with `.values(*SHAPE.columns)` and turns each
   row into the state's dict with `SHAPE.state`;
@@ -62,8 +63,6 @@ PRIORITIES: list[str] = list(Priority.values)
 LINK_SOURCE_KINDS = frozenset({CardKind.ACTIVITY.value, CardKind.OPPORTUNITY.value})
 LINK_TARGET_KINDS = frozenset({CardKind.TOUCHPOINT.value})
 
-REQUIRED = object()  # a field with no default: an op that creates the thing names it
-
 
 @dataclass(frozen=True)
 class Field:
@@ -71,7 +70,9 @@ class Field:
 
     `column` is the model attribute it is stored in (what `.values()` names); `ref`
     says what another row it names ("card", "phase", "user"), which a copy into another
-    board or installation has to map; `ident` marks a UUID, sent as text.
+    board or installation has to map; `ident` marks a UUID, sent as text; `required`
+    marks a field without a default (an op that creates the thing names it). The default
+    of the others is the model field's.
     """
 
     name: str
@@ -115,7 +116,7 @@ class Shape:
         self.defaults = {f.name: _model_default(model, f) for f in self.fields if not f.required}
         self.state_defaults = {
             **self.defaults,
-            **{f.name: _model_default(model, f) for f in self.state_only[1:]},
+            **{f.name: _model_default(model, f) for f in self.state_only[1:] if not f.required},
         }
         self._columns = {f.name: f.column for f in state}
         self._renames = tuple((f.name, f.column) for f in state if f.name != f.column)
