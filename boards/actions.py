@@ -19,6 +19,7 @@ from boards.live import events, room
 from boards.live.commit import Commit, commit_ops
 from boards.live.protocol import clean_op
 from boards.models import COLUMN_WIDTH, Board, BoardTemplate, Card, CardLink, Phase
+from boards.schema import CARD
 from boards.selectors import board_state, card_links
 from journeymap.access import Can, get_membership, role_allows
 from journeymap.models import Organisation, User
@@ -31,6 +32,9 @@ MARGIN, GAP = 30, 30
 ROW = CARD_H + GAP
 PER_ROW = (COLUMN_WIDTH - MARGIN) // (CARD_W + GAP)  # 2 in a 480-wide column
 BAND = 40  # the extra space between the touchpoints and the activities
+# A template's cards keep what they say, not whom they name (owners) or where they stood
+# (the phase is an index into the template's phases).
+TEMPLATE_CARD_FIELDS = CARD.plain
 
 
 def _slot(index: int, top: float) -> tuple[float, float]:
@@ -47,6 +51,7 @@ def _rows(count: int) -> int:
 def _example_card(kind: str, phase: int, slot: tuple[float, float], text, channel="") -> dict:
     x, y = slot
     return {
+        **{name: CARD.defaults[name] for name in TEMPLATE_CARD_FIELDS if name != "kind"},
         "kind": kind,
         "phase": phase,
         "x": x,
@@ -54,10 +59,7 @@ def _example_card(kind: str, phase: int, slot: tuple[float, float], text, channe
         "w": float(CARD_W),
         "h": float(CARD_H),
         "text": str(text),
-        "colour": "",
         "channel": channel,
-        "priority": "",
-        "kpi": "",
     }
 
 
@@ -107,12 +109,8 @@ def template_content_from_state(state: dict) -> dict:
         ],
         "cards": [
             {
-                "kind": card["kind"],
                 "phase": phase_index.get(card["phase"]),
-                **{
-                    name: card[name]
-                    for name in ("x", "y", "w", "h", "text", "colour", "channel", "priority", "kpi")
-                },
+                **{name: card[name] for name in TEMPLATE_CARD_FIELDS},
             }
             for card in cards
         ],
@@ -140,13 +138,10 @@ def _fill(board: Board, content: dict, author: User) -> None:
         Card(
             id=uuid.uuid4(),
             board=board,
-            kind=card["kind"],
             phase=None if card["phase"] is None else phases[card["phase"]],
             author=author,
-            **{
-                name: card[name]
-                for name in ("x", "y", "w", "h", "text", "colour", "channel", "priority", "kpi")
-            },
+            # A template saved before a field existed gets what a new card gets.
+            **CARD.attrs({**CARD.defaults, **card}, TEMPLATE_CARD_FIELDS),
         )
         for card in content.get("cards", [])
     ]

@@ -5,17 +5,15 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from boards.frameworks import CUSTOM_FRAMEWORK, DEFAULT_FRAMEWORK, FRAMEWORK_CHOICES
-from boards.live.protocol import KPI_MAX, KPI_UNIT_MAX
 from boards.models import (
-    CARD_TEXT_MAX,
     COLOUR_REGEX,
-    PHASE_NAME_MAX,
     TEMPLATE_NAME_MAX,
     TITLE_MAX,
     CardKind,
     Channel,
     Priority,
 )
+from boards.schema import CARD, CARD_LIMITS, KPI_LIMITS, KPI_MAX
 from boards.selectors import templates_for_organisation
 
 
@@ -134,7 +132,7 @@ class CardPanelForm(forms.Form):
         label=_("Text"),
         required=False,
         strip=False,
-        max_length=CARD_TEXT_MAX,
+        max_length=CARD_LIMITS["text"],
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={
             "max_length": _("Keep the text to %(limit_value)d characters (it has %(show_value)d)."),
@@ -201,8 +199,7 @@ class CardPanelForm(forms.Form):
     def changes(self, card) -> dict:
         """The fields whose cleaned value differs from `card`: a card.update sends only
         these, so it does not overwrite what others changed meanwhile."""
-        current = {name: getattr(card, name) for name in self.cleaned_data if name != "owner"}
-        current["owner"] = card.owner_id
+        current = {name: getattr(card, CARD.column(name)) for name in self.cleaned_data}
         return {name: value for name, value in self.cleaned_data.items() if current[name] != value}
 
 
@@ -236,8 +233,8 @@ def _kpi_number(label) -> forms.FloatField:
     return forms.FloatField(
         label=label,
         required=False,
-        min_value=-1e12,
-        max_value=1e12,
+        min_value=-KPI_LIMITS["figure"],
+        max_value=KPI_LIMITS["figure"],
         error_messages=NUMBER_ERRORS,
         # Text, not type=number: a browser silently drops "70%" from a number field, and
         # the person would see their value vanish instead of being told why.
@@ -250,7 +247,7 @@ class KpiForm(forms.Form):
 
     name = forms.CharField(
         label=_("KPI"),
-        max_length=PHASE_NAME_MAX,
+        max_length=KPI_LIMITS["name"],
         error_messages={
             "max_length": _("Keep the name to %(limit_value)d characters (it has %(show_value)d)."),
         },
@@ -259,7 +256,7 @@ class KpiForm(forms.Form):
     target = _kpi_number(_("Target"))
     unit = forms.CharField(
         label=_("Unit"),
-        max_length=KPI_UNIT_MAX,
+        max_length=KPI_LIMITS["unit"],
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("%, €, days…")}),
     )

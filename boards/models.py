@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from boards.frameworks import BOARD_FRAMEWORK_CHOICES, DEFAULT_FRAMEWORK
+from boards.frameworks import BOARD_FRAMEWORK_CHOICES, DEFAULT_FRAMEWORK, PHASE_COLOURS
 from journeymap.models import Organisation
 
 TITLE_MAX = 120
@@ -90,7 +90,7 @@ class Phase(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="phases")
     position = models.PositiveIntegerField(_("position"))
     name = models.CharField(_("name"), max_length=PHASE_NAME_MAX)
-    colour = models.CharField(_("colour"), max_length=7, default="#dbeafe")
+    colour = models.CharField(_("colour"), max_length=7, default=PHASE_COLOURS[0])
     # [{"name": str, "value": float|None, "target": float|None, "unit": str}]
     kpis = models.JSONField(_("KPIs"), default=list, blank=True)
 
@@ -259,18 +259,13 @@ class Arrow(models.Model):
         return self.label or f"{self.from_card_id} → {self.to_card_id}"
 
 
-# Which kinds may stand at each end of a link: the method asks which current activity
-# (or planned opportunity) serves which touchpoint, and nothing else.
-LINK_SOURCE_KINDS = frozenset({"activity", "opportunity"})
-LINK_TARGET_KINDS = frozenset({"touchpoint"})
-
-
 class CardLink(models.Model):
     """An activity or opportunity serving a touchpoint: the gap analysis counts a
     touchpoint as covered when a live activity links to it (boards/gaps.py).
 
     Unlike an arrow, a link means "this serves that", not "customers move from here to
-    there", so it has a direction fixed by the kinds of its ends and no label or weight.
+    there", so it has a direction fixed by the kinds of its ends (boards.schema,
+    LINK_SOURCE_KINDS and LINK_TARGET_KINDS) and no label or weight.
     """
 
     id = models.UUIDField(primary_key=True)  # client-generated, like cards and arrows

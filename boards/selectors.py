@@ -18,6 +18,7 @@ from boards.models import (
     Snapshot,
     arrow_direction,
 )
+from boards.schema import ARROW, CARD, LINK, PHASE
 from journeymap.models import Organisation, User
 
 
@@ -76,69 +77,30 @@ def arrow_directions(arrows: list[Arrow]) -> dict:
 
 
 def card_state(card: Card) -> dict:
-    return {
-        "id": str(card.id),
-        "kind": card.kind,
-        "phase": str(card.phase_id) if card.phase_id else None,
-        "x": card.x,
-        "y": card.y,
-        "w": card.w,
-        "h": card.h,
-        "text": card.text,
-        "colour": card.colour,
-        "channel": card.channel,
-        "priority": card.priority,
-        "owner": card.owner_id,
-        "kpi": card.kpi,
-        "author": card.author_id,
-    }
+    return CARD.of(card)
 
 
 def arrow_state(arrow: Arrow) -> dict:
-    return {
-        "id": str(arrow.id),
-        "from": str(arrow.from_card_id),
-        "to": str(arrow.to_card_id),
-        "label": arrow.label,
-        "weight": arrow.weight,
-    }
+    return ARROW.of(arrow)
 
 
 def link_state(link: CardLink) -> dict:
-    return {"id": str(link.id), "from": str(link.source_id), "to": str(link.target_id)}
+    return LINK.of(link)
 
 
 def board_state(board: Board) -> dict:
-    """The whole live board as the protocol's `snapshot` carries it (docs/protocol.md)."""
-    phases = (
-        Phase.objects.filter(board=board)
-        .order_by("position", "id")
-        .values("id", "position", "name", "colour", "kpis")
-    )
+    """The whole live board as the protocol's `snapshot` carries it (docs/protocol.md),
+    in the fields of boards.schema."""
+    phases = Phase.objects.filter(board=board).order_by("position", "id").values(*PHASE.columns)
     cards = (
         Card.objects.filter(board=board, deleted=False)
         .order_by("created", "id")
-        .values_list(
-            "id",
-            "kind",
-            "phase_id",
-            "x",
-            "y",
-            "w",
-            "h",
-            "text",
-            "colour",
-            "channel",
-            "priority",
-            "owner_id",
-            "kpi",
-            "author_id",
-        )
+        .values(*CARD.columns)
     )
     arrows = (
         Arrow.objects.filter(board=board, deleted=False)
         .order_by("created", "id")
-        .values_list("id", "from_card_id", "to_card_id", "label", "weight")
+        .values(*ARROW.columns)
     )
     # The ops delete a card's links with it; the ends are checked anyway so that no
     # reader (the gap analysis among them) ever meets a link to a card it cannot see.
@@ -147,7 +109,7 @@ def board_state(board: Board) -> dict:
             board=board, deleted=False, source__deleted=False, target__deleted=False
         )
         .order_by("created", "id")
-        .values_list("id", "source_id", "target_id")
+        .values(*LINK.columns)
     )
     return {
         "board": {
@@ -158,31 +120,10 @@ def board_state(board: Board) -> dict:
             "rev": board.rev,
             "epoch": board.epoch,
         },
-        "phases": [{**p, "id": str(p["id"])} for p in phases],
-        "cards": [
-            {
-                "id": str(c[0]),
-                "kind": c[1],
-                "phase": str(c[2]) if c[2] else None,
-                "x": c[3],
-                "y": c[4],
-                "w": c[5],
-                "h": c[6],
-                "text": c[7],
-                "colour": c[8],
-                "channel": c[9],
-                "priority": c[10],
-                "owner": c[11],
-                "kpi": c[12],
-                "author": c[13],
-            }
-            for c in cards
-        ],
-        "arrows": [
-            {"id": str(a[0]), "from": str(a[1]), "to": str(a[2]), "label": a[3], "weight": a[4]}
-            for a in arrows
-        ],
-        "links": [{"id": str(k[0]), "from": str(k[1]), "to": str(k[2])} for k in links],
+        "phases": [PHASE.state(row) for row in phases],
+        "cards": [CARD.state(row) for row in cards],
+        "arrows": [ARROW.state(row) for row in arrows],
+        "links": [LINK.state(row) for row in links],
     }
 
 

@@ -26,10 +26,16 @@ from boards.gaps import gaps_from_state
 from boards.live import room
 from boards.live.commit import Commit
 from boards.models import Arrow, Board, Card, CardLink, OpLog, Phase, Snapshot, SnapshotKind
+from boards.schema import ARROW, CARD, LINK, PHASE
 from boards.selectors import board_state
 from journeymap.models import User
 
 AUTOMATIC = [SnapshotKind.SESSION, SnapshotKind.BEFORE_RESTORE]
+# The card fields that name a user: kept on a restore only while that user exists.
+CARD_PEOPLE = CARD.refs("user")
+# What makes a card "changed" in a comparison: all but where it stands (a move to another
+# phase is reported as such; a nudge within one is not news).
+CHANGE_FIELDS = [name for name in CARD.names if name not in ("phase", "x", "y", "w", "h")]
 
 
 def _freeze(board: Board, *, name: str, kind: str, actor: User | None) -> Snapshot:
@@ -135,53 +141,22 @@ def _replace_content(board: Board, state: dict) -> None:
     Arrow.objects.filter(board=board).delete()
     Card.objects.filter(board=board).delete()
     Phase.objects.filter(board=board).delete()
-    people = {c["author"] for c in state["cards"]} | {c.get("owner") for c in state["cards"]}
+    # A snapshot frozen by an older version may lack fields added since: they get the
+    # defaults a new card gets (as complete_state gives exports).
+    cards = [{**CARD.state_defaults, **card} for card in state["cards"]]
+    people = {card[name] for card in cards for name in CARD_PEOPLE}
     known = set(User.objects.filter(pk__in=[p for p in people if p]).values_list("pk", flat=True))
-    Phase.objects.bulk_create(
-        Phase(
-            id=phase["id"],
-            board=board,
-            position=phase["position"],
-            name=phase["name"],
-            colour=phase["colour"],
-            kpis=phase["kpis"],
-        )
-        for phase in state["phases"]
-    )
-    Card.objects.bulk_create(
-        Card(
-            id=card["id"],
-            board=board,
-            kind=card["kind"],
-            phase_id=card["phase"],
-            x=card["x"],
-            y=card["y"],
-            w=card["w"],
-            h=card["h"],
-            text=card["text"],
-            colour=card["colour"],
-            channel=card["channel"],
-            priority=card.get("priority", ""),
-            owner_id=card.get("owner") if card.get("owner") in known else None,
-            kpi=card.get("kpi", ""),
-            author_id=card["author"] if card["author"] in known else None,
-        )
-        for card in state["cards"]
-    )
+    Phase.objects.bulk_create(Phase(board=board, **PHASE.attrs(phase)) for phase in state["phases"])
+    for card in cards:
+        # Someone who has left the installation since is nobody now.
+        card.update((name, card[name] if card[name] in known else None) for name in CARD_PEOPLE)
+    Card.objects.bulk_create(Card(board=board, **CARD.attrs(card)) for card in cards)
     Arrow.objects.bulk_create(
-        Arrow(
-            id=arrow["id"],
-            board=board,
-            from_card_id=arrow["from"],
-            to_card_id=arrow["to"],
-            label=arrow["label"],
-            weight=arrow["weight"],
-        )
+        Arrow(board=board, **ARROW.attrs({**ARROW.state_defaults, **arrow}))
         for arrow in state["arrows"]
     )
     CardLink.objects.bulk_create(
-        CardLink(id=link["id"], board=board, source_id=link["from"], target_id=link["to"])
-        for link in state.get("links", [])
+        CardLink(board=board, **LINK.attrs(link)) for link in state.get("links", [])
     )
 
 
@@ -220,11 +195,7 @@ def compare_states(old: dict, new: dict) -> dict:
                     "to": phase_of(after, new_phases),
                 }
             )
-        fields = [
-            name
-            for name in ("text", "kind", "channel", "colour", "priority", "owner", "kpi")
-            if before.get(name) != after.get(name)
-        ]
+        fields = [name for name in CHANGE_FIELDS if before.get(name) != after.get(name)]
         if fields:
             changed.append(
                 {

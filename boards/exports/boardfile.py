@@ -2,9 +2,10 @@
 
 Everything is checked: the size before parsing, then encoding, syntax, format and
 version, every field's type, range and length with the live protocol's own validators
-(boards.live.protocol, so that a file can hold nothing an editor could not have made), then
-duplicated ids, references to things the file does not have, the kinds a link may join,
-and the phase and item counts. A refusal names the first problem and its place:
+(boards.live.fields, put together as boards.live.protocol does, so that a file can hold
+nothing an editor could not have made), then duplicated ids, references to things the
+file does not have, the kinds a link may join, and the phase and item counts. A refusal
+names the first problem and its place:
 "“cards[3].x” must be a number."
 """
 
@@ -19,29 +20,30 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from boards.frameworks import BOARD_FRAMEWORK_CHOICES, PHASE_COLOURS
-from boards.live.protocol import (
-    ARROW_FIELDS,
-    CARD_DEFAULTS,
-    CARD_FIELDS,
-    KPI_MAX,
-    KPI_UNIT_MAX,
-    PHASE_FIELDS,
+from boards.live.fields import (
+    KPI_OPTIONAL,
+    KPI_REQUIRED,
     ProtocolError,
     choice,
     integer,
-    optional_number,
     optional_uuid,
     text,
     uuid_field,
 )
-from boards.models import (
+from boards.live.protocol import (
+    ARROW_DEFAULTS,
+    ARROW_FIELDS,
+    CARD_DEFAULTS,
+    CARD_FIELDS,
+    PHASE_FIELDS,
+)
+from boards.models import MAX_PHASES, MIN_PHASES, TITLE_MAX, Stage
+from boards.schema import (
+    CARD,
+    KPI_DEFAULTS,
+    KPI_MAX,
     LINK_SOURCE_KINDS,
     LINK_TARGET_KINDS,
-    MAX_PHASES,
-    MIN_PHASES,
-    PHASE_NAME_MAX,
-    TITLE_MAX,
-    Stage,
 )
 
 FORMAT = "journeymap-board"
@@ -120,7 +122,7 @@ def parse_document(data: bytes | str) -> dict:
 
 
 def _checked(check: Callable[[str, Any], Any], path: str, value: Any) -> Any:
-    """`check` (a boards.live.protocol field validator) applied as the live protocol applies
+    """`check` (a boards.live.fields validator) applied as the live protocol applies
     it, its refusal turned into an ImportRefused naming `path`."""
     try:
         cleaned = check(path, value)
@@ -207,13 +209,9 @@ def _kpis(path: str, value: Any) -> list[dict]:
         _object(
             item,
             f"{path}[{index}]",
-            required={"name": text(PHASE_NAME_MAX, required=True)},
-            optional={
-                "value": optional_number(-1e12, 1e12),
-                "target": optional_number(-1e12, 1e12),
-                "unit": text(KPI_UNIT_MAX),
-            },
-            defaults={"value": None, "target": None, "unit": ""},
+            required=KPI_REQUIRED,
+            optional=KPI_OPTIONAL,
+            defaults=KPI_DEFAULTS,
         )
         for index, item in enumerate(value)
     ]
@@ -298,14 +296,16 @@ def clean_document(document: dict) -> dict:
     phases.sort(key=lambda phase: phase["position"])
     phase_ids = _unique_ids(phases, "phases")
 
-    card_optional = {k: v for k, v in CARD_FIELDS.items() if k not in ("kind", "owner")}
+    # The file names people by address (a user id means someone else elsewhere).
+    people = dict.fromkeys(CARD.refs("user"), _person_field)
+    card_optional = {k: v for k, v in CARD_FIELDS.items() if k != "kind"}
     cards = [
         _object(
             item,
             f"cards[{index}]",
             required={"id": uuid_field, "kind": CARD_FIELDS["kind"]},
-            optional={**card_optional, "owner": _person_field, "author": _person_field},
-            defaults={**CARD_DEFAULTS, "author": None},
+            optional={**card_optional, **people},
+            defaults={**CARD_DEFAULTS, **dict.fromkeys(people)},
         )
         for index, item in enumerate(raw_cards)
     ]
@@ -323,7 +323,7 @@ def clean_document(document: dict) -> dict:
             f"arrows[{index}]",
             required={"id": uuid_field, "from": uuid_field, "to": uuid_field},
             optional=ARROW_FIELDS,
-            defaults={"label": "", "weight": None},
+            defaults=ARROW_DEFAULTS,
         )
         for index, item in enumerate(raw_arrows)
     ]

@@ -23,6 +23,7 @@ from boards.exports.report import render_report_pages
 from boards.exports.svg import render_svg
 from boards.gaps import gaps_from_state, strategy_from_state
 from boards.models import Board, Snapshot
+from boards.schema import CARD
 from boards.selectors import board_state
 from journeymap.models import User
 
@@ -46,9 +47,7 @@ class Export:
 def people_of(state: dict) -> dict[int, dict]:
     """user id -> {"name", "email"} for every owner and author the state names. A person
     deleted since is simply missing (the export shows no name)."""
-    ids = {card.get("owner") for card in state["cards"]} | {
-        card.get("author") for card in state["cards"]
-    }
+    ids = {card.get(name) for card in state["cards"] for name in CARD.refs("user")}
     ids.discard(None)
     if not ids:
         return {}

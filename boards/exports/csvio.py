@@ -15,6 +15,7 @@ import io
 from django.utils.translation import gettext as _
 
 from boards.exports.state import channel_label, complete_state, kind_label, priority_label
+from boards.schema import LINK_TARGET_KINDS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,7 +36,7 @@ def board_csv(state: dict, *, names: dict[int, str]) -> bytes:
     serves: dict[str, list[str]] = {}
     for link in state["links"]:
         target = cards.get(link["to"])
-        if link["from"] in cards and target is not None and target["kind"] == "touchpoint":
+        if link["from"] in cards and target is not None and target["kind"] in LINK_TARGET_KINDS:
             serves.setdefault(link["from"], []).append(target["text"].strip())
 
     def order(card: dict) -> tuple:

@@ -29,14 +29,17 @@ from boards.exports.boardfile import (
 )
 from boards.exports.state import complete_state
 from boards.models import Arrow, Board, Card, CardLink, Phase
+from boards.schema import ARROW, CARD, KPI_DEFAULTS, KPI_FIELDS, LINK
 from journeymap.access import Can, get_membership, role_allows
 from journeymap.models import Membership, Organisation, User
 
 # ImportRefused is what board_import raises: callers catch it from here.
 __all__ = ["ImportRefused", "board_document", "board_import", "board_json"]
 
-# Card fields written as they are (people are named by address, ids are remapped).
-CARD_ATTRS = ("x", "y", "w", "h", "text", "colour", "channel", "priority", "kpi")
+# Card fields written as they are; the others name rows (phases and cards by an id the
+# import remaps, people by address).
+CARD_ATTRS = tuple(name for name in CARD.plain if name != "kind")
+CARD_PEOPLE = CARD.refs("user")
 
 
 # Export.
@@ -71,12 +74,7 @@ def board_document(state: dict, *, people: dict[int, dict], exported: datetime) 
                 "name": phase["name"],
                 "colour": phase["colour"],
                 "kpis": [
-                    {
-                        "name": kpi["name"],
-                        "value": kpi.get("value"),
-                        "target": kpi.get("target"),
-                        "unit": kpi.get("unit", ""),
-                    }
+                    {name: kpi.get(name, KPI_DEFAULTS.get(name)) for name in KPI_FIELDS}
                     for kpi in phase["kpis"]
                 ],
             }
@@ -88,24 +86,12 @@ def board_document(state: dict, *, people: dict[int, dict], exported: datetime) 
                 "kind": card["kind"],
                 "phase": card["phase"],
                 **{name: card[name] for name in CARD_ATTRS},
-                "owner": _person(card["owner"], people),
-                "author": _person(card["author"], people),
+                **{name: _person(card[name], people) for name in CARD_PEOPLE},
             }
             for card in state["cards"]
         ],
-        "arrows": [
-            {
-                "id": arrow["id"],
-                "from": arrow["from"],
-                "to": arrow["to"],
-                "label": arrow["label"],
-                "weight": arrow["weight"],
-            }
-            for arrow in state["arrows"]
-        ],
-        "links": [
-            {"id": link["id"], "from": link["from"], "to": link["to"]} for link in state["links"]
-        ],
+        "arrows": [{name: arrow[name] for name in ARROW.state_names} for arrow in state["arrows"]],
+        "links": [{name: link[name] for name in LINK.state_names} for link in state["links"]],
     }
 
 
@@ -196,9 +182,8 @@ def board_import(*, organisation: Organisation, data: bytes | str, actor: User) 
                     board=board,
                     kind=card["kind"],
                     phase_id=phase_ids[card["phase"]] if card["phase"] else None,
-                    owner_id=member(card["owner"]),
-                    author_id=member(card["author"]),
-                    **{name: card[name] for name in CARD_ATTRS},
+                    **CARD.attrs(card, CARD_ATTRS),
+                    **{CARD.column(name): member(card[name]) for name in CARD_PEOPLE},
                 )
                 for card in cleaned["cards"]
             ),
@@ -211,9 +196,8 @@ def board_import(*, organisation: Organisation, data: bytes | str, actor: User) 
                     board=board,
                     from_card_id=card_ids[arrow["from"]],
                     to_card_id=card_ids[arrow["to"]],
-                    label=arrow["label"],
-                    weight=arrow["weight"],
                     author=actor,
+                    **ARROW.attrs(arrow, ARROW.plain),
                 )
                 for ident, arrow in zip(
                     _new_ids(len(cleaned["arrows"])), cleaned["arrows"], strict=True

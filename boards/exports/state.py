@@ -12,23 +12,13 @@ from django.utils.translation import gettext as _
 
 from boards.frameworks import BOARD_FRAMEWORK_CHOICES
 from boards.models import COLUMN_WIDTH, CardKind, Channel, Priority, Stage
+from boards.schema import ARROW, CARD
 
 DASH = "\u2013"  # for a figure not given
 
-CARD_DEFAULTS = {
-    "phase": None,
-    "x": 0.0,
-    "y": 0.0,
-    "w": 180.0,
-    "h": 110.0,
-    "text": "",
-    "colour": "",
-    "channel": "",
-    "priority": "",
-    "owner": None,
-    "kpi": "",
-    "author": None,
-}
+# What a card or an arrow of an older snapshot lacks is what a new one starts with.
+CARD_DEFAULTS = CARD.state_defaults
+ARROW_DEFAULTS = ARROW.state_defaults
 
 
 def complete_state(state: dict) -> dict:
@@ -46,7 +36,7 @@ def complete_state(state: dict) -> dict:
         "board": {"title": "", "framework": "", "stage": "", "rev": 0, **state.get("board", {})},
         "phases": phases,
         "cards": [{**CARD_DEFAULTS, **card} for card in state.get("cards", [])],
-        "arrows": [{"label": "", "weight": None, **arrow} for arrow in state.get("arrows", [])],
+        "arrows": [{**ARROW_DEFAULTS, **arrow} for arrow in state.get("arrows", [])],
         "links": list(state.get("links", [])),
     }
 

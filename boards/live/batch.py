@@ -21,17 +21,8 @@ from django.utils.translation import gettext as _
 
 from boards.frameworks import PHASE_COLOURS
 from boards.live.protocol import ProtocolError
-from boards.models import (
-    LINK_SOURCE_KINDS,
-    LINK_TARGET_KINDS,
-    MAX_PHASES,
-    MIN_PHASES,
-    Arrow,
-    Board,
-    Card,
-    CardLink,
-    Phase,
-)
+from boards.models import MAX_PHASES, MIN_PHASES, Arrow, Board, Card, CardLink, Phase
+from boards.schema import ARROW, CARD, LINK_SOURCE_KINDS, LINK_TARGET_KINDS, PHASE
 from boards.selectors import arrow_state, card_state, link_state
 from journeymap.access import Can, role_allows
 from journeymap.models import Membership
@@ -39,7 +30,8 @@ from journeymap.models import Membership
 if TYPE_CHECKING:
     from boards.live.commit import _Group
 
-CARD_ATTRS = ("kind", "x", "y", "w", "h", "text", "colour", "channel", "priority", "kpi")
+# The card fields an op sets as they are; `phase` and `owner` name other rows, checked here.
+CARD_ATTRS = CARD.plain
 
 
 def _link_fits(link: CardLink, card_id, kind: str) -> bool:
@@ -164,11 +156,10 @@ class _Batch:
         card = Card(
             id=uuid.UUID(op["id"]),
             board=self.board,
-            kind=op["kind"],
             phase=phase,
             owner_id=self._owner(op["owner"]),
             author_id=self.user.pk,
-            **{k: op[k] for k in CARD_ATTRS if k != "kind"},
+            **CARD.attrs(op, CARD_ATTRS),
         )
         self.cards[op["id"]] = card
         self.new.append(card)
@@ -284,7 +275,7 @@ class _Batch:
             )
             arrow.from_card, arrow.to_card = start, end
             changed += ["from_card", "to_card"]
-        for name in ("label", "weight"):
+        for name in ARROW.plain:
             if name in op:
                 setattr(arrow, name, op[name])
                 changed.append(name)
@@ -400,7 +391,7 @@ class _Batch:
 
     def _phase_update(self, op: dict) -> None:
         phase = self._phase(op["id"])
-        changed = [k for k in ("name", "colour", "kpis") if k in op]
+        changed = [k for k in PHASE.names if k in op]
         for name in changed:
             setattr(phase, name, op[name])
         self._touch(phase, *changed)

@@ -1,6 +1,7 @@
 """The wire protocol's schema: parse and validate client frames and ops.
 
-Validation here is about shape (types, ranges, lengths, allowed fields), decided
+Validation here is about shape (types, ranges, lengths, allowed fields; the field
+validators are boards.live.fields, the fields and limits boards.schema's), decided
 without the database. Whether ids exist, cards are alive and phase counts hold is
 decided in boards.live.commit, inside the transaction. docs/protocol.md is the reference.
 """
@@ -8,279 +9,97 @@ decided in boards.live.commit, inside the transaction. docs/protocol.md is the r
 from __future__ import annotations
 
 import json
-import math
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from boards.models import (
-    ARROW_LABEL_MAX,
-    CARD_TEXT_MAX,
-    COORD_LIMIT,
-    KPI_NAME_MAX,
-    MAX_PHASES,
-    PHASE_NAME_MAX,
-    SIZE_MAX,
-    SIZE_MIN,
-    TITLE_MAX,
-    CardKind,
-    Channel,
-    Priority,
-    Stage,
+from boards.live.fields import (
+    ProtocolError,
+    choice,
+    colour,
+    integer,
+    kpis,
+    number,
+    object_fields,
+    optional_number,
+    optional_user,
+    optional_uuid,
+    phase_colour,
+    text,
+    trimmed_text,
+    uuid_field,
+)
+from boards.models import MAX_PHASES, TITLE_MAX, Stage
+from boards.schema import (
+    ARROW,
+    ARROW_LIMITS,
+    CARD,
+    CARD_KINDS,
+    CARD_LIMITS,
+    CHANNELS,
+    PHASE,
+    PHASE_LIMITS,
+    PRIORITIES,
 )
 
-WEIGHT_MAX = 1_000_000
-KPI_MAX = 10
-KPI_UNIT_MAX = 12
+# ProtocolError is what clean_op and parse_frame raise: callers catch it from here.
+__all__ = [
+    "ARROW_DEFAULTS",
+    "ARROW_FIELDS",
+    "CARD_DEFAULTS",
+    "CARD_FIELDS",
+    "OP_SCHEMAS",
+    "PHASE_FIELDS",
+    "ProtocolError",
+    "clean_op",
+    "dumps_frame",
+    "parse_frame",
+    "patch_text",
+]
+
 SELECTION_MAX = 500
 CLIENT_FRAMES = {"sync", "op", "presence", "ping"}
 
 
-class ProtocolError(Exception):
-    """A frame or op that breaks the protocol: sent back as error{code, message}."""
+_COORD_LIMIT = CARD_LIMITS["coord"]
+_SIZE_MIN, _SIZE_MAX = CARD_LIMITS["size"]
+_WEIGHT_MIN, _WEIGHT_MAX = ARROW_LIMITS["weight"]
 
-    def __init__(self, code: str, message: str, op_id: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.op_id = op_id
-
-    def frame(self) -> dict:
-        frame = {"type": "error", "code": self.code, "message": self.message}
-        if self.op_id is not None:
-            frame["op_id"] = self.op_id
-        return frame
-
-
-# Field validators: each takes (name, value) and returns the cleaned value or raises.
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def uuid_field(name: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise ProtocolError("invalid", _("“%(field)s” must be an id.") % {"field": name})
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise ProtocolError(
-            "invalid", _("“%(field)s” is not a valid id.") % {"field": name}
-        ) from None
-
-
-def optional_uuid(name: str, value: Any) -> str | None:
-    return None if value is None else uuid_field(name, value)
-
-
-def number(low: float, high: float) -> Callable[[str, Any], float]:
-    def check(name: str, value: Any) -> float:
-        if not _is_number(value):
-            raise ProtocolError("invalid", _("“%(field)s” must be a number.") % {"field": name})
-        if not low <= value <= high:
-            raise ProtocolError(
-                "out_of_range",
-                _("“%(field)s” must be between %(low)s and %(high)s.")
-                % {"field": name, "low": f"{low:g}", "high": f"{high:g}"},
-            )
-        return float(value)
-
-    return check
-
-
-def optional_number(low: float, high: float) -> Callable[[str, Any], float | None]:
-    check = number(low, high)
-    return lambda name, value: None if value is None else check(name, value)
-
-
-def integer(low: int, high: int) -> Callable[[str, Any], int]:
-    def check(name: str, value: Any) -> int:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ProtocolError(
-                "invalid", _("“%(field)s” must be a whole number.") % {"field": name}
-            )
-        if not low <= value <= high:
-            raise ProtocolError(
-                "out_of_range",
-                _("“%(field)s” must be between %(low)s and %(high)s.")
-                % {"field": name, "low": low, "high": high},
-            )
-        return value
-
-    return check
-
-
-def text(limit: int, *, required: bool = False) -> Callable[[str, Any], str]:
-    def check(name: str, value: Any) -> str:
-        if not isinstance(value, str):
-            raise ProtocolError("invalid", _("“%(field)s” must be text.") % {"field": name})
-        if "\x00" in value:
-            raise ProtocolError(
-                "invalid", _("“%(field)s” contains a NUL character.") % {"field": name}
-            )
-        cleaned = value.strip() if required else value
-        if required and not cleaned:
-            raise ProtocolError("invalid", _("“%(field)s” may not be empty.") % {"field": name})
-        if len(cleaned) > limit:
-            raise ProtocolError(
-                "too_long",
-                _("“%(field)s” is %(length)d characters long; the limit is %(limit)d.")
-                % {"field": name, "length": len(cleaned), "limit": limit},
-            )
-        return cleaned
-
-    return check
-
-
-def trimmed_text(limit: int) -> Callable[[str, Any], str]:
-    """Text stored trimmed, empty allowed: a name that is matched against other names
-    (a card's `kpi` against its phase's KPIs) must not differ by a stray space."""
-    check = text(limit)
-    return lambda name, value: check(name, value.strip() if isinstance(value, str) else value)
-
-
-def optional_user(name: str, value: Any) -> int | None:
-    """A user id or null. Whether that person may be named is the board's business
-    (boards.live.commit: a member of its organisation)."""
-    if value is None:
-        return None
-    return integer(1, 2**63 - 1)(name, value)
-
-
-def choice(values: list[str]) -> Callable[[str, Any], str]:
-    def check(name: str, value: Any) -> str:
-        if not isinstance(value, str) or value not in values:
-            raise ProtocolError(
-                "invalid",
-                _("“%(field)s” must be one of: %(values)s.")
-                % {"field": name, "values": ", ".join(v or '""' for v in values)},
-            )
-        return value
-
-    return check
-
-
-def colour(name: str, value: Any) -> str:
-    if not isinstance(value, str) or not (
-        value == ""
-        or (
-            len(value) == 7
-            and value[0] == "#"
-            and all(c in "0123456789abcdefABCDEF" for c in value[1:])
-        )
-    ):
-        raise ProtocolError(
-            "invalid", _("“%(field)s” must be a colour like #ffcc00.") % {"field": name}
-        )
-    return value.lower()
-
-
-def phase_colour(name: str, value: Any) -> str:
-    cleaned = colour(name, value)
-    if not cleaned:
-        raise ProtocolError("invalid", _("“%(field)s” may not be empty.") % {"field": name})
-    return cleaned
-
-
-def kpis(name: str, value: Any) -> list[dict]:
-    if not isinstance(value, list):
-        raise ProtocolError("invalid", _("“%(field)s” must be a list.") % {"field": name})
-    if len(value) > KPI_MAX:
-        raise ProtocolError(
-            "out_of_range", _("A phase holds at most %(limit)d KPIs.") % {"limit": KPI_MAX}
-        )
-    return [
-        _fields(
-            item,
-            required={"name": text(PHASE_NAME_MAX, required=True)},
-            optional={
-                "value": optional_number(-1e12, 1e12),
-                "target": optional_number(-1e12, 1e12),
-                "unit": text(KPI_UNIT_MAX),
-            },
-            where=_("a KPI"),
-            defaults={"value": None, "target": None, "unit": ""},
-        )
-        for item in value
-    ]
-
-
-def _fields(
-    data: Any,
-    *,
-    required: dict[str, Callable],
-    optional: dict[str, Callable],
-    where: str,
-    defaults: dict[str, Any] | None = None,
-    at_least_one: bool = False,
-) -> dict:
-    if not isinstance(data, dict):
-        raise ProtocolError("invalid", _("%(where)s must be an object.") % {"where": where})
-    unknown = set(data) - set(required) - set(optional)
-    if unknown:
-        raise ProtocolError(
-            "invalid",
-            _("%(where)s does not take: %(fields)s.")
-            % {"where": where, "fields": ", ".join(sorted(unknown))},
-        )
-    cleaned = dict(defaults or {})
-    for name, check in required.items():
-        if name not in data:
-            raise ProtocolError(
-                "invalid", _("%(where)s needs “%(field)s”.") % {"where": where, "field": name}
-            )
-        cleaned[name] = check(name, data[name])
-    present = [name for name in optional if name in data]
-    if at_least_one and not present:
-        raise ProtocolError(
-            "invalid",
-            _("%(where)s changes nothing: give at least one of %(fields)s.")
-            % {"where": where, "fields": ", ".join(optional)},
-        )
-    for name in present:
-        cleaned[name] = optional[name](name, data[name])
-    return cleaned
-
-
-CARD_FIELDS: dict[str, Callable] = {
-    "kind": choice(CardKind.values),
+# One validator per field of boards.schema; the field lists, their order and the
+# defaults are the schema's (a field the schema gains and this does not check fails here,
+# on import).
+_CARD_CHECKS: dict[str, Callable] = {
+    "kind": choice(CARD_KINDS),
     "phase": optional_uuid,
-    "x": number(-COORD_LIMIT, COORD_LIMIT),
-    "y": number(-COORD_LIMIT, COORD_LIMIT),
-    "w": number(SIZE_MIN, SIZE_MAX),
-    "h": number(SIZE_MIN, SIZE_MAX),
-    "text": text(CARD_TEXT_MAX),
+    "x": number(-_COORD_LIMIT, _COORD_LIMIT),
+    "y": number(-_COORD_LIMIT, _COORD_LIMIT),
+    "w": number(_SIZE_MIN, _SIZE_MAX),
+    "h": number(_SIZE_MIN, _SIZE_MAX),
+    "text": text(CARD_LIMITS["text"]),
     "colour": colour,
-    "channel": choice(Channel.values),
-    "priority": choice(Priority.values),
+    "channel": choice(CHANNELS),
+    "priority": choice(PRIORITIES),
     "owner": optional_user,
-    "kpi": trimmed_text(KPI_NAME_MAX),
+    "kpi": trimmed_text(CARD_LIMITS["kpi"]),
 }
-CARD_DEFAULTS = {
-    "phase": None,
-    "x": 0.0,
-    "y": 0.0,
-    "w": 180.0,
-    "h": 110.0,
-    "text": "",
-    "colour": "",
-    "channel": "",
-    "priority": "",
-    "owner": None,
-    "kpi": "",
+CARD_FIELDS: dict[str, Callable] = {name: _CARD_CHECKS[name] for name in CARD.names}
+CARD_DEFAULTS = dict(CARD.defaults)
+_ARROW_CHECKS: dict[str, Callable] = {
+    "from": uuid_field,
+    "to": uuid_field,
+    "label": text(ARROW_LIMITS["label"]),
+    "weight": optional_number(_WEIGHT_MIN, _WEIGHT_MAX),
 }
-ARROW_FIELDS: dict[str, Callable] = {
-    "label": text(ARROW_LABEL_MAX),
-    "weight": optional_number(0, WEIGHT_MAX),
-}
-PHASE_FIELDS: dict[str, Callable] = {
-    "name": text(PHASE_NAME_MAX, required=True),
+# What arrow.update may change besides its ends (`from` and `to` are references).
+ARROW_FIELDS: dict[str, Callable] = {name: _ARROW_CHECKS[name] for name in ARROW.plain}
+ARROW_DEFAULTS = dict(ARROW.defaults)
+_PHASE_CHECKS: dict[str, Callable] = {
+    "name": text(PHASE_LIMITS["name"], required=True),
     "colour": phase_colour,
     "kpis": kpis,
 }
+PHASE_FIELDS: dict[str, Callable] = {name: _PHASE_CHECKS[name] for name in PHASE.names}
 POSITION = integer(0, MAX_PHASES - 1)
 
 # op name -> (required fields, optional fields, defaults, at least one optional)
@@ -295,14 +114,14 @@ OP_SCHEMAS: dict[str, tuple[dict, dict, dict, bool]] = {
     "card.delete": ({"id": uuid_field}, {}, {}, False),
     "card.restore": ({"id": uuid_field}, {}, {}, False),
     "arrow.create": (
-        {"id": uuid_field, "from": uuid_field, "to": uuid_field},
+        {"id": uuid_field, "from": _ARROW_CHECKS["from"], "to": _ARROW_CHECKS["to"]},
         ARROW_FIELDS,
-        {"label": "", "weight": None},
+        ARROW_DEFAULTS,
         False,
     ),
     "arrow.update": (
         {"id": uuid_field},
-        {"from": uuid_field, "to": uuid_field, **ARROW_FIELDS},
+        {"from": _ARROW_CHECKS["from"], "to": _ARROW_CHECKS["to"], **ARROW_FIELDS},
         {},
         True,
     ),
@@ -310,7 +129,7 @@ OP_SCHEMAS: dict[str, tuple[dict, dict, dict, bool]] = {
     "arrow.restore": ({"id": uuid_field}, {}, {}, False),
     "phase.create": (
         {"id": uuid_field, "name": PHASE_FIELDS["name"], "position": POSITION},
-        {"colour": phase_colour, "kpis": kpis},
+        {k: v for k, v in PHASE_FIELDS.items() if k != "name"},
         {"kpis": []},
         False,
     ),
@@ -346,7 +165,7 @@ def clean_op(data: Any) -> dict:
         )
     required, optional, defaults, at_least_one = OP_SCHEMAS[name]
     body = {k: v for k, v in data.items() if k != "op"}
-    cleaned = _fields(
+    cleaned = object_fields(
         body,
         required=required,
         optional=optional,
@@ -392,7 +211,7 @@ def parse_frame(text_data: str, *, max_ops: int) -> dict:
         op_id = body.get("op_id")
         op_id_text = op_id if isinstance(op_id, str) else None
         try:
-            cleaned = _fields(
+            cleaned = object_fields(
                 body,
                 required={"op_id": uuid_field, "ops": _op_list(max_ops)},
                 optional={},
@@ -403,7 +222,7 @@ def parse_frame(text_data: str, *, max_ops: int) -> dict:
             raise
         return {"type": "op", **cleaned}
     if kind == "sync":
-        cleaned = _fields(
+        cleaned = object_fields(
             body,
             required={},
             optional={"rev": _optional_int, "epoch": _optional_int},
@@ -412,7 +231,7 @@ def parse_frame(text_data: str, *, max_ops: int) -> dict:
         )
         return {"type": "sync", **cleaned}
     if kind == "presence":
-        cleaned = _fields(
+        cleaned = object_fields(
             body,
             required={},
             optional={
@@ -424,7 +243,7 @@ def parse_frame(text_data: str, *, max_ops: int) -> dict:
             where=_("A presence message"),
         )
         return {"type": "presence", **cleaned}
-    _fields(body, required={}, optional={}, where=_("A ping"))
+    object_fields(body, required={}, optional={}, where=_("A ping"))
     return {"type": "ping"}
 
 
@@ -446,13 +265,13 @@ def _op_list(max_ops: int) -> Callable[[str, Any], list[dict]]:
     return check
 
 
-_COORD = number(-COORD_LIMIT, COORD_LIMIT)
+_COORD = number(-_COORD_LIMIT, _COORD_LIMIT)
 
 
 def _cursor(name: str, value: Any) -> dict | None:
     if value is None:
         return None
-    return _fields(value, required={"x": _COORD, "y": _COORD}, optional={}, where=name)
+    return object_fields(value, required={"x": _COORD, "y": _COORD}, optional={}, where=name)
 
 
 def _selection(name: str, value: Any) -> list[str]:
@@ -466,7 +285,7 @@ def _selection(name: str, value: Any) -> list[str]:
 def _dragging(name: str, value: Any) -> dict | None:
     if value is None:
         return None
-    return _fields(
+    return object_fields(
         value,
         required={"ids": _selection, "dx": _COORD, "dy": _COORD},
         optional={},

@@ -15,7 +15,8 @@ from boards import actions, selectors
 from boards.forms import CardLinksForm, CardPanelForm
 from boards.live.commit import BoardGone
 from boards.live.protocol import ProtocolError
-from boards.models import LINK_SOURCE_KINDS, Board, Card
+from boards.models import Board, Card
+from boards.schema import LINK_SOURCE_KINDS
 from boards.views.panels import apply_panel_ops, render_panel
 from journeymap.access import Can, get_board_for_user, role_allows
 
@@ -134,15 +135,8 @@ def _render(
             form = CardPanelForm(
                 card=card,
                 members=members,
-                initial={
-                    "kind": card.kind,
-                    "channel": card.channel,
-                    "text": card.text,
-                    "colour": card.colour,
-                    "priority": card.priority,
-                    "owner": card.owner_id,
-                    "kpi": card.kpi,
-                },
+                # The form takes the fields it shows from the card's state.
+                initial=selectors.card_state(card),
             )
         if links_form is None and card.kind in LINK_SOURCE_KINDS:
             links_form = CardLinksForm(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from boards import actions, selectors
 from boards.forms import BoardCreateForm, BoardRenameForm
+from boards.schema import client_schema
 from journeymap.access import Can, get_board_for_user, get_organisation_for_user, role_allows
 
 SESSION_ORGANISATION = "organisation_id"
@@ -81,6 +82,7 @@ def board_detail(request: HttpRequest, board_id) -> HttpResponse:
             "can_export": role_allows(membership.role, Can.EXPORT_BOARD)
             and board.organisation.allow_exports,
             "rename_form": BoardRenameForm(initial={"title": board.title}),
+            "schema": client_schema(),
         },
     )
 
@@ -103,6 +105,7 @@ def board_outline(request: HttpRequest, board_id) -> HttpResponse:
             "columns": selectors.board_columns(board),
             "arrows": [{"arrow": a, "direction": directions[a.id]} for a in arrows],
             "can_edit": role_allows(membership.role, Can.EDIT_BOARD),
+            "schema": client_schema(),
         },
     )
 

@@ -1,0 +1,235 @@
+"""The field validators of the wire protocol (docs/protocol.md, "Field types and
+limits"): each takes (name, value) and returns the cleaned value or raises ProtocolError.
+boards.live.protocol puts them together into ops and frames; the board file import
+(boards.exports.boardfile) checks a file with them, so that a file can hold nothing an
+editor could not have made. The limits are boards.schema's.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from boards.schema import KPI_DEFAULTS, KPI_FIELDS, KPI_LIMITS, KPI_MAX
+
+
+class ProtocolError(Exception):
+    """A frame or op that breaks the protocol: sent back as error{code, message}."""
+
+    def __init__(self, code: str, message: str, op_id: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.op_id = op_id
+
+    def frame(self) -> dict:
+        frame = {"type": "error", "code": self.code, "message": self.message}
+        if self.op_id is not None:
+            frame["op_id"] = self.op_id
+        return frame
+
+
+# Field validators: each takes (name, value) and returns the cleaned value or raises.
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def uuid_field(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ProtocolError("invalid", _("“%(field)s” must be an id.") % {"field": name})
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise ProtocolError(
+            "invalid", _("“%(field)s” is not a valid id.") % {"field": name}
+        ) from None
+
+
+def optional_uuid(name: str, value: Any) -> str | None:
+    return None if value is None else uuid_field(name, value)
+
+
+def number(low: float, high: float) -> Callable[[str, Any], float]:
+    def check(name: str, value: Any) -> float:
+        if not _is_number(value):
+            raise ProtocolError("invalid", _("“%(field)s” must be a number.") % {"field": name})
+        if not low <= value <= high:
+            raise ProtocolError(
+                "out_of_range",
+                _("“%(field)s” must be between %(low)s and %(high)s.")
+                % {"field": name, "low": f"{low:g}", "high": f"{high:g}"},
+            )
+        return float(value)
+
+    return check
+
+
+def optional_number(low: float, high: float) -> Callable[[str, Any], float | None]:
+    check = number(low, high)
+    return lambda name, value: None if value is None else check(name, value)
+
+
+def integer(low: int, high: int) -> Callable[[str, Any], int]:
+    def check(name: str, value: Any) -> int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ProtocolError(
+                "invalid", _("“%(field)s” must be a whole number.") % {"field": name}
+            )
+        if not low <= value <= high:
+            raise ProtocolError(
+                "out_of_range",
+                _("“%(field)s” must be between %(low)s and %(high)s.")
+                % {"field": name, "low": low, "high": high},
+            )
+        return value
+
+    return check
+
+
+def text(limit: int, *, required: bool = False) -> Callable[[str, Any], str]:
+    def check(name: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ProtocolError("invalid", _("“%(field)s” must be text.") % {"field": name})
+        if "\x00" in value:
+            raise ProtocolError(
+                "invalid", _("“%(field)s” contains a NUL character.") % {"field": name}
+            )
+        cleaned = value.strip() if required else value
+        if required and not cleaned:
+            raise ProtocolError("invalid", _("“%(field)s” may not be empty.") % {"field": name})
+        if len(cleaned) > limit:
+            raise ProtocolError(
+                "too_long",
+                _("“%(field)s” is %(length)d characters long; the limit is %(limit)d.")
+                % {"field": name, "length": len(cleaned), "limit": limit},
+            )
+        return cleaned
+
+    return check
+
+
+def trimmed_text(limit: int) -> Callable[[str, Any], str]:
+    """Text stored trimmed, empty allowed: a name that is matched against other names
+    (a card's `kpi` against its phase's KPIs) must not differ by a stray space."""
+    check = text(limit)
+    return lambda name, value: check(name, value.strip() if isinstance(value, str) else value)
+
+
+def optional_user(name: str, value: Any) -> int | None:
+    """A user id or null. Whether that person may be named is the board's business
+    (boards.live.commit: a member of its organisation)."""
+    if value is None:
+        return None
+    return integer(1, 2**63 - 1)(name, value)
+
+
+def choice(values: list[str]) -> Callable[[str, Any], str]:
+    def check(name: str, value: Any) -> str:
+        if not isinstance(value, str) or value not in values:
+            raise ProtocolError(
+                "invalid",
+                _("“%(field)s” must be one of: %(values)s.")
+                % {"field": name, "values": ", ".join(v or '""' for v in values)},
+            )
+        return value
+
+    return check
+
+
+def colour(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not (
+        value == ""
+        or (
+            len(value) == 7
+            and value[0] == "#"
+            and all(c in "0123456789abcdefABCDEF" for c in value[1:])
+        )
+    ):
+        raise ProtocolError(
+            "invalid", _("“%(field)s” must be a colour like #ffcc00.") % {"field": name}
+        )
+    return value.lower()
+
+
+def phase_colour(name: str, value: Any) -> str:
+    cleaned = colour(name, value)
+    if not cleaned:
+        raise ProtocolError("invalid", _("“%(field)s” may not be empty.") % {"field": name})
+    return cleaned
+
+
+def kpis(name: str, value: Any) -> list[dict]:
+    if not isinstance(value, list):
+        raise ProtocolError("invalid", _("“%(field)s” must be a list.") % {"field": name})
+    if len(value) > KPI_MAX:
+        raise ProtocolError(
+            "out_of_range", _("A phase holds at most %(limit)d KPIs.") % {"limit": KPI_MAX}
+        )
+    return [
+        object_fields(
+            item,
+            required=KPI_REQUIRED,
+            optional=KPI_OPTIONAL,
+            where=_("a KPI"),
+            defaults=KPI_DEFAULTS,
+        )
+        for item in value
+    ]
+
+
+def object_fields(
+    data: Any,
+    *,
+    required: dict[str, Callable],
+    optional: dict[str, Callable],
+    where: str,
+    defaults: dict[str, Any] | None = None,
+    at_least_one: bool = False,
+) -> dict:
+    """`data`, an object of the wire, checked field by field: `defaults` completed with
+    the `required` fields and those of the `optional` present, each cleaned by its
+    validator; unknown fields are refused (`where` names the object in a refusal)."""
+    if not isinstance(data, dict):
+        raise ProtocolError("invalid", _("%(where)s must be an object.") % {"where": where})
+    unknown = set(data) - set(required) - set(optional)
+    if unknown:
+        raise ProtocolError(
+            "invalid",
+            _("%(where)s does not take: %(fields)s.")
+            % {"where": where, "fields": ", ".join(sorted(unknown))},
+        )
+    cleaned = dict(defaults or {})
+    for name, check in required.items():
+        if name not in data:
+            raise ProtocolError(
+                "invalid", _("%(where)s needs “%(field)s”.") % {"where": where, "field": name}
+            )
+        cleaned[name] = check(name, data[name])
+    present = [name for name in optional if name in data]
+    if at_least_one and not present:
+        raise ProtocolError(
+            "invalid",
+            _("%(where)s changes nothing: give at least one of %(fields)s.")
+            % {"where": where, "fields": ", ".join(optional)},
+        )
+    for name in present:
+        cleaned[name] = optional[name](name, data[name])
+    return cleaned
+
+
+# A KPI, an item of a phase's `kpis` (boards.schema KPI_FIELDS).
+_FIGURE = optional_number(-KPI_LIMITS["figure"], KPI_LIMITS["figure"])
+_KPI_CHECKS: dict[str, Callable] = {
+    "name": text(KPI_LIMITS["name"], required=True),
+    "value": _FIGURE,
+    "target": _FIGURE,
+    "unit": text(KPI_LIMITS["unit"]),
+}
+KPI_REQUIRED = {"name": _KPI_CHECKS["name"]}
+KPI_OPTIONAL = {name: _KPI_CHECKS[name] for name in KPI_FIELDS if name != "name"}
