@@ -41,7 +41,10 @@ def make_phase(
         last = board.phases.aggregate(last=Max("position"))["last"]
         position = 0 if last is None else last + 1
     return Phase.objects.create(
-        board=board, position=position, name=name or f"Phase {position + 1}", **kw
+        board=board,
+        position=position,
+        name=f"Phase {position + 1}" if name is None else name,
+        **kw,
     )
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from boards.frameworks import FRAMEWORKS
 from boards.models import Arrow, Board, Card, CardKind, Direction, Phase, arrow_direction
 from journeymap.models import Membership, Role
-from tests.factories import make_arrow, make_board, make_card
+from tests.factories import make_arrow, make_board, make_card, make_phase
 from tests.helpers import page_text
 
 
@@ -266,10 +266,8 @@ def test_it_refuses_a_negative_arrow_weight(board):
 
 def test_it_refuses_a_board_or_phase_without_a_name(board, org):
     _refused_by_database(lambda: Board.objects.create(organisation=org, title=""))
-    _refused_by_database(lambda: Phase.objects.create(board=board, position=9, name=""))
-    _refused_by_database(
-        lambda: Phase.objects.create(board=board, position=9, name="Extra", colour="blue")
-    )
+    _refused_by_database(lambda: make_phase(board, position=9, name=""))
+    _refused_by_database(lambda: make_phase(board, position=9, name="Extra", colour="blue"))
 
     assert Board.objects.count() == 1
     assert board.phases.count() == 4
