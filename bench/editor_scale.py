@@ -24,15 +24,17 @@ import os
 import platform
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 BASE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE))  # the project's packages, tests.daphne among them
+
+from tests.daphne import DaphneProcess, free_port  # noqa: E402
+
 DB_NAME = "journeymap_editor_bench"
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -95,7 +97,6 @@ def setup_django(env: dict) -> None:
         os.environ[name] = env[name]
     os.environ["DJANGO_SETTINGS_MODULE"] = "journeymap.settings"
     os.environ.pop("REDIS_URL", None)
-    sys.path.insert(0, str(BASE))
     import django
 
     django.setup()
@@ -180,42 +181,6 @@ def make_board(cards: int, arrows: int, between: str = "random") -> tuple[str, t
     client.force_login(user)
     name = settings.SESSION_COOKIE_NAME
     return str(board.pk), (name, client.cookies[name].value)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_daphne(env: dict, port: int, log: Path) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "journeymap.asgi:application",
-        ],
-        cwd=BASE,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"daphne exited; see {log}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.terminate()
-    raise RuntimeError(f"daphne did not answer; see {log}")
 
 
 def frame_stats(frames: list[float]) -> dict[str, float]:
@@ -342,14 +307,8 @@ def main() -> None:
     )
     setup_django(env)
     board_id, cookie = make_board(args.cards, args.arrows, args.arrows_between)
-    log = BASE / "test-results" / "bench-editor-daphne.log"
-    log.parent.mkdir(exist_ok=True)
-    process = start_daphne(env, port, log)
-    try:
+    with DaphneProcess(env=env, port=port, log=BASE / "test-results" / "bench-editor-daphne.log"):
         results = run_browser(f"http://127.0.0.1:{port}", board_id, cookie, args.cards, args.arrows)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
     print(f"## Editor scale: {args.cards} cards, {args.arrows} arrows ({args.arrows_between})\n")
     print(

@@ -48,6 +48,10 @@ from pathlib import Path
 from websockets.exceptions import ConnectionClosed
 
 BASE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE))  # the project's packages, tests.daphne among them
+
+from tests.daphne import DaphneProcess, free_port  # noqa: E402
+
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 REDIS_URL = "redis://127.0.0.1:6379/0"
 # Production-like settings need a real-looking key; the bench process and daphne share it
@@ -111,7 +115,6 @@ def setup_django(env: dict) -> None:
         os.environ[name] = env[name]
     os.environ["DJANGO_SETTINGS_MODULE"] = "journeymap.settings"
     os.environ.pop("REDIS_URL", None)  # the bench process itself sends nothing on the layer
-    sys.path.insert(0, str(BASE))
     import django
 
     django.setup()
@@ -227,63 +230,20 @@ def machine_facts() -> dict[str, str]:
 # --------------------------------------------------------------------------- the server
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Daphne:
-    def __init__(self, env: dict, port: int, log: Path) -> None:
-        self.port, self.log = port, log
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "journeymap.asgi:application",
-            ],
-            cwd=BASE,
-            env=env,
-            stdout=log.open("wb"),
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"daphne exited; see {log}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"daphne did not answer on port {port}; see {log}")
+class Daphne(DaphneProcess):
+    """The one server under measurement, with what the CPU meter reads of it."""
 
     def cpu_seconds(self) -> float:
-        return proc_cpu_seconds(self.process.pid)
+        return proc_cpu_seconds(self.pid)
 
     def thread_cpu_seconds(self) -> tuple[float, float]:
         """(main thread: the event loop, all other threads: the database thread)."""
-        main = proc_cpu_seconds(self.process.pid)
+        main = proc_cpu_seconds(self.pid)
         others = 0.0
-        for task in Path(f"/proc/{self.process.pid}/task").glob("[0-9]*"):
-            if int(task.name) != self.process.pid:
-                others += proc_cpu_seconds(self.process.pid, int(task.name))
+        for task in Path(f"/proc/{self.pid}/task").glob("[0-9]*"):
+            if int(task.name) != self.pid:
+                others += proc_cpu_seconds(self.pid, int(task.name))
         return main - others, others
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
 
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -690,7 +650,7 @@ def profiling(args, server: Daphne, phase: str):
     out = args.profile / f"daphne-{phase}.txt"
     spy = subprocess.Popen(
         [
-            *(args.py_spy, "record", "--pid", str(server.process.pid), "--format", "raw"),
+            *(args.py_spy, "record", "--pid", str(server.pid), "--format", "raw"),
             *("--rate", "200", "--threads", "--nonblocking", "--output", str(out)),
         ],
         stdout=subprocess.DEVNULL,
@@ -929,7 +889,8 @@ def main() -> int:
 
     port = free_port()
     log = Path(tempfile.gettempdir()) / f"journeymap-bench-daphne-{port}.log"
-    server = Daphne(server_env(args, db_url, port), port, log)
+    server = Daphne(env=server_env(args, db_url, port), port=port, log=log)
+    server.start()
     try:
         results = asyncio.run(run_clients(args, fixture, server))
     finally:

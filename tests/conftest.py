@@ -4,15 +4,14 @@ organisation, and a board with phases, cards and an arrow."""
 from __future__ import annotations
 
 import copy
-import uuid
 
 import pytest
 from django.test import Client
 
-from boards.actions import board_create
-from boards.models import Arrow, Board, Card, CardKind
+from boards.models import Board, CardKind
 from journeymap.actions import organisation_create
 from journeymap.models import Membership, Organisation, Role, User
+from tests.factories import make_arrow, make_board, make_card
 
 PASSWORD = "correct horse battery staple"
 ROLES = [Role.OWNER, Role.ADMIN, Role.FACILITATOR, Role.EDITOR, Role.VIEWER]
@@ -65,38 +64,16 @@ def outsider(db) -> User:
 
 @pytest.fixture
 def board(org, members) -> Board:
-    board = board_create(
-        organisation=org,
-        title="Webshop lifecycle",
-        framework="clm4",
-        created_by=members["owner"],
-    )
+    owner = members["owner"]
+    board = make_board(org, owner, title="Webshop lifecycle")
     phases = list(board.phases.order_by("position"))
-    first = Card.objects.create(
-        id=uuid.uuid4(),
-        board=board,
-        kind=CardKind.TOUCHPOINT,
-        phase=phases[0],
-        text="Instagram ad",
-        author=members["owner"],
+    first = make_card(
+        board, kind=CardKind.TOUCHPOINT, phase=phases[0], text="Instagram ad", author=owner
     )
-    second = Card.objects.create(
-        id=uuid.uuid4(),
-        board=board,
-        kind=CardKind.ACTIVITY,
-        phase=phases[1],
-        x=420,
-        text="Welcome e-mail",
-        author=members["owner"],
+    second = make_card(
+        board, kind=CardKind.ACTIVITY, phase=phases[1], x=420, text="Welcome e-mail", author=owner
     )
-    Arrow.objects.create(
-        id=uuid.uuid4(),
-        board=board,
-        from_card=first,
-        to_card=second,
-        label="40%",
-        author=members["owner"],
-    )
+    make_arrow(board, first, second, label="40%", author=owner)
     return board
 
 

@@ -4,7 +4,6 @@ database constraints that hold whatever the code above them does."""
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -13,13 +12,12 @@ from django.urls import reverse
 from boards.frameworks import FRAMEWORKS
 from boards.models import Arrow, Board, Card, CardKind, Direction, Phase, arrow_direction
 from journeymap.models import Membership, Role
+from tests.factories import make_arrow, make_board, make_card, make_phase
 from tests.helpers import page_text
 
 
 def _card(board, phase, text, **fields) -> Card:
-    return Card.objects.create(
-        id=uuid.uuid4(), board=board, kind=CardKind.NOTE, phase=phase, text=text, **fields
-    )
+    return make_card(board, phase=phase, text=text, **fields)
 
 
 def _phases(board) -> list[Phase]:
@@ -90,10 +88,8 @@ def test_it_counts_one_card_in_the_singular(org, members, client_for):
 
 
 def test_it_shows_only_the_organisations_own_boards(board, outsider, client_for):
-    from boards.actions import board_create
-
     other_org = outsider.memberships.get().organisation
-    board_create(organisation=other_org, title="Secret plan", framework="race", created_by=outsider)
+    make_board(other_org, outsider, title="Secret plan", framework="race")
 
     text = page_text(client_for("owner").get(reverse("board_list", args=[board.organisation_id])))
 
@@ -248,9 +244,7 @@ def _refused_by_database(make) -> None:
 def test_it_refuses_an_impossible_card_in_the_database(fields, board):
     defaults = {"kind": CardKind.NOTE, "text": "Bad"}
 
-    _refused_by_database(
-        lambda: Card.objects.create(id=uuid.uuid4(), board=board, **{**defaults, **fields})
-    )
+    _refused_by_database(lambda: make_card(board, **{**defaults, **fields}))
 
     assert Card.objects.filter(board=board).count() == 2
 
@@ -258,9 +252,7 @@ def test_it_refuses_an_impossible_card_in_the_database(fields, board):
 def test_it_refuses_an_arrow_from_a_card_to_itself(board):
     card = Card.objects.get(board=board, text="Instagram ad")
 
-    _refused_by_database(
-        lambda: Arrow.objects.create(id=uuid.uuid4(), board=board, from_card=card, to_card=card)
-    )
+    _refused_by_database(lambda: make_arrow(board, card, card))
 
     assert Arrow.objects.filter(board=board).count() == 1
 
@@ -269,19 +261,13 @@ def test_it_refuses_a_negative_arrow_weight(board):
     first = Card.objects.get(board=board, text="Instagram ad")
     second = Card.objects.get(board=board, text="Welcome e-mail")
 
-    _refused_by_database(
-        lambda: Arrow.objects.create(
-            id=uuid.uuid4(), board=board, from_card=second, to_card=first, weight=-1
-        )
-    )
+    _refused_by_database(lambda: make_arrow(board, second, first, weight=-1))
 
 
 def test_it_refuses_a_board_or_phase_without_a_name(board, org):
     _refused_by_database(lambda: Board.objects.create(organisation=org, title=""))
-    _refused_by_database(lambda: Phase.objects.create(board=board, position=9, name=""))
-    _refused_by_database(
-        lambda: Phase.objects.create(board=board, position=9, name="Extra", colour="blue")
-    )
+    _refused_by_database(lambda: make_phase(board, position=9, name=""))
+    _refused_by_database(lambda: make_phase(board, position=9, name="Extra", colour="blue"))
 
     assert Board.objects.count() == 1
     assert board.phases.count() == 4

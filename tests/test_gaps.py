@@ -10,8 +10,9 @@ import pytest
 
 from boards.gaps import coverage_tone, gaps_from_state, strategy_from_state
 from boards.live.commit import commit_ops
-from boards.models import Arrow, Card, CardKind, CardLink, Channel
+from boards.models import Card, CardKind, CardLink, Channel
 from boards.selectors import board_gaps, board_state, board_strategy
+from tests.factories import make_arrow, make_card, make_link
 
 
 class Board:
@@ -404,15 +405,11 @@ def test_it_groups_opportunities_by_phase_then_priority():
 
 
 def _card(board, phase, kind, text, **fields) -> Card:
-    return Card.objects.create(
-        id=uuid.uuid4(), board=board, phase=phase, kind=kind, text=text, **fields
-    )
+    return make_card(board, phase=phase, kind=kind, text=text, **fields)
 
 
 def _link(board, source, target, **fields) -> CardLink:
-    return CardLink.objects.create(
-        id=uuid.uuid4(), board=board, source=source, target=target, **fields
-    )
+    return make_link(board, source, target, **fields)
 
 
 @pytest.mark.django_db
@@ -480,12 +477,8 @@ def test_it_reports_the_live_boards_backward_arrows(board, members):
     phases = list(board.phases.order_by("position"))
     mail = Card.objects.get(board=board, text="Welcome e-mail")
     cart = _card(board, phases[2], CardKind.TOUCHPOINT, "Cart")
-    back = Arrow.objects.create(
-        id=uuid.uuid4(), board=board, from_card=cart, to_card=mail, weight=30, label="30%"
-    )
-    Arrow.objects.create(
-        id=uuid.uuid4(), board=board, from_card=cart, to_card=mail, weight=5, deleted=True
-    )
+    back = make_arrow(board, cart, mail, weight=30, label="30%")
+    make_arrow(board, cart, mail, weight=5, deleted=True)
 
     purchase = board_gaps(board)["phases"][2]
 

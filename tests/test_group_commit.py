@@ -24,6 +24,7 @@ from boards.live.commit import BoardGone, Commit, OpRequest, commit_requests
 from boards.live.protocol import ProtocolError, clean_op
 from boards.models import Board, Card, OpLog
 from boards.selectors import board_state
+from tests.factories import make_card
 from tests.statemodel import Mismatch, apply_ops, canonical, empty_trash, random_edit
 from tests.ws import new_id, receive_frame, receive_type
 
@@ -263,8 +264,8 @@ def test_a_card_deleted_with_its_phase_comes_back_without_it_in_one_group(board,
     (an undo) in the same group. The restore's patch carried the deleted phase, so every
     page put the card into a phase that no longer exists."""
     phase = board.phases.order_by("position").first()
-    card = Card.objects.filter(phase=phase).first() or Card.objects.create(
-        board=board, phase=phase, kind="touchpoint", text="Survey"
+    card = Card.objects.filter(phase=phase).first() or make_card(
+        board, phase=phase, kind="touchpoint", text="Survey"
     )
 
     def requests():

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from boards.actions import board_apply_ops, board_create, card_set_links
 from boards.models import Board, BoardTemplate, Card, CardLink, OpLog, Phase
+from tests.factories import make_board, make_card
 from tests.helpers import page_text
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -218,12 +219,8 @@ def test_it_links_an_activity_to_touchpoints_and_unlinks_again(client_for, board
 
 
 def test_it_refuses_to_link_a_card_of_another_board(client_for, board, cards, org, members):
-    other = board_create(
-        organisation=org, title="Other", framework="clm4", created_by=members["owner"]
-    )
-    elsewhere = Card.objects.create(
-        id=uuid.uuid4(), board=other, kind="touchpoint", text="Far away"
-    )
+    other = make_board(org, members["owner"], title="Other")
+    elsewhere = make_card(other, kind="touchpoint", text="Far away")
     url = reverse("panel_card_links", args=[board.id, cards["Welcome e-mail"].id])
 
     response = client_for("editor").post(url, links_post(elsewhere))

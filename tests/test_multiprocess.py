@@ -17,21 +17,16 @@ import asyncio
 import copy
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 from websockets.asyncio.client import connect
 
 from boards.models import Board, Card, OpLog
 from boards.selectors import board_state
+from tests.daphne import DaphneProcess, database_url
 from tests.statemodel import apply_ops, canonical
 from tests.ws import new_id
 
@@ -41,80 +36,13 @@ REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 TIMEOUT = 10  # seconds to wait for a frame that must come
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url() -> str:
-    """pytest-django's test database, for the subprocesses (as tests/browser does)."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    user = db.get("USER") or ""
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    auth = f"{user}{password}@" if user else ""
-    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-
-
-class Daphne:
-    """One daphne process on a free port, on the test database and the shared Redis."""
-
-    def __init__(self, database_url: str) -> None:
-        self.port = _free_port()
-        self.origin = f"http://127.0.0.1:{self.port}"
-        self.database_url = database_url
-        self.process: subprocess.Popen | None = None
-        self.log = Path(settings.BASE_DIR) / "test-results" / f"daphne-mp-{self.port}.log"
-
-    def start(self) -> None:
-        env = {
-            **os.environ,
-            "DATABASE_URL": self.database_url,
-            "REDIS_URL": REDIS_URL,
-            "DEBUG": "1",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DJANGO_SETTINGS_MODULE": "journeymap.settings",
-        }
-        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        self.log.parent.mkdir(exist_ok=True)
-        command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)]
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [*command, "journeymap.asgi:application"],
-                cwd=settings.BASE_DIR,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"daphne exited; see {self.log}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"daphne did not answer on port {self.port}; see {self.log}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
-
-
 @pytest.fixture(scope="module")
 def servers(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        url = _database_url()
-    started = [Daphne(url), Daphne(url)]
+        url = database_url()
+    started = [
+        DaphneProcess(database_url=url, redis_url=REDIS_URL, name="daphne-mp") for _ in range(2)
+    ]
     try:
         for server in started:
             server.start()
@@ -140,8 +68,8 @@ def run(main):
 class Page:
     """One browser page's socket on one server: every frame it received, in order."""
 
-    def __init__(self, server: Daphne, board, cookie: str) -> None:
-        self.url = f"ws://127.0.0.1:{server.port}/ws/boards/{board.pk}/"
+    def __init__(self, server: DaphneProcess, board, cookie: str) -> None:
+        self.url = f"{server.ws_url}/ws/boards/{board.pk}/"
         self.origin = server.origin
         self.cookie = cookie
         self.frames: list[dict] = []

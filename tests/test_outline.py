@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import uuid
 
 from django.urls import reverse
 
 from boards.models import Arrow, Card, Phase
+from tests.factories import make_arrow, make_card
 from tests.helpers import page_text
 
 
@@ -16,9 +16,7 @@ def outline(client, board) -> str:
 
 
 def _card(board, phase, text: str, **fields) -> Card:
-    return Card.objects.create(
-        id=uuid.uuid4(), board=board, kind="note", phase=phase, text=text, **fields
-    )
+    return make_card(board, phase=phase, text=text, **fields)
 
 
 def test_it_lists_the_phases_with_their_cards(board, client_for):
@@ -47,7 +45,7 @@ def test_it_tells_a_viewer_they_cannot_change_the_board(board, client_for):
 def test_it_lists_how_customers_move_with_directions(board, client_for):
     first = Card.objects.get(board=board, text="Instagram ad")
     second = Card.objects.get(board=board, text="Welcome e-mail")
-    Arrow.objects.create(id=uuid.uuid4(), board=board, from_card=second, to_card=first)
+    make_arrow(board, second, first)
 
     text = outline(client_for("viewer"), board)
 

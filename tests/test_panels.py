@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from boards.models import Board, Card, OpLog
+from tests.factories import make_board, make_card
 from tests.helpers import page_text
 
 EDITORS = ["owner", "admin", "facilitator", "editor"]
@@ -91,12 +92,8 @@ def test_it_sends_anonymous_visitors_to_log_in(client_for, board, card):
 
 
 def test_it_hides_cards_of_other_boards(client_for, board, org, members):
-    from boards.actions import board_create
-
-    other = board_create(
-        organisation=org, title="Other", framework="clm4", created_by=members["owner"]
-    )
-    stranger = Card.objects.create(id=uuid.uuid4(), board=other, kind="note", text="Elsewhere")
+    other = make_board(org, members["owner"], title="Other")
+    stranger = make_card(other, text="Elsewhere")
 
     response = client_for("owner").get(card_url(board, stranger))
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import random
-import uuid
 from collections import Counter
 
 import pytest
@@ -27,8 +26,8 @@ from hypothesis import HealthCheck, event, given, note
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from boards.actions import board_create
-from boards.models import Arrow, Board, Card, CardKind, CardLink
+from boards.models import Board, Card, CardKind
+from tests.factories import make_arrow, make_board, make_card, make_link
 from tests.statemodel import Client, assert_converged, random_edit
 from tests.ws import new_id
 
@@ -40,21 +39,17 @@ CLIENTS = 3
 def fresh_board(org, owner) -> Board:
     """A board like the `board` fixture's: four phases, two cards, an arrow; and a link
     from the activity to the touchpoint, so that deletes and kind changes cascade."""
-    board = board_create(organisation=org, title="Convergence", framework="clm4", created_by=owner)
+    board = make_board(org, owner, title="Convergence")
     phases = list(board.phases.order_by("position"))
     first, second = (
-        Card.objects.create(
-            id=uuid.uuid4(), board=board, kind=kind, phase=phase, x=x, text=text, author=owner
-        )
+        make_card(board, kind=kind, phase=phase, x=x, text=text, author=owner)
         for kind, phase, x, text in [
             (CardKind.TOUCHPOINT, phases[0], 0, "Instagram ad"),
             (CardKind.ACTIVITY, phases[1], 420, "Welcome e-mail"),
         ]
     )
-    Arrow.objects.create(
-        id=uuid.uuid4(), board=board, from_card=first, to_card=second, author=owner
-    )
-    CardLink.objects.create(id=uuid.uuid4(), board=board, source=second, target=first, author=owner)
+    make_arrow(board, first, second, author=owner)
+    make_link(board, second, first, author=owner)
     return board
 
 

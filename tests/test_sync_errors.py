@@ -5,13 +5,12 @@ reaches the database."""
 from __future__ import annotations
 
 import json
-import uuid
 from types import SimpleNamespace
 
 import pytest
 
-from boards.actions import board_create
-from boards.models import Arrow, Card, CardKind
+from boards.models import Arrow, Card
+from tests.factories import make_arrow, make_board, make_card
 from tests.ws import new_id, ping, receive_type, send_ops, stored
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,9 +19,7 @@ OP_ID = "5f0c2a4e-8b1d-4c7e-9a3f-1d2e3f4a5b6c"
 
 
 def _card(board, *, deleted: bool = False, text: str = "") -> Card:
-    return Card.objects.create(
-        id=uuid.uuid4(), board=board, kind=CardKind.NOTE, text=text, deleted=deleted
-    )
+    return make_card(board, text=text, deleted=deleted)
 
 
 @pytest.fixture
@@ -33,19 +30,10 @@ def ids(board, members, outsider) -> SimpleNamespace:
     first = Card.objects.get(board=board, text="Instagram ad")
     second = Card.objects.get(board=board, text="Welcome e-mail")
     gone = _card(board, deleted=True, text="Binned")
-    gone_arrow = Arrow.objects.create(
-        id=uuid.uuid4(), board=board, from_card=first, to_card=gone, deleted=True
-    )
-    other = board_create(
-        organisation=board.organisation,
-        title="Other board",
-        framework="clm4",
-        created_by=members["owner"],
-    )
+    gone_arrow = make_arrow(board, first, gone, deleted=True)
+    other = make_board(board.organisation, members["owner"], title="Other board")
     other_first, other_second = _card(other, text="Theirs"), _card(other)
-    other_arrow = Arrow.objects.create(
-        id=uuid.uuid4(), board=other, from_card=other_first, to_card=other_second
-    )
+    other_arrow = make_arrow(other, other_first, other_second)
     return SimpleNamespace(
         phases=phases,
         first=str(first.id),

@@ -3,8 +3,6 @@ suggestions (boards/frameworks.py), and the organisation's own saved templates."
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +25,7 @@ from boards.models import (
 from boards.selectors import board_gaps, board_state
 from journeymap.access import Can, role_allows
 from journeymap.models import Role
+from tests.factories import make_card, make_link
 from tests.helpers import page_text
 
 pytestmark = pytest.mark.django_db
@@ -262,9 +261,8 @@ def worked_board(board, members):
     phases[0].save(update_fields=["colour"])
     ad = Card.objects.get(board=board, text="Instagram ad")
     mail = Card.objects.get(board=board, text="Welcome e-mail")
-    idea = Card.objects.create(
-        id=uuid.uuid4(),
-        board=board,
+    idea = make_card(
+        board,
         kind=CardKind.OPPORTUNITY,
         phase=phases[0],
         x=240,
@@ -275,15 +273,11 @@ def worked_board(board, members):
         owner=members["editor"],
         kpi="Website traffic",
     )
-    loose = Card.objects.create(
-        id=uuid.uuid4(), board=board, kind=CardKind.NOTE, x=-700, y=40, text="Parking lot"
-    )
-    CardLink.objects.create(id=uuid.uuid4(), board=board, source=mail, target=ad)
-    CardLink.objects.create(id=uuid.uuid4(), board=board, source=idea, target=ad)
-    gone = Card.objects.create(
-        id=uuid.uuid4(), board=board, kind=CardKind.ACTIVITY, text="Binned", deleted=True
-    )
-    CardLink.objects.create(id=uuid.uuid4(), board=board, source=gone, target=ad, deleted=True)
+    loose = make_card(board, kind=CardKind.NOTE, x=-700, y=40, text="Parking lot")
+    make_link(board, mail, ad)
+    make_link(board, idea, ad)
+    gone = make_card(board, kind=CardKind.ACTIVITY, text="Binned", deleted=True)
+    make_link(board, gone, ad, deleted=True)
     assert loose.phase is None
     return board
 

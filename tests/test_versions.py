@@ -19,6 +19,7 @@ from boards.snapshots import (
     snapshot_create,
     snapshot_restore,
 )
+from tests.factories import make_board
 from tests.helpers import page_text
 from tests.ws import join, receive_type
 
@@ -78,11 +79,7 @@ def test_a_viewer_sees_versions_but_saves_none(client_for, board, members):
 
 
 def test_a_version_of_another_board_is_not_found(client_for, board, org, members):
-    from boards.actions import board_create
-
-    other = board_create(
-        organisation=org, title="Other", framework="clm4", created_by=members["owner"]
-    )
+    other = make_board(org, members["owner"], title="Other")
     snapshot = snapshot_create(board=other, name="Theirs", actor=members["owner"])
 
     response = client_for("owner").get(reverse("snapshot_detail", args=[board.id, snapshot.id]))

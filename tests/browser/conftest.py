@@ -9,20 +9,15 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser import pages
 from tests.conftest import PASSWORD
+from tests.daphne import DaphneProcess, database_url
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -57,83 +52,11 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1440, "height": 900}}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    user = db.get("USER") or ""
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    auth = f"{user}{password}@" if user else ""
-    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-
-
-class Server:
-    """A daphne process serving the app; start() and stop() it to test reconnects."""
-
-    def __init__(self, database_url: str) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.database_url = database_url
-        self.process: subprocess.Popen | None = None
-        self.log = Path(settings.BASE_DIR) / "test-results" / f"daphne-{self.port}.log"
-
-    def start(self) -> None:
-        env = {
-            **os.environ,
-            "DATABASE_URL": self.database_url,
-            "DEBUG": "1",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DJANGO_SETTINGS_MODULE": "journeymap.settings",
-        }
-        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        self.log.parent.mkdir(exist_ok=True)
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "journeymap.asgi:application",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=self.log.open("ab"),
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"daphne exited; see {self.log}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"daphne did not answer on port {self.port}; see {self.log}")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.process = None
-
-
 @pytest.fixture(scope="session")
 def daphne_server(django_db_setup, django_db_blocker):
+    """daphne on the test database, for the whole session (tests/daphne.py)."""
     with django_db_blocker.unblock():
-        server = Server(_database_url())
+        server = DaphneProcess(database_url=database_url())
     server.start()
     yield server
     server.stop()
@@ -141,9 +64,10 @@ def daphne_server(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def live(daphne_server, transactional_db):
-    """The running server's base URL; the test's rows are visible to it (no transaction
-    wraps the test), and are flushed after it."""
-    if daphne_server.process is None:
+    """The running server (`live.url` its base URL); the test's rows are visible to it
+    (no transaction wraps the test), and are flushed after it. A test may stop() and
+    start() it; one that failed while it was stopped leaves it to be started here."""
+    if not daphne_server.running:
         daphne_server.start()
     return daphne_server
 
