@@ -13,14 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
 from boards import selectors
+from boards.access import get_board_for_user
 from boards.exports import build, jsonio
 from boards.exports.forms import BoardImportForm
-from journeymap.access import (
-    Can,
-    get_board_for_user,
-    get_organisation_for_user,
-    require_exports_allowed,
-)
+from journeymap.access import Can, get_organisation_for_user, require_exports_allowed
 
 
 def _snapshot_or_404(board, value: str | None):

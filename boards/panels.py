@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import trigger_client_event
 
 from boards import actions, selectors
+from boards.access import get_board_for_user
 from boards.forms import (
     BoardRenameForm,
     CardLinksForm,
@@ -36,7 +37,7 @@ from boards.frameworks import kpi_suggestions
 from boards.live.commit import BoardGone
 from boards.live.protocol import ProtocolError
 from boards.models import LINK_SOURCE_KINDS
-from journeymap.access import Can, get_board_for_user, role_allows
+from journeymap.access import Can, role_allows
 
 
 def _render_panel(

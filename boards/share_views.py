@@ -13,15 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from boards import selectors, sharing, snapshots
+from boards.access import ShareLinkGone, get_board_for_share, get_board_for_user
 from boards.forms import ShareLinkForm
 from boards.models import CardKind, Channel
-from journeymap.access import (
-    Can,
-    ShareLinkGone,
-    get_board_for_share,
-    get_board_for_user,
-    require_share_links_allowed,
-)
+from journeymap.access import Can, require_share_links_allowed
 
 
 @login_required

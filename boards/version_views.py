@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from boards import selectors, snapshots
+from boards.access import get_board_for_user
 from boards.forms import SnapshotForm
 from boards.models import CardKind, Channel
-from journeymap.access import Can, get_board_for_user, role_allows
+from journeymap.access import Can, role_allows
 
 
 def _snapshot_or_404(board, snapshot_id):

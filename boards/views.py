@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from boards import actions, selectors
+from boards.access import get_board_for_user
 from boards.forms import BoardCreateForm, BoardRenameForm
-from journeymap.access import Can, get_board_for_user, get_organisation_for_user, role_allows
+from journeymap.access import Can, get_organisation_for_user, role_allows
 
 SESSION_ORGANISATION = "organisation_id"
 

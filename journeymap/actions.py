@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from journeymap import live
 from journeymap.models import ROLE_RANK, Invite, Membership, Organisation, Role, User
 
 
@@ -80,11 +81,9 @@ def membership_remove(*, membership: Membership) -> None:
 
 
 def _on_membership_changed(membership: Membership, *, removed: bool = False) -> None:
-    """Live sessions follow membership: see boards.live.events.membership_changed."""
-    from boards.live.events import membership_changed
-
+    """Live sessions follow membership: see journeymap.live."""
     transaction.on_commit(
-        lambda: membership_changed(
+        lambda: live.membership_changed(
             organisation_id=membership.organisation_id,
             user_id=membership.user_id,
             removed=removed,

@@ -174,6 +174,8 @@ async def test_a_guest_watches_live_and_changes_nothing(board, members, link):
     assert connected
     welcome = await receive_type(guest, "welcome")
     assert welcome["you"]["role"] == "viewer"
+    # A guest reads, and nothing else: no exports, no versions, whatever a viewer may.
+    assert [name for name, allowed in welcome["you"]["can"].items() if allowed] == ["view_board"]
     await guest.send_json_to({"type": "sync", "rev": None, "epoch": None})
     snapshot = await receive_type(guest, "snapshot")
     assert {c["text"] for c in snapshot["state"]["cards"]} == {"Instagram ad", "Welcome e-mail"}
