@@ -25,22 +25,15 @@ from django.http import Http404
 from django.utils import timezone
 
 from boards.models import Board, ShareLink
-from journeymap.access import Can, get_membership, is_signed_in, role_allows
-from journeymap.models import Membership, Organisation, Role, User
-
-# What the board's pages and the live protocol's `can` tell a viewer (docs/protocol.md).
-BOARD_CAPABILITIES = (
-    Can.VIEW_BOARD,
-    Can.EDIT_BOARD,
-    Can.FACILITATE,
-    Can.SAVE_TEMPLATE,
-    Can.EXPORT_BOARD,
-    Can.SNAPSHOT_BOARD,
-    Can.RESTORE_BOARD,
-    Can.SHARE_BOARD,
-    Can.ARCHIVE_BOARD,
-    Can.DELETE_BOARD,
+from journeymap.access import (
+    Can,
+    capabilities,
+    get_membership,
+    is_signed_in,
+    membership_allows,
+    role_allows,
 )
+from journeymap.models import Membership, Organisation, Role, User
 
 
 def get_board_for_user(
@@ -85,55 +78,56 @@ def get_board_for_share(token: str) -> tuple[Board, ShareLink]:
 
 
 class Viewer:
-    """Someone on a board: a member of its organisation (`user`, with the `role` last
-    known, and for a socket the `session_key` that signed them in), or a guest through a
-    share `link` (role viewer; reads, never writes)."""
+    """Someone on a board: a member of its organisation (`user` and their `membership`
+    as last read, and for a socket the `session_key` that signed them in), or a guest
+    through a share `link` (role viewer; reads, never writes)."""
 
     def __init__(
         self,
-        organisation: Organisation,
         *,
-        role: str,
         user: User | None = None,
+        membership: Membership | None = None,
         session_key: str | None = None,
         link: ShareLink | None = None,
     ) -> None:
-        self.organisation = organisation
-        self.role = role
         self.user = user
+        self.membership = membership
         self.session_key = session_key
         self.link = link
 
     @classmethod
     def member(cls, user: User, membership: Membership, session_key: str | None = None) -> Viewer:
-        return cls(
-            membership.organisation, role=membership.role, user=user, session_key=session_key
-        )
+        return cls(user=user, membership=membership, session_key=session_key)
 
     @classmethod
     def guest(cls, link: ShareLink) -> Viewer:
-        return cls(link.board.organisation, role=Role.VIEWER, link=link)
+        return cls(link=link)
 
     @property
     def is_guest(self) -> bool:
         return self.link is not None
 
+    @property
+    def role(self) -> str:
+        return Role.VIEWER if self.is_guest else self.membership.role
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.link.board.organisation if self.is_guest else self.membership.organisation
+
     def may(self, capability: Can) -> bool:
-        """Whether the viewer may do `capability` on the organisation's boards now: their
-        role allows it, and the organisation has it turned on (exports, share links)."""
+        """Whether the viewer may do `capability` now: a guest only reads; a member as
+        their role and their organisation's settings allow (membership_allows)."""
         if self.is_guest:
             return capability is Can.VIEW_BOARD
-        if not role_allows(self.role, capability):
-            return False
-        if capability is Can.EXPORT_BOARD:
-            return self.organisation.allow_exports
-        if capability is Can.SHARE_BOARD:
-            return self.organisation.allow_share_links
-        return True
+        return membership_allows(self.membership, capability)
 
     def can(self) -> dict[str, bool]:
-        """The board capabilities, by `Can` value: the `can` of pages and frames."""
-        return {capability.value: self.may(capability) for capability in BOARD_CAPABILITIES}
+        """Every capability by its `Can` value, and whether the viewer holds it: the `can`
+        of the board's pages and of the live protocol's welcome and role frames."""
+        if self.is_guest:
+            return {capability.value: self.may(capability) for capability in Can}
+        return capabilities(self.membership)
 
     def may_read(self, board: Board) -> bool:
         """Whether the viewer may still read `board`, asked of the database again: the
@@ -162,8 +156,7 @@ class Viewer:
         membership = get_membership(self.user, self.organisation.pk)
         if membership is None:
             return False
-        self.role = membership.role
-        self.organisation = membership.organisation
+        self.membership = membership
         return True
 
 

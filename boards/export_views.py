@@ -16,7 +16,12 @@ from boards import selectors
 from boards.access import get_board_for_user
 from boards.exports import build, jsonio
 from boards.exports.forms import BoardImportForm
-from journeymap.access import Can, get_organisation_for_user, require_exports_allowed
+from journeymap.access import (
+    Can,
+    capabilities,
+    get_organisation_for_user,
+    require_exports_allowed,
+)
 
 
 def _snapshot_or_404(board, value: str | None):
@@ -95,6 +100,7 @@ def board_import(request: HttpRequest, organisation_id: int) -> HttpResponse:
         {
             "organisation": organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "form": form,
             "refusal": refusal,
             "nav": "boards",

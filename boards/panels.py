@@ -37,7 +37,7 @@ from boards.frameworks import kpi_suggestions
 from boards.live.commit import BoardGone
 from boards.live.protocol import ProtocolError
 from boards.models import LINK_SOURCE_KINDS
-from journeymap.access import Can, role_allows
+from journeymap.access import Can, capabilities, role_allows
 
 
 def _render_panel(
@@ -146,6 +146,7 @@ def panel_card(request: HttpRequest, board_id, card_id) -> HttpResponse:
             "board": board,
             "organisation": board.organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "card": card,
             "arrows": selectors.card_arrows(card),
             "links": links,
@@ -227,6 +228,7 @@ def panel_board(request: HttpRequest, board_id) -> HttpResponse:
             "board": board,
             "organisation": board.organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "phases": selectors.board_phase_counts(board),
             "can_edit": can_edit,
             "form": form,
@@ -248,6 +250,7 @@ def panel_people(request: HttpRequest, board_id) -> HttpResponse:
             "board": board,
             "organisation": board.organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "members": selectors.organisation_members(board.organisation),
         },
     )
@@ -264,6 +267,7 @@ def panel_gaps(request: HttpRequest, board_id) -> HttpResponse:
             "board": board,
             "organisation": board.organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "gaps": selectors.board_gaps(board),
         },
     )
@@ -287,6 +291,7 @@ def panel_strategy(request: HttpRequest, board_id) -> HttpResponse:
             "board": board,
             "organisation": board.organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "strategy": selectors.board_strategy(board),
         },
     )
@@ -340,6 +345,7 @@ def panel_phase(request: HttpRequest, board_id, phase_id) -> HttpResponse:
             "board": board,
             "organisation": board.organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "phase": phase,
             "formset": formset,
             "suggestions": kpi_suggestions(board, phase),

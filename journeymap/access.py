@@ -78,6 +78,24 @@ def role_allows(role: str | None, capability: Can) -> bool:
     return ROLE_RANK[Role(role)] >= ROLE_RANK[MINIMUM_ROLE[capability]]
 
 
+def membership_allows(membership: Membership, capability: Can) -> bool:
+    """Whether the member may do `capability` now: their role allows it, and their
+    organisation has it turned on (exports, share links)."""
+    if not role_allows(membership.role, capability):
+        return False
+    if capability is Can.EXPORT_BOARD:
+        return membership.organisation.allow_exports
+    if capability is Can.SHARE_BOARD:
+        return membership.organisation.allow_share_links
+    return True
+
+
+def capabilities(membership: Membership) -> dict[str, bool]:
+    """Every capability, by its value, and whether the member holds it: the `can` that
+    pages are drawn from (templates ask `can.edit_board`, never a role's name)."""
+    return {capability.value: membership_allows(membership, capability) for capability in Can}
+
+
 def get_membership(user, organisation_id: int) -> Membership | None:
     if not user.is_authenticated:
         return None

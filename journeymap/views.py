@@ -14,7 +14,13 @@ from django.views.decorators.http import require_POST
 
 from boards.sharing import organisation_set_sharing
 from journeymap import actions
-from journeymap.access import Can, get_organisation_for_user, may_assign_role, role_allows
+from journeymap.access import (
+    Can,
+    capabilities,
+    get_organisation_for_user,
+    may_assign_role,
+    role_allows,
+)
 from journeymap.forms import InviteForm, OrganisationForm, RoleForm, SharingForm, SignupForm
 from journeymap.models import Invite, Membership, Role
 
@@ -81,6 +87,7 @@ def organisation_settings(request: HttpRequest, organisation_id: int) -> HttpRes
         {
             "organisation": organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "form": form,
             "sharing_form": sharing_form,
             "nav": "settings",
@@ -119,6 +126,7 @@ def member_list(request: HttpRequest, organisation_id: int) -> HttpResponse:
         {
             "organisation": organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "members": [
                 {
                     "m": m,

@@ -4,6 +4,8 @@ that was revoked, expired, tampered with or turned off opens nothing."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -39,6 +41,8 @@ def test_anyone_with_a_live_link_sees_the_board_read_only(client_for, link):
     assert "through a read-only link" in text
     assert f'data-socket-path="/ws/share/{link.token}/"' in text
     assert 'data-can-edit="false"' in text
+    can = json.loads(re.search(r'<script id="board-can"[^>]*>(.*?)</script>', text).group(1))
+    assert [name for name, allowed in can.items() if allowed] == ["view_board"]
     assert "side-panel" not in text  # members' panels are not for guests
 
 

@@ -35,8 +35,13 @@ async def test_it_welcomes_with_role_capabilities_revision_epoch_and_limits(
             "name": "Editor Person",
             "role": "editor",
             "colour": welcome["you"]["colour"],
-            # What the editor may do here, by capability (journeymap.access.Can).
+            # What the editor may do, by capability (journeymap.access.Can).
             "can": {
+                "view_organisation": True,
+                "rename_organisation": False,
+                "manage_members": False,
+                "create_board": True,
+                "manage_sharing": False,
                 "view_board": True,
                 "edit_board": True,
                 "facilitate": False,
