@@ -38,6 +38,24 @@ def organisation_rename(*, organisation: Organisation, name: str) -> Organisatio
     return organisation
 
 
+def organisation_set_sharing(
+    *, organisation: Organisation, allow_exports: bool, allow_share_links: bool
+) -> Organisation:
+    """Owners and admins turn exports and share links on or off for all the
+    organisation's boards; turning links off closes every guest's socket at once (their
+    sockets listen on journeymap.live.sharing_group, and re-check their link on every
+    sync and ping should the message be lost)."""
+    with transaction.atomic():
+        organisation.allow_exports = allow_exports
+        organisation.allow_share_links = allow_share_links
+        organisation.save(update_fields=["allow_exports", "allow_share_links"])
+        if not allow_share_links:
+            transaction.on_commit(
+                lambda: live.share_links_turned_off(organisation_id=organisation.pk)
+            )
+    return organisation
+
+
 def _owner_count(organisation_id: int) -> int:
     return Membership.objects.filter(organisation_id=organisation_id, role=Role.OWNER).count()
 

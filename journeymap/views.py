@@ -12,7 +12,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from boards.sharing import organisation_set_sharing
 from journeymap import actions
 from journeymap.access import (
     Can,
@@ -104,7 +103,7 @@ def organisation_sharing(request: HttpRequest, organisation_id: int) -> HttpResp
     )
     form = SharingForm(request.POST)
     form.is_valid()  # two checkboxes: always valid
-    organisation_set_sharing(
+    actions.organisation_set_sharing(
         organisation=organisation,
         allow_exports=form.cleaned_data["allow_exports"],
         allow_share_links=form.cleaned_data["allow_share_links"],

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from boards.models import Board, Card, ShareLink
-from boards.sharing import organisation_set_sharing, share_link_create, share_link_revoke
+from boards.sharing import share_link_create, share_link_revoke
+from journeymap.actions import organisation_set_sharing
 from tests.helpers import page_text
 from tests.ws import ping, receive_close, receive_type, send_ops, stored
 

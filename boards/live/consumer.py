@@ -31,7 +31,7 @@ from boards.live.protocol import ProtocolError, dumps_frame, parse_frame
 from boards.models import Board
 from boards.selectors import board_state, patches_since
 from boards.snapshots import snapshot_after_session
-from journeymap.live import member_group
+from journeymap.live import member_group, sharing_group
 
 CLOSE_TOO_BIG = 1009
 CLOSE_INTERNAL = 1011
@@ -144,7 +144,7 @@ class BoardConsumer(InboxConsumer):
             "colour": PERSON_COLOURS[user.pk % len(PERSON_COLOURS)],
         }
         # Membership events (removed, role changed) come to this socket's own channel.
-        self.own_group = member_group(self.viewer.organisation.pk, user.pk)
+        self.own_groups = [member_group(self.viewer.organisation.pk, user.pk)]
         await self._join(info)
 
     async def _join(self, info: dict) -> None:
@@ -157,8 +157,9 @@ class BoardConsumer(InboxConsumer):
         self.room = self.rooms.room(self.board_id)
         await self.room.join(self)
         self.joined = True
-        await self.channel_layer.group_add(self.own_group, self.channel_name)
-        self.groups_joined.append(self.own_group)
+        for group in self.own_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
         await self.send_json(
             {
                 "type": "welcome",
@@ -339,7 +340,10 @@ class ShareConsumer(BoardConsumer):
             "role": self.viewer.role,
             "colour": "#64748b",
         }
-        self.own_group = events.share_group(self.viewer.link.pk)
+        self.own_groups = [
+            events.share_group(self.viewer.link.pk),
+            sharing_group(self.viewer.organisation.pk),
+        ]
         await self._join(info)
 
     async def on_op(self, frame: dict) -> None:
@@ -353,4 +357,7 @@ class ShareConsumer(BoardConsumer):
         return  # guests watch; their pointers are not broadcast
 
     async def share_ended(self, event: dict) -> None:
+        await self.close(CLOSE_REVOKED)
+
+    async def share_links_off(self, event: dict) -> None:
         await self.close(CLOSE_REVOKED)
