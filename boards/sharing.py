@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from boards.live import events
 from boards.models import Board, ShareLink
-from journeymap.models import Organisation, User
+from journeymap.models import User
 
 
 def share_link_create(
@@ -40,22 +40,3 @@ def share_link_revoke(*, link: ShareLink) -> ShareLink:
             link.save(update_fields=["revoked"])
         transaction.on_commit(lambda: events.share_ended(link.pk))
     return link
-
-
-def organisation_set_sharing(
-    *, organisation: Organisation, allow_exports: bool, allow_share_links: bool
-) -> Organisation:
-    """Owners and admins turn exports and share links on or off for all the
-    organisation's boards; turning links off closes every guest's socket at once."""
-    with transaction.atomic():
-        organisation.allow_exports = allow_exports
-        organisation.allow_share_links = allow_share_links
-        organisation.save(update_fields=["allow_exports", "allow_share_links"])
-        if not allow_share_links:
-            ids = list(
-                ShareLink.objects.filter(
-                    board__organisation=organisation, revoked__isnull=True
-                ).values_list("pk", flat=True)
-            )
-            transaction.on_commit(lambda: [events.share_ended(pk) for pk in ids])
-    return organisation

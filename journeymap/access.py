@@ -1,4 +1,6 @@
-"""Who may do what: the one place every view and consumer asks.
+"""Who may do what in an organisation: roles, capabilities, memberships, and whether a
+session still signs someone in. What is particular to a board (its members and its
+share-link guests) is boards.access, built on this; journeymap imports nothing of boards.
 
 Rules:
 - A person who is not a member of an object's organisation gets 404 (the object's
@@ -11,16 +13,19 @@ Rules:
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from typing import TYPE_CHECKING
-from uuid import UUID
 
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
-from journeymap.models import ROLE_RANK, Membership, Organisation, Role
+from journeymap.models import ROLE_RANK, Membership, Organisation, Role, User
 
 if TYPE_CHECKING:
-    from boards.models import Board
+    from django.contrib.sessions.models import Session
 
 
 class Can(enum.StrEnum):
@@ -73,6 +78,24 @@ def role_allows(role: str | None, capability: Can) -> bool:
     return ROLE_RANK[Role(role)] >= ROLE_RANK[MINIMUM_ROLE[capability]]
 
 
+def membership_allows(membership: Membership, capability: Can) -> bool:
+    """Whether the member may do `capability` now: their role allows it, and their
+    organisation has it turned on (exports, share links)."""
+    if not role_allows(membership.role, capability):
+        return False
+    if capability is Can.EXPORT_BOARD:
+        return membership.organisation.allow_exports
+    if capability is Can.SHARE_BOARD:
+        return membership.organisation.allow_share_links
+    return True
+
+
+def capabilities(membership: Membership) -> dict[str, bool]:
+    """Every capability, by its value, and whether the member holds it: the `can` that
+    pages are drawn from (templates ask `can.edit_board`, never a role's name)."""
+    return {capability.value: membership_allows(membership, capability) for capability in Can}
+
+
 def get_membership(user, organisation_id: int) -> Membership | None:
     if not user.is_authenticated:
         return None
@@ -98,18 +121,6 @@ def get_organisation_for_user(
     return membership.organisation, membership
 
 
-def get_board_for_user(
-    user, board_id: UUID | str, capability: Can = Can.VIEW_BOARD
-) -> tuple[Board, Membership]:
-    from boards.models import Board
-
-    board = Board.objects.select_related("organisation").filter(pk=board_id).first()
-    if board is None:
-        raise Http404
-    membership = _require(get_membership(user, board.organisation_id), capability)
-    return board, membership
-
-
 def may_assign_role(actor: Membership, target_role: str, current_role: str | None = None) -> bool:
     """Whether `actor` may give someone `target_role` (or take `current_role` away)."""
     if not role_allows(actor.role, Can.MANAGE_MEMBERS):
@@ -132,30 +143,21 @@ def require_share_links_allowed(organisation: Organisation) -> None:
         raise PermissionDenied
 
 
-class ShareLinkGone(Exception):
-    """A share link that existed but no longer opens the board (revoked, expired, or its
-    organisation turned share links off): the page says so instead of "not found"."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason  # "revoked" | "expired" | "disabled"
-
-
-def get_board_for_share(token: str):
-    """The board a share link opens, and the link: the one check for guests, over HTTP and
-    over the WebSocket. An unknown or tampered token is 404; a known one that no longer
-    works raises ShareLinkGone."""
-    from django.utils import timezone
-
-    from boards.models import ShareLink
-
-    link = ShareLink.objects.select_related("board__organisation").filter(token=token or "").first()
-    if link is None:
-        raise Http404
-    if link.revoked is not None:
-        raise ShareLinkGone("revoked")
-    if link.expires is not None and link.expires <= timezone.now():
-        raise ShareLinkGone("expired")
-    if not link.board.organisation.allow_share_links:
-        raise ShareLinkGone("disabled")
-    return link.board, link
+def is_signed_in(user: User | None, session: Session | None, now: datetime | None = None) -> bool:
+    """Whether `session` (a row of the session table, None when it is gone) still signs
+    `user` in, as Django's auth middleware would judge the next request with its cookie:
+    for a connection that stays open long after the request that opened it. Logging out
+    deletes the session; changing the password changes the hash the session must carry;
+    deactivating the user ends every session."""
+    if user is None or session is None:
+        return False
+    if not user.is_active:
+        return False
+    if session.expire_date <= (now or timezone.now()):
+        return False
+    data = session.get_decoded()
+    if str(data.get(SESSION_KEY)) != str(user.pk):
+        return False
+    carried = data.get(HASH_SESSION_KEY) or ""
+    hashes = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+    return any(constant_time_compare(carried, known) for known in hashes)

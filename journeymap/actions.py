@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from journeymap import live
 from journeymap.models import ROLE_RANK, Invite, Membership, Organisation, Role, User
 
 
@@ -34,6 +35,24 @@ def organisation_rename(*, organisation: Organisation, name: str) -> Organisatio
     organisation.name = name.strip()
     organisation.full_clean()
     organisation.save(update_fields=["name"])
+    return organisation
+
+
+def organisation_set_sharing(
+    *, organisation: Organisation, allow_exports: bool, allow_share_links: bool
+) -> Organisation:
+    """Owners and admins turn exports and share links on or off for all the
+    organisation's boards; turning links off closes every guest's socket at once (their
+    sockets listen on journeymap.live.sharing_group, and re-check their link on every
+    sync and ping should the message be lost)."""
+    with transaction.atomic():
+        organisation.allow_exports = allow_exports
+        organisation.allow_share_links = allow_share_links
+        organisation.save(update_fields=["allow_exports", "allow_share_links"])
+        if not allow_share_links:
+            transaction.on_commit(
+                lambda: live.share_links_turned_off(organisation_id=organisation.pk)
+            )
     return organisation
 
 
@@ -80,11 +99,9 @@ def membership_remove(*, membership: Membership) -> None:
 
 
 def _on_membership_changed(membership: Membership, *, removed: bool = False) -> None:
-    """Live sessions follow membership: see boards.live.events.membership_changed."""
-    from boards.live.events import membership_changed
-
+    """Live sessions follow membership: see journeymap.live."""
     transaction.on_commit(
-        lambda: membership_changed(
+        lambda: live.membership_changed(
             organisation_id=membership.organisation_id,
             user_id=membership.user_id,
             removed=removed,

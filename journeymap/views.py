@@ -12,9 +12,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from boards.sharing import organisation_set_sharing
 from journeymap import actions
-from journeymap.access import Can, get_organisation_for_user, may_assign_role, role_allows
+from journeymap.access import (
+    Can,
+    capabilities,
+    get_organisation_for_user,
+    may_assign_role,
+    role_allows,
+)
 from journeymap.forms import InviteForm, OrganisationForm, RoleForm, SharingForm, SignupForm
 from journeymap.models import Invite, Membership, Role
 
@@ -81,6 +86,7 @@ def organisation_settings(request: HttpRequest, organisation_id: int) -> HttpRes
         {
             "organisation": organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "form": form,
             "sharing_form": sharing_form,
             "nav": "settings",
@@ -97,7 +103,7 @@ def organisation_sharing(request: HttpRequest, organisation_id: int) -> HttpResp
     )
     form = SharingForm(request.POST)
     form.is_valid()  # two checkboxes: always valid
-    organisation_set_sharing(
+    actions.organisation_set_sharing(
         organisation=organisation,
         allow_exports=form.cleaned_data["allow_exports"],
         allow_share_links=form.cleaned_data["allow_share_links"],
@@ -119,6 +125,7 @@ def member_list(request: HttpRequest, organisation_id: int) -> HttpResponse:
         {
             "organisation": organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "members": [
                 {
                     "m": m,

@@ -206,7 +206,9 @@ async def test_a_role_changed_in_the_admin_reaches_the_open_board(
         return client.post(_url(membership), {"role": Role.EDITOR}).status_code
 
     assert await sync_to_async(promote)() == 302
-    assert await receive_type(viewer, "role") == {"type": "role", "role": "editor"}
+    frame = await receive_type(viewer, "role")
+    assert frame["role"] == "editor"
+    assert frame["can"]["edit_board"] is True
     assert (await Membership.objects.aget(pk=membership.pk)).role == Role.EDITOR
 
 

@@ -3,6 +3,7 @@ database constraints that hold whatever the code above them does."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from boards.frameworks import FRAMEWORKS
 from boards.models import Arrow, Board, Card, CardKind, Direction, Phase, arrow_direction
+from journeymap.access import Can
 from journeymap.models import Membership, Role
 from tests.factories import make_arrow, make_board, make_card, make_phase
 from tests.helpers import page_text
@@ -187,6 +189,52 @@ def test_it_shows_phases_and_the_way_to_the_outline_on_the_board_page(board, cli
     assert headings == ["Awareness", "Consideration", "Purchase", "Loyalty"]
     assert 'href="{}"'.format(reverse("board_outline", args=[board.id])) in text
     assert "You can view this board but not change it." in text
+
+
+def _board_can(response) -> dict[str, bool]:
+    found = re.search(
+        r'<script id="board-can" type="application/json">(.*?)</script>', page_text(response)
+    )
+    assert found, "no #board-can on the page"
+    return json.loads(found.group(1))
+
+
+@pytest.mark.parametrize("page", ["board_detail", "board_outline"])
+def test_it_tells_the_pages_scripts_what_the_person_may_do(board, client_for, page):
+    url = reverse(page, args=[board.id])
+
+    editor = _board_can(client_for("editor").get(url))
+    viewer = _board_can(client_for("viewer").get(url))
+    facilitator = _board_can(client_for("facilitator").get(url))
+
+    assert set(editor) == {capability.value for capability in Can}
+    assert all(isinstance(allowed, bool) for allowed in editor.values())
+    assert (editor["edit_board"], editor["facilitate"]) == (True, False)
+    assert (viewer["view_board"], viewer["edit_board"]) == (True, False)
+    assert (facilitator["facilitate"], facilitator["share_board"]) == (True, True)
+
+
+def test_it_offers_what_the_organisation_turned_off_to_nobody(board, org, client_for):
+    org.allow_exports = False
+    org.allow_share_links = False
+    org.save(update_fields=["allow_exports", "allow_share_links"])
+    response = client_for("owner").get(reverse("board_detail", args=[board.id]))
+
+    can = _board_can(response)
+    assert (can["export_board"], can["share_board"]) == (False, False)
+    assert 'id="export-menu"' not in page_text(response)
+    assert reverse("board_sharing", args=[board.id]) not in page_text(response)
+
+
+def test_it_shows_the_organisation_settings_link_to_admins_only(board, client_for):
+    settings_url = reverse("organisation_settings", args=[board.organisation_id])
+    for page in (
+        reverse("board_detail", args=[board.id]),
+        reverse("board_list", args=[board.organisation_id]),
+        reverse("member_list", args=[board.organisation_id]),
+    ):
+        assert settings_url in page_text(client_for("admin").get(page)), page
+        assert settings_url not in page_text(client_for("facilitator").get(page)), page
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,9 @@ from types import SimpleNamespace
 
 import pytest
 from channels.layers import get_channel_layer
+from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
+from django.test import Client
 from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -20,7 +22,7 @@ from hypothesis import strategies as st
 from boards.live import commit as ops
 from boards.live import room as committer_module
 from boards.live import room as fanout
-from boards.live.commit import BoardGone, Commit, OpRequest, commit_requests
+from boards.live.commit import BoardGone, Commit, OpRequest, SignedOut, commit_requests
 from boards.live.protocol import ProtocolError, clean_op
 from boards.models import Board, Card, OpLog
 from boards.selectors import board_state
@@ -208,6 +210,41 @@ def test_it_returns_one_outcome_per_frame_in_order(board, members, outsider):
     assert (board.rev, board.title, board.updated_by) == (2, "Renamed", members["owner"])
     assert Card.objects.get(pk=card).x == 10
     assert list(OpLog.objects.filter(board=board).values_list("rev", flat=True)) == [1, 2]
+
+
+def test_it_refuses_the_frames_of_a_session_that_no_longer_signs_its_sender_in(board, members):
+    """A socket's frame carries its session key: the commit reads the senders' accounts
+    and sessions with the rest, so a logout, a password change or a deactivation made
+    since the socket opened refuses the frame (SignedOut, the socket closes with 4401),
+    and only that sender's frames."""
+    card = str(board.cards.first().pk)
+
+    def session_of(user) -> str:
+        client = Client()
+        client.force_login(user)
+        return client.session.session_key
+
+    editor, gone, deactivated = (
+        session_of(members["editor"]),
+        session_of(members["facilitator"]),
+        session_of(members["admin"]),
+    )
+    Session.objects.filter(session_key=gone).delete()  # what logging out does
+    type(members["admin"]).objects.filter(pk=members["admin"].pk).update(is_active=False)
+    outcomes = commit_requests(
+        board_id=board.pk,
+        requests=[
+            OpRequest(members["editor"], new_id(), move(card, 10), session_key=editor),
+            OpRequest(members["facilitator"], new_id(), move(card, 20), session_key=gone),
+            OpRequest(members["admin"], new_id(), move(card, 30), session_key=deactivated),
+            OpRequest(members["editor"], new_id(), move(card, 40), session_key=gone),
+            OpRequest(members["owner"], new_id(), move(card, 50)),  # HTTP: checked there
+        ],
+    )
+    kinds = [type(outcome) for outcome in outcomes]
+    assert kinds == [Commit, SignedOut, SignedOut, SignedOut, Commit]
+    assert Card.objects.get(pk=card).x == 50
+    assert OpLog.objects.filter(board=board).count() == 2
 
 
 def test_a_frame_the_database_refuses_fails_alone(board, members, monkeypatch):

@@ -4,6 +4,8 @@ that was revoked, expired, tampered with or turned off opens nothing."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from boards.models import Board, Card, ShareLink
-from boards.sharing import organisation_set_sharing, share_link_create, share_link_revoke
+from boards.sharing import share_link_create, share_link_revoke
+from journeymap.actions import organisation_set_sharing
 from tests.helpers import page_text
 from tests.ws import ping, receive_close, receive_type, send_ops, stored
 
@@ -39,6 +42,8 @@ def test_anyone_with_a_live_link_sees_the_board_read_only(client_for, link):
     assert "through a read-only link" in text
     assert f'data-socket-path="/ws/share/{link.token}/"' in text
     assert 'data-can-edit="false"' in text
+    can = json.loads(re.search(r'<script id="board-can"[^>]*>(.*?)</script>', text).group(1))
+    assert [name for name, allowed in can.items() if allowed] == ["view_board"]
     assert "side-panel" not in text  # members' panels are not for guests
 
 
@@ -174,6 +179,8 @@ async def test_a_guest_watches_live_and_changes_nothing(board, members, link):
     assert connected
     welcome = await receive_type(guest, "welcome")
     assert welcome["you"]["role"] == "viewer"
+    # A guest reads, and nothing else: no exports, no versions, whatever a viewer may.
+    assert [name for name, allowed in welcome["you"]["can"].items() if allowed] == ["view_board"]
     await guest.send_json_to({"type": "sync", "rev": None, "epoch": None})
     snapshot = await receive_type(guest, "snapshot")
     assert {c["text"] for c in snapshot["state"]["cards"]} == {"Instagram ad", "Welcome e-mail"}

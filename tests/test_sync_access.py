@@ -144,7 +144,10 @@ async def test_a_demoted_editor_is_told_and_can_no_longer_write(sockets, org, bo
     membership = await _membership(org, members["editor"])
     await sync_to_async(membership_change_role)(membership=membership, role="viewer")
 
-    assert await receive_type(editor, "role") == {"type": "role", "role": "viewer"}
+    role = await receive_type(editor, "role")
+    assert role["role"] == "viewer"
+    assert role["can"]["view_board"] is True
+    assert role["can"]["edit_board"] is False
     before = await stored(board.pk)
     card = new_id()
     error = await send_ops(editor, _create(card))
@@ -160,7 +163,10 @@ async def test_a_promoted_viewer_is_told_and_can_write(sockets, org, board, memb
     membership = await _membership(org, members["viewer"])
     await sync_to_async(membership_change_role)(membership=membership, role="editor")
 
-    assert await receive_type(viewer, "role") == {"type": "role", "role": "editor"}
+    role = await receive_type(viewer, "role")
+    assert role["role"] == "editor"
+    assert role["can"]["edit_board"] is True
+    assert role["can"]["facilitate"] is False
     card = new_id()
     assert (await send_ops(viewer, _create(card)))["type"] == "ack"
     assert await Card.objects.filter(id=card).aexists()
@@ -197,6 +203,17 @@ async def test_a_removed_member_s_sync_is_refused(sockets, org, board, members):
     assert await receive_close(editor) == 4410
 
 
+async def test_a_removed_member_s_ping_is_refused_even_if_the_message_is_lost(
+    sockets, org, board, members
+):
+    # A viewer never writes: without the heartbeat's check, a socket whose "membership
+    # changed" message was lost would go on receiving the board's patches.
+    viewer, _, _ = await sockets.join(members["viewer"], board)
+    await Membership.objects.filter(organisation=org, user=members["viewer"]).adelete()
+    await viewer.send_json_to({"type": "ping"})
+    assert await receive_close(viewer) == 4410
+
+
 async def test_deleting_the_board_closes_its_sockets_with_4410(sockets, board, members):
     editor, _, _ = await sockets.join(members["editor"], board)
     viewer, _, _ = await sockets.join(members["viewer"], board)
@@ -207,6 +224,87 @@ async def test_deleting_the_board_closes_its_sockets_with_4410(sockets, board, m
     assert not await Board.objects.filter(pk=board.pk).aexists()
     assert not await Card.objects.filter(board_id=board.pk).aexists()
     assert not await OpLog.objects.filter(board_id=board.pk).aexists()
+
+
+# Signed out while connected: a socket outlives the request that opened it.
+
+
+def _logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+async def test_a_logout_elsewhere_closes_the_socket_on_its_next_op(sockets, board, members):
+    client = await sync_to_async(_logged_in)(members["editor"])
+    editor, _, _ = await sockets.join(members["editor"], board, client=client)
+    assert (await sync_to_async(client.post)("/accounts/logout/")).status_code == 302
+    before = await stored(board.pk)
+    await editor.send_json_to({"type": "op", "op_id": new_id(), "ops": _create(new_id())})
+    assert await receive_close(editor) == 4401
+    assert await stored(board.pk) == before
+
+
+async def test_a_logout_closes_a_watching_socket_on_its_next_ping_or_sync(sockets, board, members):
+    client = await sync_to_async(_logged_in)(members["viewer"])
+    pinging, _, _ = await sockets.join(members["viewer"], board, client=client)
+    syncing, _, _ = await sockets.join(members["viewer"], board, client=client)
+    await sync_to_async(client.post)("/accounts/logout/")
+    await pinging.send_json_to({"type": "ping"})
+    assert await receive_close(pinging) == 4401
+    await syncing.send_json_to({"type": "sync", "rev": None, "epoch": None})
+    assert await receive_close(syncing) == 4401
+
+
+async def test_a_password_changed_elsewhere_closes_the_socket(sockets, board, members):
+    editor, _, _ = await sockets.join(members["editor"], board)
+    owner, _, _ = await sockets.join(members["owner"], board)
+
+    def change_password() -> None:
+        user = type(members["editor"]).objects.get(pk=members["editor"].pk)
+        user.set_password("a new one, set elsewhere")
+        user.save(update_fields=["password"])
+
+    await sync_to_async(change_password)()
+    before = await stored(board.pk)
+    await editor.send_json_to({"type": "op", "op_id": new_id(), "ops": _create(new_id())})
+    assert await receive_close(editor) == 4401
+    assert await stored(board.pk) == before
+    # Only theirs: the others write on.
+    assert (await send_ops(owner, _create(new_id())))["type"] == "ack"
+
+
+async def test_a_password_changed_in_the_same_browser_asks_for_a_new_socket(
+    sockets, board, members
+):
+    # Django keeps the browser that changed the password signed in, on a new session key
+    # (the old session is deleted): the socket opened on the old one closes, and the
+    # page's next socket, on the browser's new cookie, opens.
+    members["editor"].set_password("the old one")
+    await members["editor"].asave(update_fields=["password"])
+    client = await sync_to_async(_logged_in)(members["editor"])
+    editor, _, _ = await sockets.join(members["editor"], board, client=client)
+
+    response = await sync_to_async(client.post)(
+        "/accounts/password_change/",
+        {
+            "old_password": "the old one",
+            "new_password1": "a much longer new one 42",
+            "new_password2": "a much longer new one 42",
+        },
+    )
+    assert response.status_code == 302
+    await editor.send_json_to({"type": "ping"})
+    assert await receive_close(editor) == 4401
+    again, _, _ = await sockets.join(members["editor"], board, client=client)
+    assert (await send_ops(again, _create(new_id())))["type"] == "ack"
+
+
+async def test_a_deactivated_user_s_socket_closes_on_its_next_ping(sockets, board, members):
+    viewer, _, _ = await sockets.join(members["viewer"], board)
+    await type(members["viewer"]).objects.filter(pk=members["viewer"].pk).aupdate(is_active=False)
+    await viewer.send_json_to({"type": "ping"})
+    assert await receive_close(viewer) == 4401
 
 
 # Edits made over HTTP reach the sockets.

@@ -18,7 +18,9 @@ async def _all(queryset) -> list:
     return [item async for item in queryset]
 
 
-async def test_it_welcomes_with_role_revision_epoch_and_limits(sockets, board, members):
+async def test_it_welcomes_with_role_capabilities_revision_epoch_and_limits(
+    sockets, board, members
+):
     editor, connected = await sockets.open(members["editor"], board)
     assert connected
     welcome = await editor.receive_json_from(timeout=5)
@@ -33,6 +35,24 @@ async def test_it_welcomes_with_role_revision_epoch_and_limits(sockets, board, m
             "name": "Editor Person",
             "role": "editor",
             "colour": welcome["you"]["colour"],
+            # What the editor may do, by capability (journeymap.access.Can).
+            "can": {
+                "view_organisation": True,
+                "rename_organisation": False,
+                "manage_members": False,
+                "create_board": True,
+                "manage_sharing": False,
+                "view_board": True,
+                "edit_board": True,
+                "facilitate": False,
+                "save_template": True,
+                "export_board": True,
+                "snapshot_board": True,
+                "restore_board": False,
+                "share_board": False,
+                "archive_board": False,
+                "delete_board": False,
+            },
         },
         "limits": {
             "max_frame_bytes": settings.WEBSOCKET_MAX_FRAME_BYTES,
@@ -248,8 +268,11 @@ async def test_it_announces_who_joins_to_both_sides(sockets, board, members):
     bob_welcome = await bob.receive_json_from(timeout=5)
     assert bob_welcome["type"] == "welcome"
 
-    assert await receive_type(alice, "joined") == {"type": "joined", **bob_welcome["you"]}
-    assert await receive_type(bob, "joined") == {"type": "joined", **alice_welcome["you"]}
+    # The others see a person: `you` without its `can`, which is for you alone.
+    bob_person = {k: v for k, v in bob_welcome["you"].items() if k != "can"}
+    alice_person = {k: v for k, v in alice_welcome["you"].items() if k != "can"}
+    assert await receive_type(alice, "joined") == {"type": "joined", **bob_person}
+    assert await receive_type(bob, "joined") == {"type": "joined", **alice_person}
     assert bob_welcome["you"]["role"] == "viewer"
     assert bob_welcome["you"]["name"] == "Viewer Person"
 

@@ -24,10 +24,16 @@ def _session_cookie(user) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-async def open_socket(user, board, *, origin: bytes = ORIGIN, path: str | None = None):
-    """Connect as `user` (None: anonymous); return the communicator, connected."""
+async def open_socket(
+    user, board, *, origin: bytes = ORIGIN, path: str | None = None, client: Client | None = None
+):
+    """Connect as `user` (None: anonymous), on the session of `client` if given (a test
+    Client logged in as `user`); return the communicator, connected."""
     headers = [(b"origin", origin)] if origin else []
-    if user is not None:
+    if client is not None:
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
+    elif user is not None:
         cookie = await _session_cookie(user)
         headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
     communicator = WebsocketCommunicator(
@@ -162,9 +168,9 @@ class Sockets:
         self.opened.append(communicator)
         return communicator, connected
 
-    async def join(self, user, board, *, rev=None, epoch=None):
+    async def join(self, user, board, *, rev=None, epoch=None, **kwargs):
         """Like `join`: connect, read welcome, sync; return (communicator, welcome, reply)."""
-        communicator, connected = await self.open(user, board)
+        communicator, connected = await self.open(user, board, **kwargs)
         assert connected
         welcome = await receive_type(communicator, "welcome")
         await communicator.send_json_to({"type": "sync", "rev": rev, "epoch": epoch})

@@ -69,8 +69,8 @@ def export_board(
     board: Board, fmt: str, *, snapshot: Snapshot | None = None, now: datetime | None = None
 ) -> Export:
     """`board` (or its `snapshot`, which must be one of the board's) in format `fmt`, one
-    of FORMATS. The caller checks access (journeymap.access: Can.EXPORT_BOARD and
-    require_exports_allowed)."""
+    of FORMATS. The caller checks access (boards.access: Can.EXPORT_BOARD, and
+    journeymap.access.require_exports_allowed)."""
     if fmt not in CONTENT_TYPES:
         raise ValueError(f"Unknown export format: {fmt}")
     if snapshot is not None and snapshot.board_id != board.pk:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,14 +24,20 @@ from boards.live import sql
 from boards.live.batch import _Batch, _named
 from boards.live.protocol import ProtocolError
 from boards.models import Arrow, Board, Card, CardLink, OpLog, Phase
-from journeymap.access import Can, role_allows
-from journeymap.models import Membership
+from journeymap.access import Can, is_signed_in, role_allows
+from journeymap.models import Membership, User
 
 BOARD_FIELDS = sql.attnames(Board)
 
 
 class BoardGone(Exception):
     """The board was deleted, or the person is no longer a member of its organisation."""
+
+
+class SignedOut(Exception):
+    """The session that opened the socket no longer signs its person in: logged out,
+    password changed elsewhere, or the account deactivated (journeymap.access.is_signed_in).
+    """
 
 
 @dataclass
@@ -55,14 +62,17 @@ class Commit:
 
 @dataclass
 class OpRequest:
-    """One op frame to commit: who sent it, its op_id, its ops (shape-checked already)."""
+    """One op frame to commit: who sent it, its op_id, its ops (shape-checked already),
+    and for a socket the key of the session that signed its sender in, checked again in
+    the commit (without one, as for an HTTP request, the caller has checked it)."""
 
     user: object
     op_id: str
     ops: list[dict]
+    session_key: str | None = None
 
 
-Outcome = Commit | ProtocolError | BoardGone | DatabaseError
+Outcome = Commit | ProtocolError | BoardGone | SignedOut | DatabaseError
 
 
 def commit_ops(*, board_id, user, op_id: str, ops: list[dict]) -> Commit:
@@ -119,8 +129,13 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
     # the lock was granted (a subquery of the locking SELECT would read PostgreSQL's
     # snapshot from before the wait for it, and miss a role changed, or the same op_id
     # committed, meanwhile by another process). The authors' memberships of every
-    # organisation are read, since the board's is known only once the lock is held.
-    boards, memberships, logged_entries, *found = sql.fetch_together(
+    # organisation are read, since the board's is known only once the lock is held. So are
+    # the senders' accounts and sessions, in the same round trip: a socket outlives a
+    # logout, a password change and a deactivation, and its next op must find out.
+    # (Frames without a session key, from HTTP, read neither: both selects are then empty,
+    # and an empty select is not sent.)
+    senders = [request for request in requests if request.session_key]
+    boards, memberships, logged_entries, users, session_rows, *found = sql.fetch_together(
         [
             sql.Select(Board, BOARD_FIELDS, lock=True, id=board_id),
             sql.Select(
@@ -134,6 +149,12 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
                 board_id=board_id,
                 op_id={request.op_id for request in requests},
             ),
+            sql.Select(User, ("id", "is_active", "password"), id={r.user.pk for r in senders}),
+            sql.Select(
+                Session,
+                ("session_key", "session_data", "expire_date"),
+                session_key={r.session_key for r in senders},
+            ),
             *rows,
         ]
     )
@@ -142,6 +163,7 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
     [board] = boards
     roles = {m.user_id: m.role for m in memberships if m.organisation_id == board.organisation_id}
     logged = {str(entry.op_id): entry for entry in logged_entries}
+    signed_in = _signed_in(requests, users, session_rows)
     work = _Group(board)
     for select, objs in zip(rows, found, strict=True):
         work.rows[select.model].update((str(obj.pk), obj) for obj in objs)
@@ -152,7 +174,10 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
     entries: list[OpLog] = []
     done: dict[str, Commit] = {}  # op_id -> its commit in this group
     board_fields: set[str] = set()
-    for request in requests:
+    for request, still_signed_in in zip(requests, signed_in, strict=True):
+        if not still_signed_in:
+            outcomes.append(SignedOut())
+            continue
         outcome = _commit_one(work, request, roles, logged, done, board_fields)
         outcomes.append(outcome)
         if isinstance(outcome, Commit) and not outcome.duplicate:
@@ -179,6 +204,22 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
         if board.rev // 100 > first_rev // 100 and board.rev > retention:
             OpLog.objects.filter(board=board, rev__lte=board.rev - retention).delete()
     return outcomes
+
+
+def _signed_in(requests: list[OpRequest], users: list, sessions: list) -> list[bool]:
+    """Per request, whether its session still signs its sender in (True without one)."""
+    users_by_id = {user.pk: user for user in users}
+    sessions_by_key = {session.session_key: session for session in sessions}
+    now = timezone.now()
+    judged: dict[tuple, bool] = {(None, None): True}  # (user id, session key) -> signed in
+    answers = []
+    for request in requests:
+        key = (request.user.pk, request.session_key) if request.session_key else (None, None)
+        if key not in judged:
+            user, session = users_by_id.get(key[0]), sessions_by_key.get(key[1])
+            judged[key] = is_signed_in(user, session, now)
+        answers.append(judged[key])
+    return answers
 
 
 def _commit_one(

@@ -1,4 +1,10 @@
-"""The board WebSocket: parse, check, call an action, reply (docs/protocol.md).
+"""The board WebSocket: parse, ask the Viewer (boards.access), hand to the room, reply
+(docs/protocol.md).
+
+Access is the Viewer's: at connect (a member, or a guest through a share link), on every
+sync and every ping (still signed in, still a member or the link still open), and on
+every op in its commit, against the role and session read in the commit's transaction
+(boards.live.commit).
 
 Correctness never rests on the channel layer: every committed op has a revision and sits
 in the op log, so a client that misses a broadcast notices the gap and syncs. Presence is
@@ -10,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Callable
 
 from channels.db import database_sync_to_async
 from django.conf import settings
@@ -18,14 +23,15 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from boards.access import ShareLinkGone, Viewer, get_viewer_for_board, get_viewer_for_share
 from boards.live import events
-from boards.live.commit import BoardGone, Commit, OpRequest
+from boards.live.commit import BoardGone, Commit, OpRequest, SignedOut
 from boards.live.inbox import InboxConsumer
 from boards.live.protocol import ProtocolError, dumps_frame, parse_frame
 from boards.models import Board
 from boards.selectors import board_state, patches_since
 from boards.snapshots import snapshot_after_session
-from journeymap.access import ShareLinkGone, get_board_for_share, get_membership
+from journeymap.live import member_group, sharing_group
 
 CLOSE_TOO_BIG = 1009
 CLOSE_INTERNAL = 1011
@@ -46,44 +52,48 @@ PERSON_COLOURS = [
 ]
 
 
-def _open_board(user, board_id) -> dict | None:
-    board = (
-        Board.objects.filter(pk=board_id)
-        .values("organisation_id", "rev", "epoch", "updated")
-        .first()
-    )
-    if board is None:
-        return None
-    membership = get_membership(user, board["organisation_id"])
-    if membership is None:
+def _open_board(user, session_key: str | None, board_id) -> tuple[Viewer, dict] | None:
+    try:
+        board, viewer = get_viewer_for_board(user, board_id, session_key)
+    except Http404:
         return None
     # The first visit after a quiet spell closes the last session with a version of it.
-    snapshot_after_session(board_id=board_id, updated=board.pop("updated"))
-    return {**board, "role": membership.role}
+    snapshot_after_session(board_id=board.pk, updated=board.updated)
+    return viewer, {"rev": board.rev, "epoch": board.epoch}
 
 
-def _member_may_read(user) -> Callable[[Board], bool]:
-    return lambda board: get_membership(user, board.organisation_id) is not None
+def _open_share(token: str) -> tuple[Viewer, dict] | int:
+    """What a guest's socket opens on, or the close code: 4404 for a token that opens
+    nothing (unknown, or a link without live updates, which shows the board as it is,
+    with no socket); 4410 for a link that did open the board and no longer does (revoked,
+    expired, share links turned off), as its page answers 410 Gone."""
+    try:
+        board, viewer = get_viewer_for_share(token)
+    except Http404:
+        return CLOSE_NOT_FOUND
+    except ShareLinkGone:
+        return CLOSE_REVOKED
+    if not viewer.link.live:
+        return CLOSE_NOT_FOUND
+    return viewer, {"board_id": board.pk, "rev": board.rev, "epoch": board.epoch}
 
 
-def _guest_may_read(token: str) -> Callable[[Board], bool]:
-    def check(board: Board) -> bool:
-        try:
-            shared, _link = get_board_for_share(token)
-        except (Http404, ShareLinkGone):
-            return False
-        return shared.pk == board.pk
+def _require_reader(viewer: Viewer, board: Board | None) -> None:
+    """Refuse a socket whose viewer signed out (SignedOut: 4401) or may no longer read the
+    board (BoardGone: 4410), asked of the database on every sync and ping: the messages
+    that end a socket's access may be lost, and a quiet socket sends no op to refuse."""
+    if not viewer.signed_in():
+        raise SignedOut
+    if board is None or not viewer.may_read(board):
+        raise BoardGone
 
-    return check
 
-
-def _sync(may_read: Callable[[Board], bool], board_id, rev: int | None, epoch: int | None) -> dict:
+def _sync(viewer: Viewer, board_id, rev: int | None, epoch: int | None) -> dict:
     # Holding the board's lock while reading makes the reply exactly the board at its
     # rev: no commit can land between reading the revision and reading the rows.
     with transaction.atomic():
         board = Board.objects.select_for_update().filter(pk=board_id).first()
-        if board is None or not may_read(board):
-            raise BoardGone
+        _require_reader(viewer, board)
         if rev is not None and epoch == board.epoch and rev <= board.rev:
             patches = patches_since(board, rev)
             if patches is not None:
@@ -102,44 +112,14 @@ def _sync(may_read: Callable[[Board], bool], board_id, rev: int | None, epoch: i
         }
 
 
-def _current(board_id, token: str | None = None) -> dict | None:
-    """The board's revision for a pong; None when it is gone (or, for a guest, when the
-    share link stopped working: expiry needs no message to end a socket)."""
-    if token is not None and not _guest_may_read(token)(Board(pk=board_id)):
-        return None
-    return Board.objects.filter(pk=board_id).values("rev", "epoch").first()
-
-
-def _open_share(token: str) -> dict | int:
-    """What a guest's socket opens on, or the close code: 4404 for a token that opens
-    nothing (unknown, or a link without live updates, which shows the board as it is,
-    with no socket); 4410 for a link that did open the board and no longer does (revoked,
-    expired, share links turned off), as its page answers 410 Gone."""
-    try:
-        board, link = get_board_for_share(token)
-    except Http404:
-        return CLOSE_NOT_FOUND
-    except ShareLinkGone:
-        return CLOSE_REVOKED
-    if not link.live:
-        return CLOSE_NOT_FOUND
-    return {
-        "board_id": board.pk,
-        "link_id": link.pk,
-        "organisation_id": board.organisation_id,
-        "rev": board.rev,
-        "epoch": board.epoch,
-    }
-
-
-def _role(user, organisation_id: int) -> str | None:
-    membership = get_membership(user, organisation_id)
-    return membership.role if membership else None
+def _current(viewer: Viewer, board_id) -> dict:
+    """The board's revision for a pong, once the viewer is found to still read it."""
+    board = Board.objects.filter(pk=board_id).only("rev", "epoch", "organisation_id").first()
+    _require_reader(viewer, board)
+    return {"rev": board.rev, "epoch": board.epoch}
 
 
 class BoardConsumer(InboxConsumer):
-    share_token: str | None = None  # set for a guest (ShareConsumer)
-
     async def connect(self) -> None:
         self.groups_joined: list[str] = []
         self.presence_task: asyncio.Task | None = None
@@ -149,23 +129,22 @@ class BoardConsumer(InboxConsumer):
             await self.close(CLOSE_UNAUTHENTICATED)
             return
         self.board_id = self.scope["url_route"]["kwargs"]["board_id"]
-        info = await database_sync_to_async(_open_board)(user, self.board_id)
-        if info is None:
+        session_key = self.scope["session"].session_key
+        opened = await database_sync_to_async(_open_board)(user, session_key, self.board_id)
+        if opened is None:
             await self.close(CLOSE_NOT_FOUND)
             return
-        self.user = user
-        self.may_read = _member_may_read(user)
-        self.organisation_id = info["organisation_id"]
+        self.viewer, info = opened
         self.session = uuid.uuid4().hex[:16]
         self.person = {
             "session": self.session,
             "user": user.pk,
             "name": user.name or user.email,
-            "role": info["role"],
+            "role": self.viewer.role,
             "colour": PERSON_COLOURS[user.pk % len(PERSON_COLOURS)],
         }
         # Membership events (removed, role changed) come to this socket's own channel.
-        self.own_group = events.member_group(self.organisation_id, user.pk)
+        self.own_groups = [member_group(self.viewer.organisation.pk, user.pk)]
         await self._join(info)
 
     async def _join(self, info: dict) -> None:
@@ -178,15 +157,16 @@ class BoardConsumer(InboxConsumer):
         self.room = self.rooms.room(self.board_id)
         await self.room.join(self)
         self.joined = True
-        await self.channel_layer.group_add(self.own_group, self.channel_name)
-        self.groups_joined.append(self.own_group)
+        for group in self.own_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
         await self.send_json(
             {
                 "type": "welcome",
                 "board": str(self.board_id),
                 "rev": info["rev"],
                 "epoch": info["epoch"],
-                "you": self.person,
+                "you": {**self.person, "can": self.viewer.can()},
                 "limits": {
                     "max_frame_bytes": settings.WEBSOCKET_MAX_FRAME_BYTES,
                     "max_ops": settings.WEBSOCKET_MAX_OPS,
@@ -244,12 +224,17 @@ class BoardConsumer(InboxConsumer):
             await self.send_json(error.frame())
         except BoardGone:
             await self.close(CLOSE_REVOKED)
+        except SignedOut:
+            await self.close(CLOSE_UNAUTHENTICATED)
 
     async def on_op(self, frame: dict) -> None:
         # Committed with whatever else this process has waiting for the board, then
         # answered through op_done, then broadcast (boards.live.room). The socket goes on
         # reading meanwhile: its frames are committed in the order they came.
-        self.room.submit(OpRequest(self.user, frame["op_id"], frame["ops"]), self.op_done)
+        request = OpRequest(
+            self.viewer.user, frame["op_id"], frame["ops"], session_key=self.viewer.session_key
+        )
+        self.room.submit(request, self.op_done)
 
     async def op_done(self, outcome) -> None:
         if self.finished:
@@ -260,19 +245,19 @@ class BoardConsumer(InboxConsumer):
             await self.send_json(outcome.frame())
         elif isinstance(outcome, BoardGone):
             await self.close(CLOSE_REVOKED)
+        elif isinstance(outcome, SignedOut):
+            await self.close(CLOSE_UNAUTHENTICATED)
         else:  # the database failed: the client re-sends after reconnecting
             await self.close(CLOSE_INTERNAL)
 
     async def on_sync(self, frame: dict) -> None:
         reply = await database_sync_to_async(_sync)(
-            self.may_read, self.board_id, frame["rev"], frame["epoch"]
+            self.viewer, self.board_id, frame["rev"], frame["epoch"]
         )
         await self.send_json(reply)
 
     async def on_ping(self, frame: dict) -> None:
-        current = await database_sync_to_async(_current)(self.board_id, self.share_token)
-        if current is None:
-            raise BoardGone
+        current = await database_sync_to_async(_current)(self.viewer, self.board_id)
         await self.send_json({"type": "pong", **current})
 
     async def on_presence(self, frame: dict) -> None:
@@ -321,15 +306,11 @@ class BoardConsumer(InboxConsumer):
             await self.send_json({"type": "left", "session": event["session"]})
 
     async def membership_changed(self, event: dict) -> None:
-        if event["removed"]:
+        if event["removed"] or not await database_sync_to_async(self.viewer.refresh)():
             await self.close(CLOSE_REVOKED)
             return
-        role = await database_sync_to_async(_role)(self.user, self.organisation_id)
-        if role is None:
-            await self.close(CLOSE_REVOKED)
-            return
-        self.person["role"] = role
-        await self.send_json({"type": "role", "role": role})
+        self.person["role"] = self.viewer.role
+        await self.send_json({"type": "role", "role": self.viewer.role, "can": self.viewer.can()})
 
     async def board_deleted(self, event: dict) -> None:
         await self.close(CLOSE_REVOKED)
@@ -344,24 +325,25 @@ class ShareConsumer(BoardConsumer):
         self.groups_joined: list[str] = []
         self.presence_task: asyncio.Task | None = None
         await self.accept()
-        self.share_token = self.scope["url_route"]["kwargs"]["token"]
-        info = await database_sync_to_async(_open_share)(self.share_token)
-        if isinstance(info, int):
-            await self.close(info)
+        token = self.scope["url_route"]["kwargs"]["token"]
+        opened = await database_sync_to_async(_open_share)(token)
+        if isinstance(opened, int):
+            await self.close(opened)
             return
-        self.user = None
-        self.may_read = _guest_may_read(self.share_token)
+        self.viewer, info = opened
         self.board_id = info["board_id"]
-        self.organisation_id = info["organisation_id"]
         self.session = uuid.uuid4().hex[:16]
         self.person = {
             "session": self.session,
             "user": None,
             "name": _("Guest"),
-            "role": "viewer",
+            "role": self.viewer.role,
             "colour": "#64748b",
         }
-        self.own_group = events.share_group(info["link_id"])
+        self.own_groups = [
+            events.share_group(self.viewer.link.pk),
+            sharing_group(self.viewer.organisation.pk),
+        ]
         await self._join(info)
 
     async def on_op(self, frame: dict) -> None:
@@ -375,4 +357,7 @@ class ShareConsumer(BoardConsumer):
         return  # guests watch; their pointers are not broadcast
 
     async def share_ended(self, event: dict) -> None:
+        await self.close(CLOSE_REVOKED)
+
+    async def share_links_off(self, event: dict) -> None:
         await self.close(CLOSE_REVOKED)

@@ -1,9 +1,10 @@
-"""Messages to live board sessions over the channel layer.
+"""Messages to live board sessions over the channel layer (membership changes come from
+journeymap.live, on a group journeymap owns).
 
 The channel layer delivers at most once, so nothing sent here is what correctness rests
-on: patches carry revisions that clients check, and a socket that misses a "membership
-changed" message is still refused on its next write because the consumer re-reads the
-role from the database (see boards.live.consumer).
+on: patches carry revisions that clients check, and a socket that misses a "board
+deleted" or "share ended" message is still refused on its next sync or ping, which ask
+boards.access.Viewer again.
 """
 
 from __future__ import annotations
@@ -14,16 +15,6 @@ from channels.layers import get_channel_layer
 
 def board_group(board_id) -> str:
     return f"board.{board_id}"
-
-
-def member_group(organisation_id: int, user_id: int) -> str:
-    return f"member.{organisation_id}.{user_id}"
-
-
-def membership_changed(*, organisation_id: int, user_id: int, removed: bool) -> None:
-    _send(
-        member_group(organisation_id, user_id), {"type": "membership.changed", "removed": removed}
-    )
 
 
 def _send(group: str, message: dict) -> None:

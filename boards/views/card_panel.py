@@ -12,13 +12,14 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from boards import actions, selectors
+from boards.access import get_board_for_user
 from boards.forms import CardLinksForm, CardPanelForm
 from boards.live.commit import BoardGone
 from boards.live.protocol import ProtocolError
 from boards.models import Board, Card
 from boards.schema import LINK_SOURCE_KINDS
 from boards.views.panels import apply_panel_ops, render_panel
-from journeymap.access import Can, get_board_for_user, role_allows
+from journeymap.access import Can, capabilities, role_allows
 
 NOT_VALID = _("Nothing was saved: correct the fields marked below.")
 
@@ -150,6 +151,7 @@ def _render(
             "board": board,
             "organisation": board.organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "card": card,
             "arrows": selectors.card_arrows(card),
             "links": links,

@@ -13,11 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
 from boards import selectors
+from boards.access import get_board_for_user
 from boards.exports import build, jsonio
 from boards.exports.forms import BoardImportForm
 from journeymap.access import (
     Can,
-    get_board_for_user,
+    capabilities,
     get_organisation_for_user,
     require_exports_allowed,
 )
@@ -99,6 +100,7 @@ def board_import(request: HttpRequest, organisation_id: int) -> HttpResponse:
         {
             "organisation": organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "form": form,
             "refusal": refusal,
             "nav": "boards",

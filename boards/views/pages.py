@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from boards import actions, selectors
+from boards.access import get_board_for_user
 from boards.forms import BoardCreateForm, BoardRenameForm
 from boards.schema import client_schema
-from journeymap.access import Can, get_board_for_user, get_organisation_for_user, role_allows
+from journeymap.access import Can, capabilities, get_organisation_for_user
 
 SESSION_ORGANISATION = "organisation_id"
 
@@ -26,10 +27,10 @@ def board_list(request: HttpRequest, organisation_id: int) -> HttpResponse:
         {
             "organisation": organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "boards": selectors.boards_for_organisation(organisation, archived=archived),
             "archived": archived,
             "nav": "boards",
-            "can_create": role_allows(membership.role, Can.CREATE_BOARD),
             "form": BoardCreateForm(),
         },
     )
@@ -55,7 +56,12 @@ def board_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
     return render(
         request,
         "boards/board_create.html",
-        {"organisation": organisation, "membership": membership, "form": form},
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "can": capabilities(membership),
+            "form": form,
+        },
         status=status,
     )
 
@@ -73,14 +79,8 @@ def board_detail(request: HttpRequest, board_id) -> HttpResponse:
             "board": board,
             "organisation": board.organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "phases": selectors.board_phases(board),
-            "can_edit": role_allows(membership.role, Can.EDIT_BOARD),
-            "can_archive": role_allows(membership.role, Can.ARCHIVE_BOARD),
-            "can_delete": role_allows(membership.role, Can.DELETE_BOARD),
-            "can_share": role_allows(membership.role, Can.SHARE_BOARD)
-            and board.organisation.allow_share_links,
-            "can_export": role_allows(membership.role, Can.EXPORT_BOARD)
-            and board.organisation.allow_exports,
             "rename_form": BoardRenameForm(initial={"title": board.title}),
             "schema": client_schema(),
         },
@@ -102,9 +102,9 @@ def board_outline(request: HttpRequest, board_id) -> HttpResponse:
             "board": board,
             "organisation": board.organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "columns": selectors.board_columns(board),
             "arrows": [{"arrow": a, "direction": directions[a.id]} for a in arrows],
-            "can_edit": role_allows(membership.role, Can.EDIT_BOARD),
             "schema": client_schema(),
         },
     )
@@ -153,5 +153,10 @@ def board_delete(request: HttpRequest, board_id) -> HttpResponse:
     return render(
         request,
         "boards/board_delete.html",
-        {"board": board, "organisation": board.organisation, "membership": membership},
+        {
+            "board": board,
+            "organisation": board.organisation,
+            "membership": membership,
+            "can": capabilities(membership),
+        },
     )

@@ -27,11 +27,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from boards import actions, selectors
+from boards.access import get_board_for_user
 from boards.forms import BoardRenameForm, KpiFormSet, TemplateSaveForm
 from boards.frameworks import kpi_suggestions
 from boards.live.commit import BoardGone
 from boards.live.protocol import ProtocolError
-from journeymap.access import Can, get_board_for_user, role_allows
+from journeymap.access import Can, capabilities, role_allows
 
 
 def render_panel(
@@ -78,6 +79,7 @@ def _board_panel(
             "board": board,
             "organisation": board.organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "phases": selectors.board_phase_counts(board),
             "can_edit": can_edit,
             "form": form if can_edit else None,
@@ -162,6 +164,7 @@ def panel_people(request: HttpRequest, board_id) -> HttpResponse:
             "board": board,
             "organisation": board.organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "members": selectors.organisation_members(board.organisation),
         },
     )
@@ -179,6 +182,7 @@ def panel_gaps(request: HttpRequest, board_id) -> HttpResponse:
             "board": board,
             "organisation": board.organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "gaps": selectors.board_gaps(board),
         },
     )
@@ -205,6 +209,7 @@ def panel_strategy(request: HttpRequest, board_id) -> HttpResponse:
             "board": board,
             "organisation": board.organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "strategy": selectors.board_strategy(board),
         },
     )
@@ -238,6 +243,7 @@ def _phase_panel(
             "board": board,
             "organisation": board.organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "phase": phase,
             "formset": formset if can_edit else None,
             "suggestions": kpi_suggestions(board, phase),

@@ -13,15 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from boards import selectors, sharing, snapshots
+from boards.access import ShareLinkGone, Viewer, get_board_for_share, get_board_for_user
 from boards.forms import ShareLinkForm
 from boards.models import CardKind, Channel
-from journeymap.access import (
-    Can,
-    ShareLinkGone,
-    get_board_for_share,
-    get_board_for_user,
-    require_share_links_allowed,
-)
+from journeymap.access import Can, capabilities, require_share_links_allowed
 
 
 @login_required
@@ -62,6 +57,7 @@ def board_sharing(request: HttpRequest, board_id) -> HttpResponse:
             "board": board,
             "organisation": board.organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "form": form,
             "links": links,
             "allowed": allowed,
@@ -104,7 +100,7 @@ def shared_board(request: HttpRequest, token: str) -> HttpResponse:
             {
                 **context,
                 "phases": selectors.board_phases(board),
-                "can_edit": False,
+                "can": Viewer.guest(link).can(),
                 "socket_url": f"/ws/share/{token}/",
                 "gaps_url": reverse("shared_gaps_json", args=[token]),
             },

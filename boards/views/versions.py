@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from boards import selectors, snapshots
+from boards.access import get_board_for_user
 from boards.forms import SnapshotForm
 from boards.models import CardKind, Channel
-from journeymap.access import Can, get_board_for_user, role_allows
+from journeymap.access import Can, capabilities, role_allows
 
 
 def _snapshot_or_404(board, snapshot_id):
@@ -51,6 +52,7 @@ def board_versions(request: HttpRequest, board_id) -> HttpResponse:
             "board": board,
             "organisation": board.organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "snapshots": selectors.board_snapshots(board),
             "form": form,
             "can_export": board.organisation.allow_exports,
@@ -72,13 +74,12 @@ def snapshot_detail(request: HttpRequest, board_id, snapshot_id) -> HttpResponse
             "board": board,
             "organisation": board.organisation,
             "membership": membership,
+            "can": capabilities(membership),
             "snapshot": snapshot,
             "columns": snapshots.state_columns(state),
             "changes": snapshots.compare_states(state, selectors.board_state(board)),
             "kinds": dict(CardKind.choices),
             "channels": dict(Channel.choices),
-            "can_restore": role_allows(membership.role, Can.RESTORE_BOARD),
-            "can_export": board.organisation.allow_exports,
             "export_formats": [
                 ("pdf", "PDF"),
                 ("png", "PNG"),
