@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from boards import selectors, sharing, snapshots
 from boards.forms import ShareLinkForm
 from boards.models import CardKind, Channel
+from boards.views import can_stub, client_schema_stub  # TEMP schema stub for JS
 from journeymap.access import (
     Can,
     ShareLinkGone,
@@ -107,6 +108,9 @@ def shared_board(request: HttpRequest, token: str) -> HttpResponse:
                 "can_edit": False,
                 "socket_url": f"/ws/share/{token}/",
                 "gaps_url": reverse("shared_gaps_json", args=[token]),
+                # TEMP schema stub for JS (see boards.views.client_schema_stub)
+                "schema": client_schema_stub(),
+                "can": can_stub(None),
             },
         )
     state = selectors.board_state(board)

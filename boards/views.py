@@ -81,6 +81,8 @@ def board_detail(request: HttpRequest, board_id) -> HttpResponse:
             "can_export": role_allows(membership.role, Can.EXPORT_BOARD)
             and board.organisation.allow_exports,
             "rename_form": BoardRenameForm(initial={"title": board.title}),
+            "schema": client_schema_stub(),
+            "can": can_stub(membership.role),
         },
     )
 
@@ -103,6 +105,8 @@ def board_outline(request: HttpRequest, board_id) -> HttpResponse:
             "columns": selectors.board_columns(board),
             "arrows": [{"arrow": a, "direction": directions[a.id]} for a in arrows],
             "can_edit": role_allows(membership.role, Can.EDIT_BOARD),
+            "schema": client_schema_stub(),
+            "can": can_stub(membership.role),
         },
     )
 
@@ -152,3 +156,69 @@ def board_delete(request: HttpRequest, board_id) -> HttpResponse:
         "boards/board_delete.html",
         {"board": board, "organisation": board.organisation, "membership": membership},
     )
+
+
+# TEMP schema stub for JS: boards/schema.py client_schema() and the server's `can`
+# replace these at merge (drop this commit).
+def client_schema_stub() -> dict:
+    from boards.frameworks import PHASE_COLOURS
+    from boards.live.protocol import CARD_DEFAULTS, KPI_MAX, KPI_UNIT_MAX, WEIGHT_MAX
+    from boards.models import (
+        ARROW_LABEL_MAX,
+        CARD_TEXT_MAX,
+        COORD_LIMIT,
+        KPI_NAME_MAX,
+        LINK_SOURCE_KINDS,
+        LINK_TARGET_KINDS,
+        MAX_PHASES,
+        MIN_PHASES,
+        PHASE_NAME_MAX,
+        SIZE_MAX,
+        SIZE_MIN,
+        CardKind,
+        Channel,
+        Priority,
+    )
+
+    return {
+        "kinds": list(CardKind.values),
+        "card": {
+            "fields": ["kind", *CARD_DEFAULTS],
+            "defaults": dict(CARD_DEFAULTS),
+            "limits": {
+                "text": CARD_TEXT_MAX,
+                "kpi": KPI_NAME_MAX,
+                "size": [SIZE_MIN, SIZE_MAX],
+                "coord": COORD_LIMIT,
+            },
+            "choices": {"channel": list(Channel.values), "priority": list(Priority.values)},
+        },
+        "arrow": {
+            "fields": ["from", "to", "label", "weight"],
+            "defaults": {"label": "", "weight": None},
+            "limits": {"label": ARROW_LABEL_MAX, "weight": [0, WEIGHT_MAX]},
+        },
+        "link": {
+            "fields": ["from", "to"],
+            "source_kinds": sorted(LINK_SOURCE_KINDS),
+            "target_kinds": sorted(LINK_TARGET_KINDS),
+        },
+        "phase": {
+            "fields": ["name", "colour", "kpis"],
+            "min": MIN_PHASES,
+            "max": MAX_PHASES,
+            "colours": PHASE_COLOURS,
+            "limits": {"name": PHASE_NAME_MAX},
+        },
+        "kpi": {
+            "fields": ["name", "value", "target", "unit"],
+            "max": KPI_MAX,
+            "limits": {"name": KPI_NAME_MAX, "unit": KPI_UNIT_MAX},
+        },
+    }
+
+
+def can_stub(role: str | None) -> dict[str, bool]:
+    names = [Can.EDIT_BOARD, Can.FACILITATE, Can.EXPORT_BOARD, Can.SNAPSHOT_BOARD]
+    names += [Can.RESTORE_BOARD, Can.SHARE_BOARD, Can.SAVE_TEMPLATE]
+    return {str(name): role_allows(role, name) for name in names}
