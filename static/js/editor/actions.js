@@ -159,19 +159,11 @@ export function makeActions(ed) {
       const spot = place(rect.x + 24, rect.y + 24, rect.w);
       const copy = newOpId();
       ids.push(copy);
-      ops.push({
-        op: "card.create",
-        id: copy,
-        kind: card.kind,
-        phase: spot.phase,
-        x: spot.x,
-        y: spot.y,
-        w: card.w,
-        h: card.h,
-        text: card.text,
-        colour: card.colour,
-        channel: card.channel,
-      });
+      // Every field of the card (an opportunity's priority, owner and KPI too), in its
+      // new place.
+      const op = { op: "card.create", id: copy };
+      for (const name of schema.card.fields) if (name in card) op[name] = structuredClone(card[name]);
+      ops.push({ ...op, phase: spot.phase, x: spot.x, y: spot.y });
     }
     commit(ops);
     select(ids.filter((id) => ed.cardsById.has(id)), { focus: true });

@@ -1,11 +1,12 @@
 // Undo and redo of your own changes only. Each change you make is remembered with its
 // inverse, computed from the board as it was just before; undo sends the inverse as a
 // new op batch (card.restore/arrow.restore/link.restore bring deleted things back). Someone else's
-// work is never undone: an inverse skips fields that others changed since.
+// work is never undone: an inverse skips fields that others changed since. Which fields
+// an inverse restores comes from the schema: every field of a card, arrow or phase.
 
 import { schema } from "../live/schema.js";
 
-const CARD_FIELDS = ["kind", "phase", "x", "y", "w", "h", "text", "colour", "channel"];
+const CARD_FIELDS = schema.card.fields;
 const ARROW_FIELDS = schema.arrow.fields;
 const PHASE_FIELDS = schema.phase.fields;
 const LIMIT = 200;
