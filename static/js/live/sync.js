@@ -376,6 +376,7 @@ export class BoardSync extends EventTarget {
     return null;
   }
 
+  // Receiving is ./frames.js: each frame the server sends, and the revision bookkeeping.
 
   // The view and events
 
