@@ -90,7 +90,7 @@ def board_detail(request: HttpRequest, board_id) -> HttpResponse:
 @login_required
 def board_outline(request: HttpRequest, board_id) -> HttpResponse:
     """The board as plain lists, phase by phase: for screen readers and the keyboard.
-    static/js/outline.js keeps it live and adds the editing controls."""
+    static/js/outline/ keeps it live and adds the editing controls."""
     board, membership = get_board_for_user(request.user, board_id)
     request.session[SESSION_ORGANISATION] = board.organisation_id
     arrows = selectors.board_arrows(board)

@@ -16,6 +16,7 @@ from boards import selectors, sharing, snapshots
 from boards.access import ShareLinkGone, Viewer, get_board_for_share, get_board_for_user
 from boards.forms import ShareLinkForm
 from boards.models import CardKind, Channel
+from boards.schema import client_schema
 from journeymap.access import Can, capabilities, require_share_links_allowed
 
 
@@ -103,6 +104,7 @@ def shared_board(request: HttpRequest, token: str) -> HttpResponse:
                 "can": Viewer.guest(link).can(),
                 "socket_url": f"/ws/share/{token}/",
                 "gaps_url": reverse("shared_gaps_json", args=[token]),
+                "schema": client_schema(),
             },
         )
     state = selectors.board_state(board)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import uuid
 
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
-from boards.models import Arrow, Card, Phase
+from boards.models import Arrow, Card, CardKind, Phase, Priority
 from tests.browser.pages import (
     add_card_by_key,
     card,
@@ -214,6 +215,70 @@ def test_it_deletes_and_duplicates_cards(open_board, board, members):
     settled(olivia)
     assert Card.objects.get(text="Welcome e-mail").deleted
     assert Card.objects.filter(text="Instagram ad", deleted=False).count() == 1
+
+
+def test_a_duplicate_and_an_undo_keep_an_opportunitys_priority_owner_and_kpi(
+    open_board, board, members, shot
+):
+    purchase = Phase.objects.get(board=board, name="Purchase")
+    purchase.kpis = [{"name": "Cart abandonment rate", "value": 70, "target": 55, "unit": "%"}]
+    purchase.save(update_fields=["kpis"])
+    Card.objects.create(
+        id=uuid.uuid4(),
+        board=board,
+        kind=CardKind.OPPORTUNITY,
+        phase=purchase,
+        y=300,
+        text="Cart recovery SMS",
+        priority=Priority.HIGH,
+        owner=members["editor"],
+        kpi="Cart abandonment rate",
+        author=members["owner"],
+    )
+    olivia = open_board(members["owner"])
+    eddie = open_board(members["editor"])
+    opportunity = card(olivia, "Cart recovery SMS", "Opportunity")
+
+    def details_show_the_strategy(page: Page) -> None:
+        panel = page.get_by_role("region", name="Card details")
+        expect(panel.get_by_label("Priority")).to_have_value("high")
+        expect(panel.get_by_label("Owner")).to_have_value(str(members["editor"].pk))
+        expect(panel.get_by_label("KPI it should move")).to_have_value("Cart abandonment rate")
+
+    opportunity.click()
+    olivia.get_by_role("button", name="Duplicate").click()
+    expect(card(eddie, "Cart recovery SMS", "Opportunity")).to_have_count(2)
+    settled(olivia)
+    # The copy is selected: its details are the original's, strategy included.
+    details_show_the_strategy(olivia)
+    shot(olivia, "duplicate")
+    copies = Card.objects.filter(text="Cart recovery SMS", deleted=False)
+    assert {(c.priority, c.owner_id, c.kpi) for c in copies} == {
+        ("high", members["editor"].pk, "Cart abandonment rate")
+    }
+    assert copies.count() == 2
+
+    olivia.get_by_role("button", name="Undo").click()
+    expect(card(eddie, "Cart recovery SMS", "Opportunity")).to_have_count(1)
+    olivia.get_by_role("button", name="Redo").click()
+    expect(card(eddie, "Cart recovery SMS", "Opportunity")).to_have_count(2)
+
+    # Deleting the original and undoing brings it back whole. (Its copy lies over it,
+    # 24 units down and right: take it by its top left corner.)
+    corner = {"x": 8, "y": 8}
+    card(olivia, "Cart recovery SMS", "Opportunity").first.click(position=corner)
+    olivia.keyboard.press("Delete")
+    expect(card(eddie, "Cart recovery SMS", "Opportunity")).to_have_count(1)
+    olivia.keyboard.press("Control+z")
+    expect(card(eddie, "Cart recovery SMS", "Opportunity")).to_have_count(2)
+    settled(olivia)
+    card(olivia, "Cart recovery SMS", "Opportunity").first.click(position=corner)
+    details_show_the_strategy(olivia)
+    alive = Card.objects.filter(text="Cart recovery SMS", deleted=False)
+    assert alive.count() == 2
+    assert {(c.priority, c.owner_id, c.kpi) for c in alive} == {
+        ("high", members["editor"].pk, "Cart abandonment rate")
+    }
 
 
 def test_it_moves_a_multi_selection_as_one_change(open_board, board, members, shot):

@@ -1,22 +1,22 @@
 """The browser's half of the protocol, run in Chromium against a scripted socket.
 
-static/js/state.js and static/js/sync.js are imported into a page of the live server and
-driven frame by frame, so the client algorithm of docs/protocol.md is checked in the
-situations a real server produces only by chance: patches out of order, an ack before
-its patch, a gap that never fills, a reconnect with edits waiting.
+static/js/live/state.js and static/js/live/sync.js are imported into a board page of the
+live server (it carries the schema they read) and driven frame by frame, so the client
+algorithm of docs/protocol.md is checked in the situations a real server produces only
+by chance: patches out of order, an ack before its patch, a gap that never fills, a
+reconnect with edits waiting.
 """
 
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import Page
 
 # A scripted WebSocket and window, and a BoardSync connected through them to a board
 # with two phases at rev 1. Every scenario below starts from here.
 SETUP = """
-const { BoardSync } = await import("/static/js/sync.js");
-const state = await import("/static/js/state.js");
+const { BoardSync } = await import("/static/js/live/sync.js");
+const state = await import("/static/js/live/state.js");
 const sockets = [];
 class ScriptedSocket extends EventTarget {
   constructor(url) {
@@ -78,9 +78,10 @@ def run(page: Page, body: str):
 
 
 @pytest.fixture
-def page_on_site(live, page: Page) -> Page:
-    page.goto(live.url + reverse("login"))
-    return page
+def page_on_site(open_board, members) -> Page:
+    # A viewer's board page: the modules need its <script id="board-schema">, and a
+    # viewer's own editor sends nothing that could disturb the scripted socket.
+    return open_board(members["viewer"])
 
 
 def test_it_asks_for_a_snapshot_and_applies_patches_in_revision_order(page_on_site):

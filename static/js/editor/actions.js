@@ -1,14 +1,16 @@
 // What a person can do to the board: each action builds the ops for one change and
-// commits it through the undo stack (one op batch = one revision).
+// commits it through the undo stack (one op batch = one revision). Sizes, limits and
+// the fields a copy carries come from the schema (../live/schema.js).
 
-import { newOpId } from "../sync.js";
+import { schema } from "../live/schema.js";
+import { newOpId } from "../live/sync.js";
+import { t } from "../page/strings.js";
 import { cardRect, clampSize, placeAt, round } from "./geometry.js";
-import { t } from "./strings.js";
 
-export const CARD_W = 180;
-export const CARD_H = 110;
-export const TEXT_LIMIT = 2000;
-const LINK_SOURCES = new Set(["activity", "opportunity"]);
+const { w: CARD_W, h: CARD_H } = schema.card.defaults;
+const TEXT_LIMIT = schema.card.limits.text;
+const LINK_SOURCES = new Set(schema.link.source_kinds);
+const LINK_TARGETS = new Set(schema.link.target_kinds);
 
 export function makeActions(ed) {
   const { sync, renderer } = ed;
@@ -157,19 +159,11 @@ export function makeActions(ed) {
       const spot = place(rect.x + 24, rect.y + 24, rect.w);
       const copy = newOpId();
       ids.push(copy);
-      ops.push({
-        op: "card.create",
-        id: copy,
-        kind: card.kind,
-        phase: spot.phase,
-        x: spot.x,
-        y: spot.y,
-        w: card.w,
-        h: card.h,
-        text: card.text,
-        colour: card.colour,
-        channel: card.channel,
-      });
+      // Every field of the card (an opportunity's priority, owner and KPI too), in its
+      // new place.
+      const op = { op: "card.create", id: copy };
+      for (const name of schema.card.fields) if (name in card) op[name] = structuredClone(card[name]);
+      ops.push({ ...op, phase: spot.phase, x: spot.x, y: spot.y });
     }
     commit(ops);
     select(ids.filter((id) => ed.cardsById.has(id)), { focus: true });
@@ -232,7 +226,7 @@ export function makeActions(ed) {
   function isLink(from, to) {
     const source = ed.cardsById.get(from);
     const target = ed.cardsById.get(to);
-    return Boolean(source && target && LINK_SOURCES.has(source.kind) && target.kind === "touchpoint");
+    return Boolean(source && target && LINK_SOURCES.has(source.kind) && LINK_TARGETS.has(target.kind));
   }
 
   function selectLink(id) {

@@ -2,7 +2,7 @@
 // a few seconds) and never blocks the board. Without JavaScript the links download as
 // plain links.
 
-import { t } from "./strings.js";
+import { t } from "../page/strings.js";
 
 export function installExports() {
   const menu = document.getElementById("export-menu");

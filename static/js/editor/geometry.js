@@ -2,6 +2,10 @@
 // its header above y = 0. A card in a phase stores x relative to its column's left edge;
 // a card outside the line (phase null) stores an absolute x. y is always absolute.
 
+import { schema } from "../live/schema.js";
+
+const [SIZE_MIN, SIZE_MAX] = schema.card.limits.size;
+
 export const COLUMN = 480;
 export const HEADER = 64;  // board units above y = 0 taken by a phase's header
 
@@ -31,7 +35,7 @@ export function round(value) {
 }
 
 export function clampSize(value) {
-  return Math.max(40, Math.min(2000, Math.round(value)));
+  return Math.max(SIZE_MIN, Math.min(SIZE_MAX, Math.round(value)));
 }
 
 /** "forward" (to a later phase), "backward" (to an earlier one) or "same". */

@@ -2,10 +2,11 @@
 // the centre of the view), arrow keys to move (Alt+arrows to resize), Enter to edit,
 // Delete to delete, Ctrl/Cmd+Z and Ctrl/Cmd+Shift+Z, Ctrl/Cmd+D, zoom keys, Space+drag.
 
-const KIND_KEYS = { t: "touchpoint", a: "activity", n: "note", o: "opportunity" };
+import { schema } from "../live/schema.js";
 
 export function installKeyboard(ed) {
   const { actions, viewport: vp, renderer } = ed;
+  const KIND_KEYS = kindKeys();
 
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented) return;
@@ -113,4 +114,16 @@ export function installKeyboard(ed) {
     ed.spaceDown = false;
     vp.element.classList.remove("is-grabbing");
   });
+}
+
+/** key -> card kind, as the toolbar's buttons announce them (aria-keyshortcuts="T"),
+ * for the kinds the schema knows. */
+function kindKeys() {
+  const keys = {};
+  for (const button of document.querySelectorAll(".kind-tool[data-kind][aria-keyshortcuts]")) {
+    if (schema.kinds.includes(button.dataset.kind)) {
+      keys[button.getAttribute("aria-keyshortcuts").toLowerCase()] = button.dataset.kind;
+    }
+  }
+  return keys;
 }

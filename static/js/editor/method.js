@@ -5,7 +5,7 @@
 // the gap panel and the exports; the canvas fetches its result (/boards/<id>/gaps.json)
 // when something it depends on changes, so the marks never disagree with the panel.
 
-import { t } from "./strings.js";
+import { t } from "../page/strings.js";
 
 const FETCH_MS = 500;
 const STAGES = ["touchpoints", "activities", "movement", "gaps", "strategy"];
@@ -45,9 +45,9 @@ export class Method {
     return this.ed.state?.board?.stage ?? "";
   }
 
-  /** Facilitators and above lead the workshop; the server checks it again. */
+  /** Whoever may facilitate leads the workshop; the server checks it again. */
   get canLead() {
-    return ["owner", "admin", "facilitator"].includes(this.ed.sync.you?.role);
+    return Boolean(this.ed.can.facilitate);
   }
 
   /** `signature` is methodSignature(state) of the board just drawn. */

@@ -1,12 +1,13 @@
 // The lifecycle line's phases: rename in place, recolour, move left/right, add, and
 // delete with a choice of what happens to the phase's cards (2 to 8 phases).
 
-import { newOpId } from "../sync.js";
-import { cloneTemplate, t } from "./strings.js";
+import { schema } from "../live/schema.js";
+import { newOpId } from "../live/sync.js";
+import { cloneTemplate, t } from "../page/strings.js";
 
-export const PHASE_COLOURS = ["#dbeafe", "#dcfce7", "#fef3c7", "#fce7f3", "#ede9fe", "#cffafe", "#ffedd5", "#e2e8f0"];
-const MIN = 2;
-const MAX = 8;
+const PHASE_COLOURS = schema.phase.colours;
+const MIN = schema.phase.min;
+const MAX = schema.phase.max;
 
 export class Phases {
   constructor(ed) {
@@ -66,13 +67,13 @@ export class Phases {
     menu.querySelector('[data-action="right"]').disabled = phase.position === count - 1;
     const remove = menu.querySelector('[data-action="delete"]');
     remove.disabled = count <= MIN;
-    if (count <= MIN) remove.title = t("phase_min");
+    if (count <= MIN) remove.title = t("phase_min", { count: MIN });
     menu.addEventListener("click", (event) => {
       const action = event.target.closest("[data-action]")?.dataset.action;
       if (!action) return;
       this.closeMenu();
       if (action === "rename") this.rename(id);
-      else if (action === "kpis") this.ed.openPhase(id);
+      else if (action === "kpis") this.openKpis(id);
       else if (action === "left" || action === "right") {
         const position = Math.max(0, phase.position + (action === "left" ? -1 : 1));
         this.ed.actions.commit([{ op: "phase.move", id, position }]);
@@ -92,6 +93,13 @@ export class Phases {
     menu.querySelector("button:not(:disabled)")?.focus();
   }
 
+  /** Show a phase's KPIs in the side panel (until the selection changes). */
+  openKpis(id) {
+    this.ed.actions.select([]);
+    this.ed.phaseFocus = id;
+    this.ed.sidePanel.show("details");
+  }
+
   closeMenu() {
     this.menu?.remove();
     this.menuButton?.setAttribute("aria-expanded", "false");
@@ -108,7 +116,7 @@ export class Phases {
     const input = document.createElement("input");
     input.type = "text";
     input.className = "phase-rename";
-    input.maxLength = 60;
+    input.maxLength = schema.phase.limits.name;
     input.value = phase.name;
     input.setAttribute("aria-label", t("phase_name"));
     view.name.hidden = true;
@@ -142,7 +150,7 @@ export class Phases {
     const count = ed.state.phases.length;
     if (!ed.canEdit || count >= MAX) return;
     const id = newOpId();
-    ed.actions.commit([{ op: "phase.create", id, name: t("new_phase"), position: count, colour: PHASE_COLOURS[count % 8] }]);
+    ed.actions.commit([{ op: "phase.create", id, name: t("new_phase"), position: count, colour: PHASE_COLOURS[count % PHASE_COLOURS.length] }]);
     if (this.phase(id)) this.rename(id);
   }
 

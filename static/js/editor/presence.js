@@ -1,7 +1,8 @@
 // Who is here: avatars in the header, live cursors with names on the canvas, and an
 // outline with a name on the cards someone is editing or moving.
 
-import { cloneTemplate, HEX_COLOUR, t } from "./strings.js";
+import { renderPeople } from "../page/people.js";
+import { HEX_COLOUR, t } from "../page/strings.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -17,26 +18,7 @@ export class Presence {
   renderPeople() {
     const sync = this.ed.sync;
     if (sync.status === "closed") return;
-    const items = [];
-    const add = (person, you) => {
-      const item = cloneTemplate("tpl-person");
-      const name = you ? t("you", { name: person.name }) : person.name;
-      const avatar = item.querySelector(".avatar");
-      avatar.textContent = initials(person.name);
-      if (HEX_COLOUR.test(person.colour)) avatar.style.background = person.colour;
-      item.querySelector(".visually-hidden").textContent = name;
-      item.title = name;
-      item.classList.toggle("is-you", you);
-      items.push(item);
-    };
-    if (sync.you) add(sync.you, true);
-    const seen = new Set([sync.you?.user]);
-    for (const person of sync.people.values()) {
-      if (seen.has(person.user)) continue;  // one face per person, however many tabs
-      seen.add(person.user);
-      add(person, false);
-    }
-    this.list.replaceChildren(...items);
+    renderPeople(this.list, sync);
     // Forget the cursors of pages that left.
     for (const [session, entry] of this.remote) {
       if (!sync.people.has(session)) {
@@ -147,9 +129,4 @@ export class Presence {
     }
     entry.marks.clear();
   }
-}
-
-export function initials(name) {
-  const words = String(name).trim().split(/\s+/).filter(Boolean);
-  return words.slice(0, 2).map((word) => [...word][0].toUpperCase()).join("") || "?";
 }

@@ -2,8 +2,9 @@
 // arrows (one SVG). Keyed by id and re-rendering only what changed, so a board of
 // thousands of cards stays cheap to update. User text goes in with textContent only.
 
+import { schema } from "../live/schema.js";
+import { cloneTemplate, HEX_COLOUR, t } from "../page/strings.js";
 import { arrowPath, cardRect, COLUMN, direction, positions } from "./geometry.js";
-import { cloneTemplate, HEX_COLOUR, t } from "./strings.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const MIN_LANE = 900;
@@ -81,8 +82,9 @@ export class Renderer {
       if (!view.lane.isConnected) this.lanes.append(view.lane);
     });
     this.addPhase.style.left = `${sorted.length * COLUMN + 24}px`;
-    this.addPhase.disabled = sorted.length >= 8;
-    this.addPhase.title = sorted.length >= 8 ? t("phase_max") : "";
+    const full = sorted.length >= schema.phase.max;
+    this.addPhase.disabled = full;
+    this.addPhase.title = full ? t("phase_max", { count: schema.phase.max }) : "";
   }
 
   makePhase(id) {

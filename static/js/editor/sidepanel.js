@@ -10,7 +10,7 @@
 // The panel can only show what the server has committed: a card still in the unsent
 // queue (made offline) waits for its ack.
 
-import { t } from "./strings.js";
+import { t } from "../page/strings.js";
 
 const REFRESH_MS = 800;
 

@@ -1,10 +1,12 @@
 // Editing a card's text in place: a textarea over the card, multi-line, with a clear
-// message at the 2,000-character limit. Escape or Ctrl/Cmd+Enter (or leaving it) saves.
+// message at the limit (schema.card.limits.text). Escape or Ctrl/Cmd+Enter (or leaving
+// it) saves.
 
-import { TEXT_LIMIT } from "./actions.js";
-import { t } from "./strings.js";
+import { schema } from "../live/schema.js";
+import { t } from "../page/strings.js";
 
-const NEAR = 1800;
+const TEXT_LIMIT = schema.card.limits.text;
+const NEAR = Math.round(TEXT_LIMIT * 0.9);  // from here on, the count is shown
 
 export class TextEditor {
   constructor(ed) {
@@ -34,7 +36,11 @@ export class TextEditor {
     const update = () => {
       const count = area.value.length;
       message.textContent =
-        count >= TEXT_LIMIT ? t("text_limit", { count }) : count >= NEAR ? t("text_near", { count }) : "";
+        count >= TEXT_LIMIT
+          ? t("text_limit", { count, limit: TEXT_LIMIT })
+          : count >= NEAR
+            ? t("text_near", { count, limit: TEXT_LIMIT })
+            : "";
       message.classList.toggle("at-limit", count >= TEXT_LIMIT);
     };
     area.addEventListener("input", update);

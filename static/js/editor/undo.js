@@ -1,13 +1,17 @@
 // Undo and redo of your own changes only. Each change you make is remembered with its
 // inverse, computed from the board as it was just before; undo sends the inverse as a
 // new op batch (card.restore/arrow.restore/link.restore bring deleted things back). Someone else's
-// work is never undone: an inverse skips fields that others changed since.
+// work is never undone: an inverse skips fields that others changed since. Which fields
+// an inverse restores comes from the schema: every field of a card, arrow or phase.
 
-const CARD_FIELDS = ["kind", "phase", "x", "y", "w", "h", "text", "colour", "channel"];
-const ARROW_FIELDS = ["from", "to", "label", "weight"];
-const PHASE_FIELDS = ["name", "colour", "kpis"];
+import { schema } from "../live/schema.js";
+
+const CARD_FIELDS = schema.card.fields;
+const ARROW_FIELDS = schema.arrow.fields;
+const PHASE_FIELDS = schema.phase.fields;
 const LIMIT = 200;
-const LINK_SOURCES = ["activity", "opportunity"];
+const LINK_SOURCES = schema.link.source_kinds;
+const LINK_TARGETS = schema.link.target_kinds;
 
 const find = (list, id) => list.find((item) => item.id === id);
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
@@ -37,7 +41,7 @@ export function inverseOps(state, ops) {
         // after the kind.
         if ("kind" in op) {
           for (const link of linksOf(state, op.id)) {
-            const fits = link.from === op.id ? LINK_SOURCES.includes(op.kind) : op.kind === "touchpoint";
+            const fits = link.from === op.id ? LINK_SOURCES.includes(op.kind) : LINK_TARGETS.includes(op.kind);
             if (fits || deadLinks.has(link.id)) continue;
             deadLinks.add(link.id);
             undo.push({ op: "link.restore", id: link.id });

@@ -11,24 +11,25 @@
 // is gone, a create of an id that exists) changes nothing. The server is the authority
 // and has already refused what is invalid; locally, a pending edit that no longer fits
 // is simply not shown, and the server's answer settles it.
+//
+// Kinds, fields, defaults and the rules of links and phases come from the server's
+// schema (./schema.js), never from a copy of their own.
 
-export const KINDS = ["touchpoint", "activity", "note", "opportunity"];
-const CARD_FIELDS = [
-  "kind", "phase", "x", "y", "w", "h", "text", "colour", "channel", "priority", "owner", "kpi",
-];
-const CARD_DEFAULTS = {
-  phase: null, x: 0, y: 0, w: 180, h: 110, text: "", colour: "", channel: "",
-  priority: "", owner: null, kpi: "",
-};
-const ARROW_FIELDS = ["from", "to", "label", "weight"];
-// Which kinds may stand at each end of a link (boards/models.py LINK_SOURCE_KINDS, …).
-const LINK_SOURCE_KINDS = ["activity", "opportunity"];
-const LINK_TARGET_KINDS = ["touchpoint"];
-const PHASE_FIELDS = ["name", "colour", "kpis"];
-const MIN_PHASES = 2;
-const MAX_PHASES = 8;
-// The server picks a phase's colour from this list when a create names none
-// (boards/frameworks.py PHASE_COLOURS); the patch then carries the colour it chose.
+import { schema } from "./schema.js";
+
+export const KINDS = schema.kinds;
+const CARD_FIELDS = schema.card.fields;
+const CARD_DEFAULTS = schema.card.defaults;
+const ARROW_FIELDS = schema.arrow.fields;
+const ARROW_DEFAULTS = schema.arrow.defaults;
+// Which kinds may stand at each end of a link.
+const LINK_SOURCE_KINDS = schema.link.source_kinds;
+const LINK_TARGET_KINDS = schema.link.target_kinds;
+const PHASE_FIELDS = schema.phase.fields;
+const MIN_PHASES = schema.phase.min;
+const MAX_PHASES = schema.phase.max;
+// Shown until the patch arrives: the server picks a phase's colour from
+// schema.phase.colours when a create names none, and its patch carries the one it chose.
 const FALLBACK_PHASE_COLOUR = "#e5e7eb";
 
 /** An empty state, for a page that has not heard from the server yet. */
@@ -187,7 +188,7 @@ const HANDLERS = {
   "arrow.create"(state, op) {
     if (findIndex(state.arrows, op.id) !== -1 || op.id in state.trash.arrows) return false;
     if (op.from === op.to || !cardAlive(state, op.from) || !cardAlive(state, op.to)) return false;
-    state.arrows.push({ id: op.id, from: op.from, to: op.to, label: op.label ?? "", weight: op.weight ?? null });
+    state.arrows.push({ id: op.id, ...ARROW_DEFAULTS, ...pick(op, ARROW_FIELDS) });
   },
 
   "arrow.update"(state, op) {

@@ -1,7 +1,8 @@
-// Words come from the page (<template id="board-strings">), already translated.
+// Words come from the page (<template id="board-strings">), already translated; the
+// page's other templates are cloned from here too. Shared by the canvas and the outline.
 
 const strings = Object.fromEntries(
-  [...document.getElementById("board-strings").content.querySelectorAll("data")].map((d) => [
+  [...(document.getElementById("board-strings")?.content.querySelectorAll("data") ?? [])].map((d) => [
     d.value,
     d.textContent.trim(),
   ]),
@@ -13,6 +14,7 @@ export function t(key, params = {}) {
   return text.replace(/%\((\w+)\)s/g, (_, name) => String(params[name] ?? ""));
 }
 
+/** A fresh copy of the first element of <template id="…">. */
 export function cloneTemplate(id) {
   return document.getElementById(id).content.firstElementChild.cloneNode(true);
 }

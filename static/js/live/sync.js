@@ -11,18 +11,18 @@
 //   "state"    {state, rev, epoch}         the view changed
 //   "status"   {status, unsent, reason}    status: "connecting" | "connected" |
 //                                          "reconnecting" | "offline" | "closed"
-//   "welcome"  {you, limits}               connected as `you` (a person, with role)
-//   "role"     {role}                      your role changed while connected
+//   "welcome"  {you, limits}               connected as `you` (a person, with role and
+//                                          `can`, what that role may do)
+//   "role"     {role, can}                 your role changed while connected
 //   "peers"    {people}                    who else is on the board (persons)
 //   "presence" {session, cursor?, …}       someone's cursor or selection moved
 //   "error"    {code, message, op_id?}     a frame or edit was refused
 
+import { receive } from "./frames.js";
 import { applyOpInPlace, cloneState, emptyState } from "./state.js";
 
-const PING_EVERY_MS = 15_000;
 const PONG_WITHIN_MS = 10_000;
 const WELCOME_WITHIN_MS = 10_000;
-const GAP_WAIT_MS = 300;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 
@@ -194,7 +194,7 @@ export class BoardSync extends EventTarget {
     this.syncInFlight = false;
     this.outbox = [];
     socket.addEventListener("message", (event) => {
-      if (this.socket === socket) this.receive(event.data);
+      if (this.socket === socket) receive(this, event.data);
     });
     socket.addEventListener("close", (event) => {
       if (this.socket === socket) this.closed(event.code);
@@ -376,220 +376,7 @@ export class BoardSync extends EventTarget {
     return null;
   }
 
-  // Receiving
-
-  receive(data) {
-    let frame;
-    try {
-      frame = JSON.parse(data);
-    } catch {
-      return;
-    }
-    const handler = this.handlers[frame?.type];
-    if (handler) handler.call(this, frame);
-  }
-
-  handlers = {
-    welcome(frame) {
-      clearTimeout(this.timers.pong);
-      this.timers.pong = null;
-      this.welcomed = true;
-      this.you = frame.you;
-      this.limits = frame.limits;
-      this.tokens = Math.floor((frame.limits?.burst ?? 120) * 0.8);
-      this.refilled = Date.now();
-      this.people.clear();
-      this.emitPeers();
-      this.emit("welcome", { you: frame.you, limits: frame.limits });
-      // "connected" once the board is caught up (syncAnswered), not before.
-      this.sendSync();
-      this.timers.ping = setInterval(() => this.ping(), PING_EVERY_MS);
-    },
-
-    snapshot(frame) {
-      const state = cloneState(frame.state);
-      state.trash = { cards: {}, arrows: {} };
-      state.board.rev = frame.rev;
-      state.board.epoch = frame.epoch;
-      const behind = frame.epoch === this.epoch && this.seenRev !== null && frame.rev < this.seenRev;
-      this.confirmed = state;
-      this.wantSnapshot = false;
-      this.rev = frame.rev;
-      this.epoch = frame.epoch;
-      this.seenRev = frame.rev;
-      // Entries the server committed before this snapshot are in it already.
-      this.pending = this.pending.filter((e) => e.ackedRev === null || e.ackedRev > this.rev);
-      this.syncAnswered();
-      // A broadcast overtook the snapshot: fetch what lies between.
-      if (behind) this.sendSync();
-    },
-
-    patches(frame) {
-      if (this.confirmed === null || frame.epoch !== this.epoch) {
-        this.requestSnapshot();
-        return;
-      }
-      for (const patch of frame.patches) {
-        if (patch.rev <= this.rev) continue;
-        if (patch.rev !== this.rev + 1 || !this.applyPatch(patch)) {
-          this.requestSnapshot();
-          return;
-        }
-      }
-      this.syncAnswered();
-      if (this.rev < frame.rev) this.sendSync();
-    },
-
-    patch(frame) {
-      if (this.confirmed === null) {
-        // Our snapshot is on its way; keep this in case it is newer.
-        this.early.set(frame.rev, frame);
-        return;
-      }
-      if (frame.epoch !== this.epoch) {
-        this.sendSync();
-        return;
-      }
-      if (frame.rev <= this.rev) return;
-      if (frame.rev === this.rev + 1) {
-        if (!this.applyPatch(frame)) {
-          this.requestSnapshot();
-          return;
-        }
-        this.drainEarly();
-        this.recompute();
-        this.emitStatus();
-      } else {
-        // Patches of concurrent ops may arrive out of order: wait briefly for the gap.
-        this.early.set(frame.rev, frame);
-      }
-      this.checkGap();
-    },
-
-    bundle(frame) {
-      // Several frames in one message (a busy board's commits): each in order, as if
-      // it had come on its own.
-      for (const inner of frame.frames ?? []) {
-        if (inner?.type !== "bundle") this.handlers[inner?.type]?.call(this, inner);
-      }
-    },
-
-    ack(frame) {
-      const entry = this.pending.find((e) => e.op_id === frame.op_id);
-      if (!entry) return;
-      if (this.rev !== null && frame.rev <= this.rev) {
-        this.pending.splice(this.pending.indexOf(entry), 1);
-        this.recompute();
-      } else {
-        // Committed; its patch is still on its way. Keep showing the edit until then,
-        // and sync if the patch does not come.
-        entry.ackedRev = frame.rev;
-        this.checkGap();
-      }
-      this.emitStatus();
-    },
-
-    error(frame) {
-      if (frame.op_id) {
-        const index = this.pending.findIndex((e) => e.op_id === frame.op_id);
-        if (index !== -1) {
-          this.pending.splice(index, 1);
-          this.recompute();
-          this.emitStatus();
-        }
-      }
-      this.emit("error", { code: frame.code, message: frame.message, op_id: frame.op_id ?? null });
-    },
-
-    pong(frame) {
-      clearTimeout(this.timers.pong);
-      this.timers.pong = null;
-      if (frame.epoch !== this.epoch || this.rev === null || frame.rev > this.rev) this.sendSync();
-    },
-
-    joined(frame) {
-      const { type, ...person } = frame;
-      this.people.set(person.session, person);
-      this.emitPeers();
-    },
-
-    left(frame) {
-      if (this.people.delete(frame.session)) this.emitPeers();
-    },
-
-    presence(frame) {
-      const { type, ...fields } = frame;
-      const person = this.people.get(fields.session);
-      if (person) Object.assign(person, fields);
-      this.emit("presence", fields);
-    },
-
-    role(frame) {
-      if (this.you) this.you = { ...this.you, role: frame.role };
-      this.emit("role", { role: frame.role });
-    },
-  };
-
-  /** Apply a patch at this.rev + 1 to `confirmed`; false when it needs a snapshot. */
-  applyPatch(patch) {
-    this.confirmed.incomplete = false;
-    for (const op of patch.ops) applyOpInPlace(this.confirmed, op, { by: patch.by });
-    if (this.confirmed.incomplete) return false;
-    this.rev = patch.rev;
-    this.seenRev = Math.max(this.seenRev ?? 0, patch.rev);
-    this.confirmed.board.rev = patch.rev;
-    this.early.delete(patch.rev);
-    const index = this.pending.findIndex((e) => e.op_id === patch.op_id);
-    if (index !== -1) this.pending.splice(index, 1);
-    return true;
-  }
-
-  drainEarly() {
-    for (const [rev, patch] of [...this.early]) {
-      if (rev <= this.rev || patch.epoch !== this.epoch) this.early.delete(rev);
-    }
-    while (this.early.has(this.rev + 1)) {
-      if (!this.applyPatch(this.early.get(this.rev + 1))) {
-        this.requestSnapshot();
-        return;
-      }
-    }
-  }
-
-  /** Something newer than `rev` is known (a patch ahead of a gap, an ack without its
-   * patch): give it GAP_WAIT_MS to arrive, then sync. */
-  checkGap() {
-    const waiting = this.early.size > 0 || this.pending.some((e) => e.ackedRev !== null);
-    if (!waiting) {
-      clearTimeout(this.timers.gap);
-      this.timers.gap = null;
-      return;
-    }
-    if (this.timers.gap) return;
-    this.timers.gap = setTimeout(() => {
-      this.timers.gap = null;
-      if (this.confirmed === null) return;
-      const stillWaiting =
-        this.early.size > 0 || this.pending.some((e) => e.ackedRev !== null && e.ackedRev > this.rev);
-      if (stillWaiting) this.sendSync();
-    }, GAP_WAIT_MS);
-  }
-
-  /** After `snapshot` or `patches`: settle, then re-send every pending frame in order. */
-  syncAnswered() {
-    this.syncInFlight = false;
-    this.synced = true;
-    this.attempt = 0;
-    this.drainEarly();
-    if (this.confirmed === null) return;  // drainEarly asked for a snapshot
-    this.pending = this.pending.filter((e) => e.ackedRev === null || e.ackedRev > this.rev);
-    for (const entry of [...this.pending]) {
-      if (entry.sentOn !== this.serial) this.sendEntry(entry);
-    }
-    this.recompute();
-    this.setStatus("connected");
-    this.checkGap();
-  }
+  // Receiving is ./frames.js: each frame the server sends, and the revision bookkeeping.
 
   // The view and events
 
