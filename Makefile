@@ -37,5 +37,6 @@ test: $(STAMP)
 	$(call need_packages,chromium poppler-utils libcairo2 fonts-dejavu-core)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
