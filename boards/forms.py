@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from boards.frameworks import CUSTOM_FRAMEWORK, DEFAULT_FRAMEWORK, FRAMEWORK_CHOICES
 from boards.live.protocol import KPI_MAX, KPI_UNIT_MAX
@@ -162,7 +163,7 @@ class CardPanelForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of the priorities in the list.")},
     )
     owner = forms.TypedChoiceField(
-        label=_("Owner"),
+        label=pgettext_lazy("opportunity", "Owner"),
         required=False,
         coerce=int,
         empty_value=None,
@@ -242,7 +243,7 @@ class CardLinksForm(forms.Form):
         return ops
 
 
-NUMBER_ERRORS = {"invalid": _("Give a number, like 2.5 or 40 (no units or % sign here).")}
+NUMBER_ERRORS = {"invalid": _("Give a number, like 2.5 or 40 (no units or percent sign here).")}
 
 
 def _kpi_number(label) -> forms.FloatField:

@@ -50,6 +50,8 @@ class Case:
     # Visitors whose request should take effect; by default those answered with 302
     # other than anonymous.
     effect_for: frozenset[str] | None = None
+    # False for a page open to everyone, whose 302 for anonymous is not the login page.
+    login_required: bool = True
 
     @property
     def id(self) -> str:
@@ -591,6 +593,49 @@ CASES = [
         took_effect=lambda world, who: not Organisation.objects.get(pk=world.org.pk).allow_exports,
     ),
     Case(
+        view="organisation_locale",
+        method="POST",
+        expected={
+            "owner": 302,
+            "admin": 302,
+            "facilitator": 403,
+            "editor": 403,
+            "viewer": 403,
+            "outsider": 404,
+            "anonymous": 302,
+        },
+        url=_org_url("organisation_locale"),
+        data=lambda world, who: {"language": "sv", "time_zone": "Europe/Stockholm"},
+        took_effect=lambda world, who: Organisation.objects.get(pk=world.org.pk).language == "sv",
+    ),
+    Case(
+        view="preferences",
+        method="GET",
+        expected={**dict.fromkeys(VISITORS, 200), "anonymous": 302},
+        url=lambda world: reverse("preferences"),
+    ),
+    Case(
+        view="language_set",
+        method="POST",
+        expected=dict.fromkeys(VISITORS, 302),
+        url=lambda world: reverse("language_set"),
+        data=lambda world, who: {"language": "de"},
+        # Everyone may switch; a person logged in keeps the choice in their profile.
+        took_effect=lambda world, who: (
+            who != "anonymous"
+            and User.objects.get(
+                email=(
+                    world.members[who].email
+                    if who in world.members
+                    else "oscar.outsider@example.com"
+                )
+            ).language
+            == "de"
+        ),
+        effect_for=frozenset(v for v in VISITORS if v != "anonymous"),
+        login_required=False,
+    ),
+    Case(
         view="panel_people",
         method="GET",
         expected=MEMBERS_SEE,
@@ -718,7 +763,7 @@ def test_it_answers_each_visitor_as_the_rules_say(case: Case, who: str, world, c
     assert response.status_code == expected, f"{case.id} as {who}"
 
     login_url = reverse("login")
-    if who == "anonymous" and expected == 302:
+    if who == "anonymous" and expected == 302 and case.login_required:
         assert response["Location"].startswith(f"{login_url}?next=")
     elif expected == 302:
         assert not response["Location"].startswith(login_url)
