@@ -27,14 +27,16 @@ define need_packages
 endef
 
 run: $(STAMP)
-	$(call need_packages,libcairo2 fonts-dejavu-core)
+	$(call need_packages,libcairo2 fonts-dejavu-core gettext)
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Journeymap runs at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) journeymap.asgi:application
 
 test: $(STAMP)
-	$(call need_packages,chromium poppler-utils libcairo2 fonts-dejavu-core)
+	$(call need_packages,chromium poppler-utils libcairo2 fonts-dejavu-core gettext)
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from boards.frameworks import CUSTOM_FRAMEWORK, DEFAULT_FRAMEWORK, FRAMEWORK_CHOICES
 from boards.models import (
@@ -158,7 +159,7 @@ class CardPanelForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of the priorities in the list.")},
     )
     owner = forms.TypedChoiceField(
-        label=_("Owner"),
+        label=pgettext_lazy("opportunity", "Owner"),
         required=False,
         coerce=int,
         empty_value=None,
@@ -226,7 +227,7 @@ class CardLinksForm(forms.Form):
         ]
 
 
-NUMBER_ERRORS = {"invalid": _("Give a number, like 2.5 or 40 (no units or % sign here).")}
+NUMBER_ERRORS = {"invalid": _("Give a number, like 2.5 or 40 (no units or percent sign here).")}
 
 
 def _kpi_number(label) -> forms.FloatField:

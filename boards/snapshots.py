@@ -28,6 +28,7 @@ from boards.live.commit import Commit
 from boards.models import Arrow, Board, Card, CardLink, OpLog, Phase, Snapshot, SnapshotKind
 from boards.schema import ARROW, CARD, LINK, PHASE
 from boards.selectors import board_state
+from journeymap.locale import organisation_locale
 from journeymap.models import User
 
 AUTOMATIC = [SnapshotKind.SESSION, SnapshotKind.BEFORE_RESTORE]
@@ -96,13 +97,12 @@ def snapshot_after_session(*, board_id, updated: datetime | None = None) -> Snap
         newest = Snapshot.objects.filter(board=board).order_by("-created").first()
         if newest is not None and (newest.epoch, newest.rev) >= (board.epoch, board.rev):
             return None
-        when = date_format(timezone.localtime(board.updated), "j M Y, H:i")
-        return _freeze(
-            board,
-            name=_("Session ending %(when)s") % {"when": when},
-            kind=SnapshotKind.SESSION,
-            actor=board.updated_by,
-        )
+        # Named for everyone in the organisation, by a job nobody watches: in the
+        # organisation's language and by its clock.
+        with organisation_locale(board.organisation):
+            when = date_format(timezone.localtime(board.updated), "DATETIME_FORMAT")
+            name = _("Session ending %(when)s") % {"when": when}
+        return _freeze(board, name=name, kind=SnapshotKind.SESSION, actor=board.updated_by)
 
 
 def snapshot_restore(*, snapshot: Snapshot, actor: User) -> Board:
@@ -110,9 +110,11 @@ def snapshot_restore(*, snapshot: Snapshot, actor: User) -> Board:
     it was just before as a snapshot of its own."""
     with transaction.atomic():
         board = Board.objects.select_for_update().get(pk=snapshot.board_id)
+        with organisation_locale(board.organisation):
+            name = _("Before restoring “%(name)s”") % {"name": snapshot.name}
         _freeze(
             board,
-            name=_("Before restoring “%(name)s”") % {"name": snapshot.name},
+            name=name,
             kind=SnapshotKind.BEFORE_RESTORE,
             actor=actor,
         )

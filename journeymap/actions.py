@@ -56,6 +56,33 @@ def organisation_set_sharing(
     return organisation
 
 
+def user_set_preferences(*, user: User, language: str, time_zone: str) -> User:
+    """The person's own language and time zone; empty for "the browser's"."""
+    user.language = language
+    user.time_zone = time_zone
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["language", "time_zone"])
+    return user
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
+def organisation_set_locale(
+    *, organisation: Organisation, language: str, time_zone: str
+) -> Organisation:
+    """What the organisation writes in and tells time by where nobody's own choice applies
+    (invites, automatic version names, scheduled jobs)."""
+    organisation.language = language
+    organisation.time_zone = time_zone
+    organisation.full_clean()
+    organisation.save(update_fields=["language", "time_zone"])
+    return organisation
+
+
 def _owner_count(organisation_id: int) -> int:
     return Membership.objects.filter(organisation_id=organisation_id, role=Role.OWNER).count()
 

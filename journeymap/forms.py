@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from journeymap.locale import time_zone_choices
 from journeymap.models import Organisation, Role, User
 
 INVITABLE_ROLES = [(value, label) for value, label in Role.choices if value != Role.OWNER]
@@ -58,3 +60,50 @@ class SharingForm(forms.Form):
     allow_share_links = forms.BooleanField(
         label=_("Facilitators may share read-only links with people outside"), required=False
     )
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    next = forms.CharField(required=False)
+
+
+class PreferencesForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("The browser's language")), *settings.LANGUAGES],
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Times on boards, versions, invites and exports are shown in it."),
+        choices=[],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [
+            ("", _("The browser's time zone")),
+            *time_zone_choices(),
+        ]
+
+
+class OrganisationLocaleForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "For invites, e-mails to people without an account and automatic version names."
+        ),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=[],
+        help_text=_(
+            "For automatic version names and for times shown before a browser tells its own."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices()

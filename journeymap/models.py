@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -41,6 +42,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Empty: the browser's (its Accept-Language, its clock). journeymap.locale applies them.
+    language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
 
     objects = UserManager()
 
@@ -98,6 +102,12 @@ class Organisation(models.Model):
         default=True,
         help_text=_("Members may share read-only links to boards with people outside."),
     )
+    # For what is written when nobody's own choice applies: invites and e-mails to people
+    # without an account, automatic version names, and times shown before a browser said.
+    language = models.CharField(
+        _("language"), max_length=8, default="en", choices=settings.LANGUAGES
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
 
     class Meta:
         verbose_name = _("organisation")

@@ -6,7 +6,9 @@ from journeymap import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/preferences/", views.preferences, name="preferences"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("language/", views.language_set, name="language_set"),
     path("orgs/new/", views.organisation_create, name="organisation_create"),
     path(
         "orgs/<int:organisation_id>/settings/",
@@ -17,6 +19,11 @@ urlpatterns = [
         "orgs/<int:organisation_id>/settings/sharing/",
         views.organisation_sharing,
         name="organisation_sharing",
+    ),
+    path(
+        "orgs/<int:organisation_id>/settings/locale/",
+        views.organisation_locale_update,
+        name="organisation_locale",
     ),
     path("orgs/<int:organisation_id>/members/", views.member_list, name="member_list"),
     path(

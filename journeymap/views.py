@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -8,6 +9,8 @@ from django.core.mail import send_mail
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +23,17 @@ from journeymap.access import (
     may_assign_role,
     role_allows,
 )
-from journeymap.forms import InviteForm, OrganisationForm, RoleForm, SharingForm, SignupForm
+from journeymap.forms import (
+    InviteForm,
+    LanguageForm,
+    OrganisationForm,
+    OrganisationLocaleForm,
+    PreferencesForm,
+    RoleForm,
+    SharingForm,
+    SignupForm,
+)
+from journeymap.locale import organisation_locale
 from journeymap.models import Invite, Membership, Role
 
 SESSION_ORGANISATION = "organisation_id"
@@ -80,6 +93,9 @@ def organisation_settings(request: HttpRequest, organisation_id: int) -> HttpRes
             "allow_share_links": organisation.allow_share_links,
         }
     )
+    locale_form = OrganisationLocaleForm(
+        initial={"language": organisation.language, "time_zone": organisation.time_zone}
+    )
     return render(
         request,
         "journeymap/organisation_settings.html",
@@ -89,6 +105,7 @@ def organisation_settings(request: HttpRequest, organisation_id: int) -> HttpRes
             "can": capabilities(membership),
             "form": form,
             "sharing_form": sharing_form,
+            "locale_form": locale_form,
             "nav": "settings",
         },
     )
@@ -180,8 +197,8 @@ def member_change_role(request: HttpRequest, organisation_id: int, member_id: in
     else:
         messages.success(
             request,
-            _("%(name)s is now %(role)s.")
-            % {"name": target.user, "role": Role(role).label.lower()},
+            _("%(name)s now has the role %(role)s.")
+            % {"name": target.user, "role": Role(role).label},
         )
     return redirect("member_list", organisation_id=organisation.id)
 
@@ -240,23 +257,26 @@ def invite_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
     )
     link = request.build_absolute_uri(reverse("invite_accept", args=[invite.token]))
     if invite.email:
-        send_mail(
-            _("You are invited to %(organisation)s on Journeymap") % {"organisation": organisation},
-            _(
-                "%(name)s invites you to map customer lifecycles with %(organisation)s as "
-                "%(role)s.\n\nAccept the invite: %(link)s\n\nThe link works once and expires "
-                "on %(expires)s."
+        # Written in the organisation's language: the person may have no account yet.
+        with organisation_locale(organisation):
+            send_mail(
+                _("You are invited to %(organisation)s on Journeymap")
+                % {"organisation": organisation},
+                _(
+                    "%(name)s invites you to map customer lifecycles with %(organisation)s."
+                    "\n\nYour role: %(role)s\n\nAccept the invite: %(link)s\n\nThe link "
+                    "works once and expires on %(expires)s."
+                )
+                % {
+                    "name": request.user.name,
+                    "organisation": organisation,
+                    "role": invite.get_role_display(),
+                    "link": link,
+                    "expires": date_format(timezone.localtime(invite.expires), "DATE_FORMAT"),
+                },
+                None,
+                [invite.email],
             )
-            % {
-                "name": request.user.name,
-                "organisation": organisation,
-                "role": invite.get_role_display().lower(),
-                "link": link,
-                "expires": invite.expires.date().isoformat(),
-            },
-            None,
-            [invite.email],
-        )
         messages.success(request, _("Invite sent to %(email)s.") % {"email": invite.email})
     else:
         messages.success(request, _("Invite link created. Copy it and share it."))
@@ -289,11 +309,90 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
             request.session[SESSION_ORGANISATION] = membership.organisation_id
             messages.success(
                 request,
-                _("You joined %(organisation)s as %(role)s.")
+                _("You joined %(organisation)s. Your role: %(role)s.")
                 % {
                     "organisation": membership.organisation,
-                    "role": membership.get_role_display().lower(),
+                    "role": membership.get_role_display(),
                 },
             )
             return redirect("board_list", organisation_id=membership.organisation_id)
     return render(request, "journeymap/invite_accept.html", {"invite": invite})
+
+
+@login_required
+@require_POST
+def organisation_locale_update(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation, _membership = get_organisation_for_user(
+        request.user, organisation_id, Can.RENAME_ORGANISATION
+    )
+    form = OrganisationLocaleForm(request.POST)
+    if form.is_valid():
+        actions.organisation_set_locale(
+            organisation=organisation,
+            language=form.cleaned_data["language"],
+            time_zone=form.cleaned_data["time_zone"],
+        )
+        messages.success(request, _("Language and time zone saved."))
+    else:
+        messages.error(request, _("Choose a language and a time zone from the lists."))
+    return redirect("organisation_settings", organisation_id=organisation.id)
+
+
+def _back(request: HttpRequest, url: str = "") -> str:
+    """Where the person came from (`next`, else the page the form was on), if it is ours."""
+    for candidate in (url, request.headers.get("referer", "")):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, {request.get_host()}, require_https=request.is_secure()
+        ):
+            return candidate
+    return reverse("home")
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The switcher on every page: remembered in a cookie, and in the profile of a person
+    who is logged in."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a language from the list."))
+        return redirect(_back(request))
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        actions.user_set_language(user=request.user, language=language)
+    response = redirect(_back(request, form.cleaned_data["next"]))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = PreferencesForm(
+        request.POST or None, initial={"language": user.language, "time_zone": user.time_zone}
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.user_set_preferences(
+            user=user,
+            language=form.cleaned_data["language"],
+            time_zone=form.cleaned_data["time_zone"],
+        )
+        if user.language:
+            translation.activate(user.language)
+        messages.success(request, _("Your preferences are saved."))
+        response = redirect("preferences")
+        if user.language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.language,
+                samesite="Lax",
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                secure=request.is_secure(),
+            )
+        return response
+    return render(request, "journeymap/preferences.html", {"form": form})

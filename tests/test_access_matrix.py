@@ -118,6 +118,11 @@ MATRIX: dict[str, tuple[Outcome, ...]] = {
     "GET shared_gaps_json":       (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW),
     "POST organisation_sharing":  (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
     "GET panel_people":           (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
+    # Language and time zone: the organisation's by its owners and admins; each person
+    # their own; the switcher for everyone, remembered in the profile of whoever is in.
+    "POST organisation_locale":   (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
+    "GET preferences":            (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  LOGIN),
+    "POST language_set":          (DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  AWAY),
     "GET board_archive":          (NOGET, NOGET, NOGET, NOGET, NOGET, NOGET, LOGIN),
     "POST board_archive":         (DONE,  DONE,  DONE,  DENY,  DENY,  HIDE,  LOGIN),
     "GET board_delete":           (SHOW,  SHOW,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
@@ -361,6 +366,17 @@ ROUTES: dict[str, Route] = {
         took_effect=lambda world, who: not Organisation.objects.get(pk=world.org.pk).allow_exports,
     ),
     "GET panel_people": Route(url=_board_url("panel_people")),
+    "POST organisation_locale": Route(
+        url=_org_url("organisation_locale"),
+        data=lambda world, who: {"language": "sv", "time_zone": "Europe/Stockholm"},
+        took_effect=lambda world, who: Organisation.objects.get(pk=world.org.pk).language == "sv",
+    ),
+    "GET preferences": Route(url=lambda world: reverse("preferences")),
+    "POST language_set": Route(
+        url=lambda world: reverse("language_set"),
+        data=lambda world, who: {"language": "de"},
+        took_effect=lambda world, who: User.objects.filter(language="de").exists(),
+    ),
     "GET board_archive": Route(url=_board_url("board_archive"), took_effect=_board_changed),
     "POST board_archive": Route(
         url=_board_url("board_archive"),

@@ -49,7 +49,7 @@ def test_it_sends_an_email_invite_with_the_accept_link(org, client_for):
     assert message.to == ["newbie@example.com"]
     assert "Acme Marketing" in message.subject
     assert f"http://testserver/invites/{invite.token}/" in message.body
-    assert "as editor" in message.body
+    assert "Your role: Editor" in message.body
 
 
 def test_it_creates_a_link_invite_and_shows_the_link_to_copy(org, client_for):
@@ -63,7 +63,7 @@ def test_it_creates_a_link_invite_and_shows_the_link_to_copy(org, client_for):
     text = page_text(response)
     assert "Invite link created. Copy it and share it." in text
     assert f"http://testserver/invites/{invite.token}/" in text
-    assert "Whoever opens this link joins as viewer." in text
+    assert "Whoever opens this link joins with the role Viewer." in text
 
 
 def test_it_lets_a_new_person_sign_up_and_accept(org, members, client_for):
@@ -75,7 +75,7 @@ def test_it_lets_a_new_person_sign_up_and_accept(org, members, client_for):
 
     page = newcomer.get(accept_url)
     assert page.status_code == 200
-    assert "Olivia Owner invites you to map customer lifecycles together as editor." in (
+    assert "Olivia Owner invites you to map customer lifecycles together. Your role: Editor." in (
         page_text(page)
     )
     assert f"/accounts/signup/?next={accept_url}" in page_text(page)
@@ -98,14 +98,14 @@ def test_it_lets_a_new_person_sign_up_and_accept(org, members, client_for):
     nina = User.objects.get(email="nina@example.com")
     assert Membership.objects.get(organisation=org, user=nina).role == Role.EDITOR
     assert accepted.redirect_chain[-1][0] == reverse("board_list", args=[org.id])
-    assert "You joined Acme Marketing as editor." in page_text(accepted)
+    assert "You joined Acme Marketing. Your role: Editor." in page_text(accepted)
 
 
 def test_it_lets_an_existing_account_accept_a_link(org, outsider, link_invite):
     response = _accept(_signed_in(outsider), link_invite, follow=True)
 
     assert Membership.objects.get(organisation=org, user=outsider).role == Role.FACILITATOR
-    assert "You joined Acme Marketing as facilitator." in page_text(response)
+    assert "You joined Acme Marketing. Your role: Facilitator." in page_text(response)
     # Their own organisation is still theirs.
     assert outsider.memberships.count() == 2
 

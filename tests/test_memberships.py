@@ -62,7 +62,7 @@ def test_it_lets_one_of_two_owners_be_demoted(org, members, client_for):
 
     response = _change_role(client_for("admin"), org, _membership(org, members["owner"]), "editor")
 
-    assert "Olivia Owner is now editor." in page_text(response)
+    assert "Olivia Owner now has the role Editor." in page_text(response)
     assert _membership(org, members["owner"]).role == Role.EDITOR
     assert _membership(org, members["admin"]).role == Role.OWNER
 
@@ -103,7 +103,7 @@ def test_it_lets_an_owner_make_someone_owner(org, members, client_for):
 
     response = _change_role(client_for("owner"), org, editor, Role.OWNER)
 
-    assert "Editor Person is now owner." in page_text(response)
+    assert "Editor Person now has the role Owner." in page_text(response)
     assert _membership(org, members["editor"]).role == Role.OWNER
 
 
@@ -112,7 +112,7 @@ def test_it_lets_an_admin_change_roles_below_owner(org, members, client_for):
 
     response = _change_role(client_for("admin"), org, viewer, Role.FACILITATOR)
 
-    assert "Viewer Person is now facilitator." in page_text(response)
+    assert "Viewer Person now has the role Facilitator." in page_text(response)
     assert _membership(org, members["viewer"]).role == Role.FACILITATOR
 
 

@@ -5,6 +5,10 @@ legacy code page and turns "åäö" into mojibake. Every cell that a spreadsheet
 for a formula (it starts with =, +, -, @, a tab or a carriage return) is prefixed with
 an apostrophe: card text is anyone's input, and "=HYPERLINK(…)" in a cell must stay text
 (OWASP, "CSV injection").
+
+The separator follows the language: a semicolon where the decimal separator is a comma
+(Swedish, Finnish, German), as Excel there expects, so the file opens as columns; a
+comma in English.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from __future__ import annotations
 import csv
 import io
 
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from boards.exports.state import channel_label, complete_state, kind_label, priority_label
 from boards.schema import LINK_TARGET_KINDS
@@ -23,6 +29,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def safe_cell(value: str) -> str:
     """`value` as a spreadsheet shows it, never as a formula it would run."""
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def separator() -> str:
+    """The list separator of the active language's spreadsheets."""
+    return ";" if formats.get_format("DECIMAL_SEPARATOR") == "," else ","
 
 
 def board_csv(state: dict, *, names: dict[int, str]) -> bytes:
@@ -44,7 +55,7 @@ def board_csv(state: dict, *, names: dict[int, str]) -> bytes:
         return (index is None, index or 0, card["y"], card["x"], card["id"])
 
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=separator(), lineterminator="\r\n")
     writer.writerow(
         [
             _("Phase"),
@@ -54,7 +65,7 @@ def board_csv(state: dict, *, names: dict[int, str]) -> bytes:
             _("Linked touchpoints"),
             _("Priority"),
             _("KPI"),
-            _("Owner"),
+            pgettext("opportunity", "Owner"),
             _("Author"),
         ]
     )
