@@ -39,6 +39,11 @@ def main() -> int:
         default=0.0,
         help="seconds of sleep between groups (0.1: as cold as the live bench's 10 ops/s)",
     )
+    parser.add_argument(
+        "--sessions",
+        action="store_true",
+        help="frames carry their sender's session key, as a socket's do (checked per commit)",
+    )
     args = parser.parse_args()
 
     db_url = live_sync.database_url(args.database)
@@ -58,6 +63,7 @@ def main() -> int:
 
     users = list(User.objects.filter(email__endswith="@" + live_sync.EMAIL_DOMAIN)[:20])
     cards = fixture.card_ids
+    sessions = {user.pk: _session_key(user) if args.sessions else None for user in users}
 
     def groups(size: int, count: int):
         for g in range(count // size):
@@ -73,6 +79,7 @@ def main() -> int:
                             "y": float(n),
                         }
                     ],
+                    session_key=sessions[users[(g * size + n) % len(users)].pk],
                 )
                 for n in range(size)
             ]
@@ -96,6 +103,19 @@ def main() -> int:
         wall, cpu = statistics.median(walls), statistics.median(cpus)
         print(f"| {size} | {wall:.2f} | {cpu:.2f} | {statements} |")
     return 0
+
+
+def _session_key(user) -> str:
+    """A signed-in session of `user`, as a browser's login leaves it."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@
 editor's strings, which come from the page's <template id="board-strings">) has no
 translation in one of the languages, when a translation is fuzzy, or when a catalogue
 does not compile. Fix: `manage.py makemessages -l sv -l fi -l de --no-obsolete
---ignore=tests --ignore=bench`, translate what it added, and run the tests again.
+--no-location --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles
+--ignore=test-results`, translate what it added (and what it marked fuzzy) in all three,
+and run the tests again. Without locations, two changes that add strings merge cleanly.
 """
 
 from __future__ import annotations
