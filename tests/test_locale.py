@@ -192,3 +192,21 @@ def test_time_zone_choices_are_real_zones():
     assert valid_time_zone("Europe/Helsinki") == zoneinfo.ZoneInfo("Europe/Helsinki")
     assert valid_time_zone("Nowhere/Atlantis") is None
     assert timezone.is_aware(timezone.now())
+
+
+def test_machine_numbers_in_pages_are_never_grouped(board, members, client_for):
+    # Ids reach four digits on any real database; "12,345" in a data attribute would
+    # break the page's scripts, whatever the language's grouping.
+    from journeymap.models import Membership, User
+
+    big = User.objects.create_user(email="big@example.com", password="x", name="Big Id")
+    User.objects.filter(pk=big.pk).update(id=12345)
+    Membership.objects.create(organisation=board.organisation, user_id=12345, role=Role.VIEWER)
+
+    html = (
+        client_for("viewer")
+        .get(reverse("panel_people", args=[board.id]), HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
+
+    assert 'data-user-id="12345"' in html
