@@ -113,7 +113,8 @@ export class Method {
       const text = coverage === null || coverage === undefined ? "" : t("coverage", { percent: coverage });
       view.coverage.hidden = !this.show || !text;
       if (view.coverage.textContent !== text) view.coverage.textContent = text;
-      view.coverage.className = `coverage ${coverage === null || coverage === undefined ? "" : coverage >= 80 ? "good" : coverage >= 40 ? "fair" : "poor"}`;
+      // The tone (good, fair, poor) is the server's: boards/gaps.py coverage_tone.
+      view.coverage.className = `coverage ${figures?.tone ?? ""}`;
       if (figures) {
         view.coverage.title = t("coverage_title", { covered: figures.covered, total: figures.touchpoints });
       }
