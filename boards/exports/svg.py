@@ -26,7 +26,7 @@ from boards.exports.drawing import (
     MUTED,
     NOTE_FILL,
     SHAPES,
-    TONES,
+    coverage_pill,
     draw_line,
     draw_pill,
     draw_text,
@@ -50,7 +50,6 @@ from boards.exports.svg_lines import (
     card_grid,
     link_path,
 )
-from boards.gaps import coverage_tone
 from boards.models import COLUMN_WIDTH, KIND_COLOURS, CardKind
 
 HEADER_H = 52
@@ -117,18 +116,7 @@ def _phase_header(index: int, phase: dict, figures: dict, cards: int, top: float
     right -= count_width + 6
     coverage = figures.get("coverage")
     if coverage is not None:
-        ink, border = TONES[coverage_tone(coverage)]
-        chip, chip_width = draw_pill(
-            right,
-            middle - 11,
-            _("%(percent)s%% covered") % {"percent": coverage},
-            size=11,
-            fill="#ffffff",
-            ink=ink,
-            stroke=border,
-            anchor="end",
-            height=22,
-        )
+        chip, chip_width = coverage_pill(right, middle - 11, coverage, size=11, height=22)
         parts.append(chip)
         right -= chip_width + 6
     name_left = left + 48
