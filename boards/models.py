@@ -34,8 +34,9 @@ COLOUR_REGEX = r"^#[0-9a-fA-F]{6}$"
 
 
 class Stage(models.TextChoices):
-    """The step of the workshop a board is at (../shared/domain.md, "The workshop method"),
-    so that everyone on it sees what the facilitator asks of them now."""
+    """The step of the workshop a board is at (the steps in the order a workshop takes
+    them, docs/protocol.md "stage"), so that everyone on it sees what the facilitator asks
+    of them now."""
 
     NONE = "", _("No stage set")
     TOUCHPOINTS = "touchpoints", _("Map the touchpoints")
