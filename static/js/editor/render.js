@@ -272,15 +272,21 @@ export class Renderer {
     }
   }
 
-  makeArrow(id) {
+  /** A focusable group with a wide invisible path to hit and the path people see. */
+  makeLineView(lineClass) {
     const g = document.createElementNS(SVG, "g");
-    g.dataset.arrowId = id;
     g.setAttribute("role", "button");
     g.setAttribute("tabindex", "0");
     const hit = document.createElementNS(SVG, "path");
     hit.setAttribute("class", "arrow-hit");
     const line = document.createElementNS(SVG, "path");
-    line.setAttribute("class", "arrow-line");
+    line.setAttribute("class", lineClass);
+    return { g, hit, line };
+  }
+
+  makeArrow(id) {
+    const { g, hit, line } = this.makeLineView("arrow-line");
+    g.dataset.arrowId = id;
     const label = document.createElementNS(SVG, "text");
     label.setAttribute("class", "arrow-label");
     label.setAttribute("text-anchor", "middle");
@@ -288,13 +294,21 @@ export class Renderer {
     return { g, hit, line, label, meta: "", geo: "", from: null, to: null };
   }
 
-  drawArrow(view) {
+  /** The boxes of a line's two cards if it needs drawing (new, or an end moved), else null. */
+  endsToDraw(view) {
     const a = this.rectOf(view.from);
     const b = this.rectOf(view.to);
-    if (!a || !b) return;
+    if (!a || !b) return null;
     const geo = `${a.x},${a.y},${a.w},${a.h},${b.x},${b.y},${b.w},${b.h}`;
-    if (geo === view.geo) return;
+    if (geo === view.geo) return null;
     view.geo = geo;
+    return { a, b };
+  }
+
+  drawArrow(view) {
+    const ends = this.endsToDraw(view);
+    if (!ends) return;
+    const { a, b } = ends;
     const { d, mx, my } = arrowPath(a, b);
     view.hit.setAttribute("d", d);
     view.line.setAttribute("d", d);
@@ -317,15 +331,9 @@ export class Renderer {
   }
 
   makeLink(id) {
-    const g = document.createElementNS(SVG, "g");
+    const { g, hit, line } = this.makeLineView("link-line");
     g.dataset.linkId = id;
     g.setAttribute("class", "link");
-    g.setAttribute("role", "button");
-    g.setAttribute("tabindex", "0");
-    const hit = document.createElementNS(SVG, "path");
-    hit.setAttribute("class", "arrow-hit");
-    const line = document.createElementNS(SVG, "path");
-    line.setAttribute("class", "link-line");
     const dot = document.createElementNS(SVG, "circle");
     dot.setAttribute("class", "link-dot");
     dot.setAttribute("r", "4.5");
@@ -334,12 +342,9 @@ export class Renderer {
   }
 
   drawLink(view) {
-    const a = this.rectOf(view.from);
-    const b = this.rectOf(view.to);
-    if (!a || !b) return;
-    const geo = `${a.x},${a.y},${a.w},${a.h},${b.x},${b.y},${b.w},${b.h}`;
-    if (geo === view.geo) return;
-    view.geo = geo;
+    const ends = this.endsToDraw(view);
+    if (!ends) return;
+    const { a, b } = ends;
     // Centre to centre, clipped to the cards' edges: links are short and local.
     const ac = { x: a.x + a.w / 2, y: a.y + a.h / 2 };
     const bc = { x: b.x + b.w / 2, y: b.y + b.h / 2 };
