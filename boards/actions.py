@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from boards.content import write_content
 from boards.frameworks import (
     CUSTOM_FRAMEWORK,
     FRAMEWORKS,
@@ -18,7 +19,7 @@ from boards.frameworks import (
 from boards.live import events, room
 from boards.live.commit import Commit, commit_ops
 from boards.live.protocol import clean_op
-from boards.models import COLUMN_WIDTH, Board, BoardTemplate, Card, CardLink, Phase
+from boards.models import COLUMN_WIDTH, Board, BoardTemplate, Card
 from boards.schema import CARD
 from boards.selectors import board_state, card_links
 from journeymap.access import Can, get_membership, role_allows
@@ -122,40 +123,25 @@ def template_content_from_state(state: dict) -> dict:
     }
 
 
-def _fill(board: Board, content: dict, author: User) -> None:
-    phases = [
-        Phase(
-            board=board,
-            position=index,
-            name=phase["name"],
-            colour=phase.get("colour") or PHASE_COLOURS[index % len(PHASE_COLOURS)],
-            kpis=phase.get("kpis", []),
-        )
-        for index, phase in enumerate(content["phases"])
-    ]
-    Phase.objects.bulk_create(phases)
-    cards = [
-        Card(
-            id=uuid.uuid4(),
-            board=board,
-            phase=None if card["phase"] is None else phases[card["phase"]],
-            author=author,
-            # A template saved before a field existed gets what a new card gets.
-            **CARD.attrs({**CARD.defaults, **card}, TEMPLATE_CARD_FIELDS),
-        )
-        for card in content.get("cards", [])
-    ]
-    Card.objects.bulk_create(cards)
-    CardLink.objects.bulk_create(
-        CardLink(
-            id=uuid.uuid4(),
-            board=board,
-            source=cards[link["from"]],
-            target=cards[link["to"]],
-            author=author,
-        )
-        for link in content.get("links", [])
-    )
+def template_state(content: dict) -> dict:
+    """Template content (BoardTemplate.content, framework_content) as the board state
+    boards.content.write_content reads: a template names phases and cards by their place
+    in its lists, which serve as their ids. Only the fields a template keeps are read."""
+    return {
+        "phases": [{**phase, "id": index} for index, phase in enumerate(content["phases"])],
+        "cards": [
+            {
+                **{name: card[name] for name in TEMPLATE_CARD_FIELDS if name in card},
+                "id": index,
+                "phase": card["phase"],
+            }
+            for index, card in enumerate(content.get("cards", []))
+        ],
+        "links": [
+            {"id": index, "from": link["from"], "to": link["to"]}
+            for index, link in enumerate(content.get("links", []))
+        ],
+    }
 
 
 def board_create(
@@ -192,7 +178,7 @@ def board_create(
     board.full_clean()
     with transaction.atomic():
         board.save()
-        _fill(board, content, created_by)
+        write_content(board=board, content=template_state(content), keep_ids=False, by=created_by)
     return board
 
 

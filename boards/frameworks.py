@@ -2,8 +2,8 @@
 phase the example touchpoints, current activities and KPI suggestions a team can start
 from instead of a blank line.
 
-A template is data, not a code path (see ../shared/domain.md for the sources): the
-examples below are the ones the workshop literature gives, shared between frameworks
+A template is data, not a code path: the examples below are the ones the Customer
+Lifecycle Marketing workshop literature gives, shared between frameworks
 whose phases mean the same thing under another name. boards.actions.board_create lays
 them out; nothing here touches the database. Channels are the values of
 boards.models.Channel, spelled out because the models import this module.

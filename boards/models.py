@@ -1,3 +1,11 @@
+"""The tables of a board: the board, its phases, cards, arrows and links, and around them
+templates, the op log, versions (snapshots) and share links.
+
+Longer than the ~400 lines a module of this project gets, for a reason: an app's models
+are one module in Django, they refer to one another, and each is short (fields and
+constraints); what a card, arrow, link or phase means on the wire is boards/schema.py.
+"""
+
 from __future__ import annotations
 
 import secrets
@@ -26,8 +34,9 @@ COLOUR_REGEX = r"^#[0-9a-fA-F]{6}$"
 
 
 class Stage(models.TextChoices):
-    """The step of the workshop a board is at (../shared/domain.md, "The workshop method"),
-    so that everyone on it sees what the facilitator asks of them now."""
+    """The step of the workshop a board is at (the steps in the order a workshop takes
+    them, docs/protocol.md "stage"), so that everyone on it sees what the facilitator asks
+    of them now."""
 
     NONE = "", _("No stage set")
     TOUCHPOINTS = "touchpoints", _("Map the touchpoints")

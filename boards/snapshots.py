@@ -22,18 +22,17 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from boards.content import write_content
 from boards.gaps import gaps_from_state
 from boards.live import room
 from boards.live.commit import Commit
-from boards.models import Arrow, Board, Card, CardLink, OpLog, Phase, Snapshot, SnapshotKind
-from boards.schema import ARROW, CARD, LINK, PHASE
+from boards.models import Board, OpLog, Snapshot, SnapshotKind
+from boards.schema import CARD
 from boards.selectors import board_state
 from journeymap.locale import organisation_locale
 from journeymap.models import User
 
 AUTOMATIC = [SnapshotKind.SESSION, SnapshotKind.BEFORE_RESTORE]
-# The card fields that name a user: kept on a restore only while that user exists.
-CARD_PEOPLE = CARD.refs("user")
 # What makes a card "changed" in a comparison: all but where it stands (a move to another
 # phase is reported as such; a nudge within one is not news).
 CHANGE_FIELDS = [name for name in CARD.names if name not in ("phase", "x", "y", "w", "h")]
@@ -118,7 +117,8 @@ def snapshot_restore(*, snapshot: Snapshot, actor: User) -> Board:
             kind=SnapshotKind.BEFORE_RESTORE,
             actor=actor,
         )
-        _replace_content(board, snapshot.state)
+        # Its ids kept, so a version restored twice is the same board.
+        write_content(board=board, content=snapshot.state, keep_ids=True, by=None)
         board.title = snapshot.state["board"]["title"]
         board.epoch += 1
         board.rev += 1
@@ -133,33 +133,6 @@ def snapshot_restore(*, snapshot: Snapshot, actor: User) -> Board:
         commit = Commit(board.rev, board.epoch, str(op_id), actor.pk, [])
         transaction.on_commit(lambda: room.publish(board.pk, [commit]))
     return board
-
-
-def _replace_content(board: Board, state: dict) -> None:
-    """The board's phases, cards, arrows and links become those of `state`, with their
-    ids (so a version restored twice is the same board)."""
-    # Tombstones go too: a restored id must not meet its own deleted row.
-    CardLink.objects.filter(board=board).delete()
-    Arrow.objects.filter(board=board).delete()
-    Card.objects.filter(board=board).delete()
-    Phase.objects.filter(board=board).delete()
-    # A snapshot frozen by an older version may lack fields added since: they get the
-    # defaults a new card gets (as complete_state gives exports).
-    cards = [{**CARD.state_defaults, **card} for card in state["cards"]]
-    people = {card[name] for card in cards for name in CARD_PEOPLE}
-    known = set(User.objects.filter(pk__in=[p for p in people if p]).values_list("pk", flat=True))
-    Phase.objects.bulk_create(Phase(board=board, **PHASE.attrs(phase)) for phase in state["phases"])
-    for card in cards:
-        # Someone who has left the installation since is nobody now.
-        card.update((name, card[name] if card[name] in known else None) for name in CARD_PEOPLE)
-    Card.objects.bulk_create(Card(board=board, **CARD.attrs(card)) for card in cards)
-    Arrow.objects.bulk_create(
-        Arrow(board=board, **ARROW.attrs({**ARROW.state_defaults, **arrow}))
-        for arrow in state["arrows"]
-    )
-    CardLink.objects.bulk_create(
-        CardLink(board=board, **LINK.attrs(link)) for link in state.get("links", [])
-    )
 
 
 # Comparing

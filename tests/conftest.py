@@ -104,5 +104,5 @@ def client_for(members, outsider):
 
 def pytest_collection_modifyitems(config, items):
     # Browser tests last: once sync Playwright runs an event loop in this process,
-    # pytest-asyncio cannot start another (see ../shared/testing.md).
+    # pytest-asyncio cannot start another.
     items.sort(key=lambda item: "tests/browser/" in item.nodeid.replace("\\", "/"))

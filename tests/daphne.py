@@ -2,9 +2,11 @@
 over TCP: the browser tests, the two-process tests and the benches.
 
 channels' test communicator runs the consumer in this process; these need what
-production runs instead (../shared/testing.md says why a subprocess beats
-ChannelsLiveServerTestCase). Nothing here imports Django at module level, so a bench can
-import it before it sets Django up.
+production runs instead. A subprocess rather than ChannelsLiveServerTestCase, which works
+only with a file SQLite test database and an explicit PostgreSQL test name, and whose
+forked server's sockets hang after any earlier sync_to_async in the process (asgiref's
+single-thread executor does not survive fork()). Nothing here imports Django at module
+level, so a bench can import it before it sets Django up.
 """
 
 from __future__ import annotations

@@ -121,7 +121,7 @@ def test_it_imports_an_export_into_a_board_equal_in_content(full, members):
     assert copy.created_by == members["editor"]
 
 
-def test_it_leaves_out_owners_who_are_not_members_of_the_organisation_imported_into(full, outsider):
+def test_it_names_no_one_who_is_not_a_member_of_the_organisation_imported_into(full, outsider):
     board, _ids = full
     other = outsider.memberships.get().organisation
 
@@ -130,10 +130,11 @@ def test_it_leaves_out_owners_who_are_not_members_of_the_organisation_imported_i
     )
 
     document = _json(copy)
+    importer = {"email": outsider.email, "name": outsider.name}
     assert all(card["owner"] is None for card in document["cards"])
-    assert all(card["author"] is None for card in document["cards"])
+    assert all(card["author"] == importer for card in document["cards"])
     assert without_ids(document)["cards"] == [
-        {**card, "owner": None, "author": None} for card in without_ids(_json(board))["cards"]
+        {**card, "owner": None, "author": importer} for card in without_ids(_json(board))["cards"]
     ]
 
 

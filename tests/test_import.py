@@ -328,7 +328,8 @@ def test_it_takes_a_file_with_only_the_required_fields(org, members):
     assert board.framework == "custom"
     assert [p.name for p in board.phases.order_by("position")] == ["Before", "After"]
     note = board.cards.get()
-    assert (note.phase.name, note.w, note.h, note.author) == ("After", 180, 110, None)
+    # A card the file names no author for is the importer's.
+    assert (note.phase.name, note.w, note.h, note.author) == ("After", 180, 110, members["owner"])
 
 
 def test_it_starts_the_imported_board_at_revision_zero(document, org, members):
@@ -347,6 +348,21 @@ def test_it_keeps_owners_and_authors_who_are_members(document, org, members):
     assert reminder.owner == members["editor"]
     assert reminder.author == members["owner"]
     assert without_ids(json.loads(export_board(board, "json").content)) == without_ids(document)
+
+
+def test_it_names_no_one_outside_the_organisation(document, org, members, outsider):
+    """An address of someone in the installation but not in this organisation names
+    nobody: the author is the importer, the owner nobody."""
+    index, _opportunity = _card(document, "opportunity")
+    stranger = {"email": outsider.email.upper(), "name": "Olivia Owner"}
+    document["cards"][index].update(owner=stranger, author=stranger)
+
+    board = board_import(organisation=org, data=json.dumps(document), actor=members["editor"])
+
+    card = board.cards.get(text=document["cards"][index]["text"])
+    assert (card.owner, card.author) == (None, members["editor"])
+    assert not board.cards.filter(owner=outsider).exists()
+    assert not board.cards.filter(author=outsider).exists()
 
 
 def test_it_refuses_an_import_to_a_member_who_may_not_create_boards(document, org, members):

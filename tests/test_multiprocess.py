@@ -1,6 +1,6 @@
-"""Two daphne processes serving the same board through Redis (../shared/design.md, "Live
-sync"): an op sent to one process reaches the pages on the other as a patch, and
-presence crosses too. This is what production runs; the other socket tests use one
+"""Two daphne processes serving the same board through Redis (docs/architecture.md, the
+room and the channel layer): an op sent to one process reaches the pages on the other
+as a patch, and presence crosses too. This is what production runs; the other socket tests use one
 process and its in-memory or Redis channel layer.
 
 Redis always runs on these machines, so this runs in both CI passes: the subprocesses

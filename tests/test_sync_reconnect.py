@@ -1,5 +1,5 @@
-"""Resilience of live sync (docs/protocol.md, "Client algorithm"; ../shared/design.md,
-"Live sync"): a client that was away, missed broadcasts or holds an old epoch converges
+"""Resilience of live sync (docs/protocol.md, "Client algorithm"; docs/architecture.md):
+a client that was away, missed broadcasts or holds an old epoch converges
 on the database's board through revisions, never by trusting the channel layer.
 
 The clients are tests.statemodel.Client, written from the spec alone; "equal" means equal

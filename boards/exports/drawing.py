@@ -4,7 +4,10 @@ with escaping and direction, and one palette, the app's (static/css/app.css)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from boards.exports import text as tx
+from boards.gaps import coverage_tone
 
 INK, INK_2, MUTED, LINE = "#0f172a", "#334155", "#64748b", "#e2e8f0"
 BRAND, DANGER = "#4338ca", "#dc2626"
@@ -98,6 +101,26 @@ def draw_pill(
         + draw_text(left + pad, y + height / 2 + size * 0.36, label, size=size, fill=ink, bold=bold)
     )
     return svg, width
+
+
+def coverage_pill(
+    right: float, top: float, coverage: int, *, size: float, height: float, pad: float = 8
+) -> tuple[str, float]:
+    """A phase's "N% covered" chip in the tone of its coverage, ending at `right`;
+    returns its SVG and its width (the board and the report draw it at their sizes)."""
+    ink, border = TONES[coverage_tone(coverage)]
+    return draw_pill(
+        right,
+        top,
+        _("%(percent)s%% covered") % {"percent": coverage},
+        size=size,
+        fill="#ffffff",
+        ink=ink,
+        stroke=border,
+        anchor="end",
+        height=height,
+        pad=pad,
+    )
 
 
 def rounded(x: float, y: float, w: float, h: float, radii: tuple) -> str:

@@ -8,18 +8,19 @@ everything.
 
 People are named by e-mail address, not by user id: a user id means someone else in
 another installation. On import, an owner or author is kept when the address belongs to
-a member of the organisation the board is imported into, and left empty otherwise.
+a member of the organisation the board is imported into; otherwise a card's author is
+the importer and its owner nobody (boards/content.py, "People").
 """
 
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import UTC, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from boards.content import write_content
 from boards.exports.boardfile import (
     FORMAT,
     VERSION,
@@ -28,7 +29,7 @@ from boards.exports.boardfile import (
     parse_document,
 )
 from boards.exports.state import complete_state
-from boards.models import Arrow, Board, Card, CardLink, Phase
+from boards.models import Board
 from boards.schema import ARROW, CARD, KPI_DEFAULTS, KPI_FIELDS, LINK
 from journeymap.access import Can, get_membership, role_allows
 from journeymap.models import Membership, Organisation, User
@@ -106,13 +107,6 @@ def board_json(state: dict, *, people: dict[int, dict], exported: datetime) -> b
 # Import.
 
 
-def _new_ids(count: int) -> list[uuid.UUID]:
-    """Fresh random ids in ascending order: the board state lists rows by (created, id),
-    and rows written in one go may share a timestamp, so ascending ids keep the file's
-    order, and a re-export lists everything as the file did."""
-    return sorted((uuid.uuid4() for _i in range(count)), key=lambda ident: ident.int)
-
-
 def _members_by_email(organisation: Organisation) -> dict[str, int]:
     return {
         email.casefold(): user_id
@@ -152,72 +146,13 @@ def board_import(*, organisation: Organisation, data: bytes | str, actor: User) 
         updated_by=actor,
     )
     board.full_clean()
-    phase_ids = dict(
-        zip(
-            (p["id"] for p in cleaned["phases"]),
-            _new_ids(len(cleaned["phases"])),
-            strict=True,
-        )
-    )
-    card_ids = dict(
-        zip((c["id"] for c in cleaned["cards"]), _new_ids(len(cleaned["cards"])), strict=True)
-    )
+    # People are named by address here and by user id in the state: an address that is
+    # no member's names nobody (and the card's author is the importer).
+    cards = [
+        {**card, **{name: member(card[name]) for name in CARD_PEOPLE}} for card in cleaned["cards"]
+    ]
+    content = {**cleaned, "cards": cards}
     with transaction.atomic():
         board.save()
-        Phase.objects.bulk_create(
-            Phase(
-                id=phase_ids[phase["id"]],
-                board=board,
-                position=index,
-                name=phase["name"],
-                colour=phase["colour"],
-                kpis=phase["kpis"],
-            )
-            for index, phase in enumerate(cleaned["phases"])
-        )
-        Card.objects.bulk_create(
-            (
-                Card(
-                    id=card_ids[card["id"]],
-                    board=board,
-                    kind=card["kind"],
-                    phase_id=phase_ids[card["phase"]] if card["phase"] else None,
-                    **CARD.attrs(card, CARD_ATTRS),
-                    **{CARD.column(name): member(card[name]) for name in CARD_PEOPLE},
-                )
-                for card in cleaned["cards"]
-            ),
-            batch_size=1000,
-        )
-        Arrow.objects.bulk_create(
-            (
-                Arrow(
-                    id=ident,
-                    board=board,
-                    from_card_id=card_ids[arrow["from"]],
-                    to_card_id=card_ids[arrow["to"]],
-                    author=actor,
-                    **ARROW.attrs(arrow, ARROW.plain),
-                )
-                for ident, arrow in zip(
-                    _new_ids(len(cleaned["arrows"])), cleaned["arrows"], strict=True
-                )
-            ),
-            batch_size=1000,
-        )
-        CardLink.objects.bulk_create(
-            (
-                CardLink(
-                    id=ident,
-                    board=board,
-                    source_id=card_ids[link["from"]],
-                    target_id=card_ids[link["to"]],
-                    author=actor,
-                )
-                for ident, link in zip(
-                    _new_ids(len(cleaned["links"])), cleaned["links"], strict=True
-                )
-            ),
-            batch_size=1000,
-        )
+        write_content(board=board, content=content, keep_ids=False, by=actor)
     return board

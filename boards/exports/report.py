@@ -17,7 +17,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from boards.exports import text as tx
-from boards.exports.drawing import INK, INK_2, LINE, MUTED, TONES, draw_line, draw_pill, draw_text
+from boards.exports.drawing import (
+    INK,
+    INK_2,
+    LINE,
+    MUTED,
+    TONES,
+    coverage_pill,
+    draw_line,
+    draw_text,
+)
 from boards.exports.pages import (
     LEFT,
     RIGHT,
@@ -49,19 +58,7 @@ def _phase_heading(name: str, colour: str, coverage: int | None) -> Block:
         ]
         right = RIGHT - 6
         if coverage is not None:
-            ink, border = TONES[coverage_tone(coverage)]
-            chip, chip_width = draw_pill(
-                right,
-                top + 4,
-                _("%(percent)s%% covered") % {"percent": coverage},
-                size=8.5,
-                fill="#ffffff",
-                ink=ink,
-                stroke=border,
-                anchor="end",
-                height=16,
-                pad=6,
-            )
+            chip, chip_width = coverage_pill(right, top + 4, coverage, size=8.5, height=16, pad=6)
             parts.append(chip)
             right -= chip_width + 6
         shown = tx.ellipsize(name, right - LEFT - 16, 11.5, bold=True)

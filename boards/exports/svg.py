@@ -7,12 +7,12 @@ board the team built: phase columns 480 wide with their coloured headers, post-i
 the colours of their kinds, arrows as the same gentle curves, links as dotted green
 lines, and the gap analysis's red marks on touchpoints with no activity behind them.
 
-Every piece of user text goes through boards.exports.text.xml_text/xml_attr.
+Every piece of user text goes through boards.exports.text.xml_text/xml_attr. Arrows and
+links (their curves and where an arrow's label goes) are drawn by svg_lines.py.
 """
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 
 from django.utils.translation import gettext as _
@@ -21,15 +21,12 @@ from django.utils.translation import ngettext
 from boards.exports import text as tx
 from boards.exports.drawing import (
     DANGER,
-    DIRECTION_COLOURS,
-    DIRECTION_DASHES,
     INK,
     INK_2,
-    LINK_COLOUR,
     MUTED,
     NOTE_FILL,
     SHAPES,
-    TONES,
+    coverage_pill,
     draw_line,
     draw_pill,
     draw_text,
@@ -43,10 +40,16 @@ from boards.exports.state import (
     complete_state,
     kind_label,
     kpi_figures,
-    number,
     priority_label,
 )
-from boards.gaps import coverage_tone
+from boards.exports.svg_lines import (
+    arrow_direction,
+    arrow_geometry,
+    arrow_label,
+    arrow_path,
+    card_grid,
+    link_path,
+)
 from boards.models import COLUMN_WIDTH, KIND_COLOURS, CardKind
 
 HEADER_H = 52
@@ -55,46 +58,6 @@ CARD_TEXT_SIZE = 14
 CARD_LINE = 19
 KIND_SIZE = 10
 CHIP_SIZE = 10.5
-
-
-# Geometry, as static/js/editor/geometry.js draws it.
-
-
-def _edge_point(box: tuple, px: float, py: float) -> tuple[float, float]:
-    x, y, w, h = box
-    cx, cy = x + w / 2, y + h / 2
-    dx, dy = px - cx, py - cy
-    if dx == 0 and dy == 0:
-        return cx, cy
-    sx = math.inf if dx == 0 else w / 2 / abs(dx)
-    sy = math.inf if dy == 0 else h / 2 / abs(dy)
-    s = min(sx, sy)
-    return cx + dx * s, cy + dy * s
-
-
-def _arrow_geometry(a: tuple, b: tuple) -> dict:
-    """The editor's arrowPath: a quadratic curve between the cards' edges, bent to the
-    left of the direction of travel so that A→B and B→A do not overlap."""
-    acx, acy = a[0] + a[2] / 2, a[1] + a[3] / 2
-    bcx, bcy = b[0] + b[2] / 2, b[1] + b[3] / 2
-    dx, dy = bcx - acx, bcy - acy
-    length = math.hypot(dx, dy) or 1
-    bend = min(60, length * 0.15)
-    cx = (acx + bcx) / 2 + dy / length * bend
-    cy = (acy + bcy) / 2 - dx / length * bend
-    start = _edge_point(a, cx, cy)
-    end = _edge_point(b, cx, cy)
-    mx = 0.25 * start[0] + 0.5 * cx + 0.25 * end[0]
-    my = 0.25 * start[1] + 0.5 * cy + 0.25 * end[1]
-    return {"start": start, "control": (cx, cy), "end": end, "mid": (mx, my)}
-
-
-def _direction(state: dict, start: dict, end: dict) -> str:
-    position = {phase["id"]: index for index, phase in enumerate(state["phases"])}
-    a, b = position.get(start["phase"]), position.get(end["phase"])
-    if a is None or b is None or a == b:
-        return "same"
-    return "forward" if b > a else "backward"
 
 
 # The parts of the picture.
@@ -153,18 +116,7 @@ def _phase_header(index: int, phase: dict, figures: dict, cards: int, top: float
     right -= count_width + 6
     coverage = figures.get("coverage")
     if coverage is not None:
-        ink, border = TONES[coverage_tone(coverage)]
-        chip, chip_width = draw_pill(
-            right,
-            middle - 11,
-            _("%(percent)s%% covered") % {"percent": coverage},
-            size=11,
-            fill="#ffffff",
-            ink=ink,
-            stroke=border,
-            anchor="end",
-            height=22,
-        )
+        chip, chip_width = coverage_pill(right, middle - 11, coverage, size=11, height=22)
         parts.append(chip)
         right -= chip_width + 6
     name_left = left + 48
@@ -333,93 +285,6 @@ def _gap_mark(box: tuple) -> str:
     return f'<g class="gap-mark">{chip}</g>'
 
 
-def _arrow(geometry: dict, direction: str) -> str:
-    (sx, sy), (cx, cy), (ex, ey) = geometry["start"], geometry["control"], geometry["end"]
-    colour = DIRECTION_COLOURS[direction]
-    ux, uy = ex - cx, ey - cy
-    length = math.hypot(ux, uy) or 1
-    ux, uy = ux / length, uy / length
-    # The line stops inside the head, so neither a round cap nor a dash shows past its tip.
-    lx, ly = ex - ux * 7, ey - uy * 7
-    dash = DIRECTION_DASHES[direction]
-    dash = f' stroke-dasharray="{dash}"' if dash else ""
-    head = (
-        f"{num(ex)},{num(ey)} {num(ex - ux * 12 - uy * 5.5)},{num(ey - uy * 12 + ux * 5.5)} "
-        f"{num(ex - ux * 12 + uy * 5.5)},{num(ey - uy * 12 - ux * 5.5)}"
-    )
-    return (
-        f'<path d="M{num(sx)} {num(sy)}Q{num(cx)} {num(cy)} {num(lx)} {num(ly)}" fill="none" '
-        f'stroke="{colour}" stroke-width="2.5" stroke-linecap="round"{dash}/>'
-        f'<polygon points="{head}" fill="{colour}"/>'
-    )
-
-
-GRID = 200  # board units a side of the cells that index cards for label placement
-
-
-def _card_grid(boxes: dict[str, tuple]) -> dict[tuple[int, int], list[tuple]]:
-    grid: dict[tuple[int, int], list[tuple]] = {}
-    for x, y, w, h in boxes.values():
-        for gx in range(int(x // GRID), int((x + w) // GRID) + 1):
-            for gy in range(int(y // GRID), int((y + h) // GRID) + 1):
-                grid.setdefault((gx, gy), []).append((x, y, w, h))
-    return grid
-
-
-def _covers_a_card(grid: dict, left: float, top: float, width: float, height: float) -> bool:
-    for gx in range(int(left // GRID), int((left + width) // GRID) + 1):
-        for gy in range(int(top // GRID), int((top + height) // GRID) + 1):
-            for x, y, w, h in grid.get((gx, gy), ()):
-                if left < x + w and x < left + width and top < y + h and y < top + height:
-                    return True
-    return False
-
-
-def _label_spot(geometry: dict, width: float, grid: dict) -> tuple[float, float]:
-    """Where on its curve an arrow's label covers no card's words: the middle, else the
-    first free point a little before or after it; the middle when none is free (the
-    editor's place, geometry.js arrowPath)."""
-    (sx, sy), (cx, cy), (ex, ey) = geometry["start"], geometry["control"], geometry["end"]
-    for t in (0.5, 0.38, 0.62, 0.28, 0.72):
-        u = 1 - t
-        x = u * u * sx + 2 * u * t * cx + t * t * ex
-        y = u * u * sy + 2 * u * t * cy + t * t * ey
-        if not _covers_a_card(grid, x - width / 2, y - 11, width, 21):
-            return x, y
-    return geometry["mid"]
-
-
-def _arrow_label(arrow: dict, geometry: dict, direction: str, grid: dict) -> str:
-    parts = [arrow["label"].strip()]
-    if arrow["weight"] is not None:
-        parts.append(number(arrow["weight"]))
-    label = tx.ellipsize(" · ".join(p for p in parts if p), 220, 12, bold=True)
-    if not label:
-        return ""
-    width = tx.text_width(label, 12, bold=True) + 14
-    mx, my = _label_spot(geometry, width, grid)
-    return (
-        f'<rect x="{num(mx - width / 2)}" y="{num(my - 11)}" width="{num(width)}" height="21" '
-        f'rx="10.5" fill="#ffffff" stroke="{DIRECTION_COLOURS[direction]}" stroke-width="1.2"/>'
-        + draw_text(mx, my - 0.5 + 12 * 0.36, label, size=12, bold=True, anchor="middle")
-    )
-
-
-def _link(a: tuple, b: tuple) -> str:
-    """An activity serving a touchpoint: centre to centre, clipped to the cards, a dot on
-    the touchpoint (render.js drawLink)."""
-    acx, acy = a[0] + a[2] / 2, a[1] + a[3] / 2
-    bcx, bcy = b[0] + b[2] / 2, b[1] + b[3] / 2
-    sx, sy = _edge_point(a, bcx, bcy)
-    ex, ey = _edge_point(b, acx, acy)
-    return (
-        f'<path d="M{num(sx)} {num(sy)}L{num(ex)} {num(ey)}" fill="none" stroke="{LINK_COLOUR}" '
-        'stroke-width="2.5" stroke-dasharray="1 5" stroke-linecap="round"/>'
-        f'<circle cx="{num(ex)}" cy="{num(ey)}" r="4.5" fill="{LINK_COLOUR}" stroke="#ffffff" '
-        'stroke-width="1.5"/>'
-    )
-
-
 def render_svg(state: dict, *, gaps: dict, title_line: str, when: datetime) -> str:
     """The board of `state` (boards.selectors.board_state, or a snapshot's state) as a
     standalone SVG document, sized to its content.
@@ -443,8 +308,8 @@ def render_svg(state: dict, *, gaps: dict, title_line: str, when: datetime) -> s
         start, end = cards_by_id.get(arrow["from"]), cards_by_id.get(arrow["to"])
         if start is None or end is None:
             continue
-        geometry = _arrow_geometry(boxes[start["id"]], boxes[end["id"]])
-        arrows.append((arrow, geometry, _direction(state, start, end)))
+        geometry = arrow_geometry(boxes[start["id"]], boxes[end["id"]])
+        arrows.append((arrow, geometry, arrow_direction(state, start, end)))
 
     # Bounds: the columns, every card (with the room of a gap mark), every curve's bend.
     xs = [0.0, float(len(phases) * COLUMN_WIDTH)]
@@ -491,15 +356,15 @@ def render_svg(state: dict, *, gaps: dict, title_line: str, when: datetime) -> s
         )
     for link in state["links"]:
         if link["from"] in boxes and link["to"] in boxes:
-            parts.append(_link(boxes[link["from"]], boxes[link["to"]]))
+            parts.append(link_path(boxes[link["from"]], boxes[link["to"]]))
     for _data, geometry, direction in arrows:
-        parts.append(_arrow(geometry, direction))
+        parts.append(arrow_path(geometry, direction))
     parts.append(_shadows(state["cards"], boxes))
     for card in state["cards"]:
         parts.append(_card(card, boxes[card["id"]], card["id"] in uncovered))
-    grid = _card_grid(boxes)
+    grid = card_grid(boxes)
     for arrow, geometry, direction in arrows:
-        parts.append(_arrow_label(arrow, geometry, direction, grid))
+        parts.append(arrow_label(arrow, geometry, direction, grid))
     for card_id in uncovered:
         if card_id in boxes:
             parts.append(_gap_mark(boxes[card_id]))

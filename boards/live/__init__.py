@@ -6,7 +6,9 @@
 - room: one board in one process: its sockets, its channel-layer subscription, its
   commit queue, and `publish`, the one way a patch goes out.
 - commit: the group commit's transaction and unit of work; the only user of sql.
-- batch: the rules of one op frame, applied to the rows the commit loaded.
+- batch: the rules of one op frame, applied to the rows the commit loaded; its parts
+  batch_cards, batch_lines (arrows and links) and batch_phases hold the rules of each
+  kind of op, and held the rows a batch works on.
 - sql: the commit's fixed statements in plain SQL (the per-op path's speed).
 - events: group names and the messages sent to live sessions from synchronous code.
 - routing: the WebSocket URLs.

@@ -19,7 +19,7 @@ from boards.live.protocol import ProtocolError
 from boards.models import Board, Card
 from boards.schema import LINK_SOURCE_KINDS
 from boards.views.panels import apply_panel_ops, render_panel
-from journeymap.access import Can, capabilities, role_allows
+from journeymap.access import Can, role_allows
 
 NOT_VALID = _("Nothing was saved: correct the fields marked below.")
 
@@ -147,11 +147,9 @@ def _render(
     return render_panel(
         request,
         "boards/panels/card.html",
+        board,
+        membership,
         {
-            "board": board,
-            "organisation": board.organisation,
-            "membership": membership,
-            "can": capabilities(membership),
             "card": card,
             "arrows": selectors.card_arrows(card),
             "links": links,

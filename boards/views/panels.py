@@ -36,10 +36,24 @@ from journeymap.access import Can, capabilities, role_allows
 
 
 def render_panel(
-    request: HttpRequest, template: str, context: dict, *, status: int = 200
+    request: HttpRequest,
+    template: str,
+    board,
+    membership,
+    context: dict,
+    *,
+    status: int = 200,
 ) -> HttpResponse:
     """A panel template (extending boards/panels/_panel.html, which renders the bare
-    <section> to htmx and the whole page otherwise)."""
+    <section> to htmx and the whole page otherwise), with what every panel reads: the
+    board, its organisation, the viewer's membership and capabilities (`can`)."""
+    context = {
+        "board": board,
+        "organisation": board.organisation,
+        "membership": membership,
+        "can": capabilities(membership),
+        **context,
+    }
     # htmx swaps only 2xx answers by default, so a refused form comes back as 200 there;
     # a plain form post gets the honest 400.
     return render(request, template, context, status=200 if request.htmx else status)
@@ -75,11 +89,9 @@ def _board_panel(
     return render_panel(
         request,
         "boards/panels/board.html",
+        board,
+        membership,
         {
-            "board": board,
-            "organisation": board.organisation,
-            "membership": membership,
-            "can": capabilities(membership),
             "phases": selectors.board_phase_counts(board),
             "can_edit": can_edit,
             "form": form if can_edit else None,
@@ -160,11 +172,9 @@ def panel_people(request: HttpRequest, board_id) -> HttpResponse:
     return render_panel(
         request,
         "boards/panels/people.html",
+        board,
+        membership,
         {
-            "board": board,
-            "organisation": board.organisation,
-            "membership": membership,
-            "can": capabilities(membership),
             "members": selectors.organisation_members(board.organisation),
         },
     )
@@ -178,11 +188,9 @@ def panel_gaps(request: HttpRequest, board_id) -> HttpResponse:
     return render_panel(
         request,
         "boards/panels/gaps.html",
+        board,
+        membership,
         {
-            "board": board,
-            "organisation": board.organisation,
-            "membership": membership,
-            "can": capabilities(membership),
             "gaps": selectors.board_gaps(board),
         },
     )
@@ -205,11 +213,9 @@ def panel_strategy(request: HttpRequest, board_id) -> HttpResponse:
     return render_panel(
         request,
         "boards/panels/strategy.html",
+        board,
+        membership,
         {
-            "board": board,
-            "organisation": board.organisation,
-            "membership": membership,
-            "can": capabilities(membership),
             "strategy": selectors.board_strategy(board),
         },
     )
@@ -239,11 +245,9 @@ def _phase_panel(
     return render_panel(
         request,
         "boards/panels/phase.html",
+        board,
+        membership,
         {
-            "board": board,
-            "organisation": board.organisation,
-            "membership": membership,
-            "can": capabilities(membership),
             "phase": phase,
             "formset": formset if can_edit else None,
             "suggestions": kpi_suggestions(board, phase),

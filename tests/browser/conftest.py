@@ -2,7 +2,7 @@
 
 pytest-django's live_server speaks WSGI only, so the page would load but its WebSocket
 never open. Instead daphne runs in a subprocess on a free port against pytest-django's
-test database (see ../shared/testing.md for why this beats ChannelsLiveServerTestCase).
+test database (tests/daphne.py says why this beats ChannelsLiveServerTestCase).
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ import { arrowPath, cardRect, COLUMN, direction, positions } from "./geometry.js
 const SVG = "http://www.w3.org/2000/svg";
 const MIN_LANE = 900;
 
+/** What an arrow's or link's label calls a card: its words, or its kind when it has none. */
+const cardName = (card) => card.text.trim() || t(`kind.${card.kind}`);
+
 export class Renderer {
   constructor(ed) {
     this.ed = ed;
@@ -211,60 +214,79 @@ export class Renderer {
   // Arrows
 
   renderArrows(state, pos) {
-    this.byCard.clear();
-    const keep = new Set();
-    for (const arrow of state.arrows) {
-      const from = this.ed.cardsById.get(arrow.from);
-      const to = this.ed.cardsById.get(arrow.to);
-      if (!from || !to) continue;
-      keep.add(arrow.id);
-      for (const end of [arrow.from, arrow.to]) {
-        let set = this.byCard.get(end);
-        if (!set) this.byCard.set(end, (set = new Set()));
-        set.add(arrow.id);
-      }
-      let view = this.arrows.get(arrow.id);
-      if (!view) {
-        view = this.makeArrow(arrow.id);
-        this.arrows.set(arrow.id, view);
-        this.arrowLayer.append(view.g);
-      }
-      const dir = direction(from, to, pos);
-      const meta = `${dir}|${arrow.label}|${arrow.weight}|${from.text}|${to.text}|${from.kind}|${to.kind}`;
-      if (view.meta !== meta) {
+    this.renderLines(state.arrows, this.arrows, this.byCard, this.arrowLayer, {
+      make: (id) => this.makeArrow(id),
+      draw: (view) => this.drawArrow(view),
+      update: (view, arrow, from, to) => {
+        const dir = direction(from, to, pos);
+        const meta = `${dir}|${arrow.label}|${arrow.weight}|${from.text}|${to.text}|${from.kind}|${to.kind}`;
+        if (view.meta === meta) return;
         view.meta = meta;
         view.g.dataset.direction = dir;
         view.g.setAttribute("class", `arrow dir-${dir}`);
         view.line.setAttribute("marker-end", `url(#head-${dir})`);
-        const name = (card) => card.text.trim() || t(`kind.${card.kind}`);
         view.g.setAttribute(
           "aria-label",
-          t("arrow_label", { from: name(from), to: name(to), direction: t(`direction.${dir}`) }),
+          t("arrow_label", { from: cardName(from), to: cardName(to), direction: t(`direction.${dir}`) }),
         );
         const parts = [arrow.label, arrow.weight === null || arrow.weight === undefined ? "" : String(arrow.weight)];
         view.label.textContent = parts.filter(Boolean).join(" · ");
+      },
+    });
+  }
+
+  /**
+   * Arrows and links alike: a view per item whose two cards are on the board, indexed by
+   * card (so a drag redraws only its own), made when new, updated, drawn; the views of
+   * items gone are removed.
+   */
+  renderLines(items, views, byCard, layer, { make, update, draw }) {
+    byCard.clear();
+    const keep = new Set();
+    for (const item of items ?? []) {
+      const from = this.ed.cardsById.get(item.from);
+      const to = this.ed.cardsById.get(item.to);
+      if (!from || !to) continue;
+      keep.add(item.id);
+      for (const end of [item.from, item.to]) {
+        let set = byCard.get(end);
+        if (!set) byCard.set(end, (set = new Set()));
+        set.add(item.id);
       }
-      view.from = arrow.from;
-      view.to = arrow.to;
-      this.drawArrow(view);
+      let view = views.get(item.id);
+      if (!view) {
+        view = make(item.id);
+        views.set(item.id, view);
+        layer.append(view.g);
+      }
+      update(view, item, from, to);
+      view.from = item.from;
+      view.to = item.to;
+      draw(view);
     }
-    for (const [id, view] of this.arrows) {
+    for (const [id, view] of views) {
       if (!keep.has(id)) {
         view.g.remove();
-        this.arrows.delete(id);
+        views.delete(id);
       }
     }
   }
 
-  makeArrow(id) {
+  /** A focusable group with a wide invisible path to hit and the path people see. */
+  makeLineView(lineClass) {
     const g = document.createElementNS(SVG, "g");
-    g.dataset.arrowId = id;
     g.setAttribute("role", "button");
     g.setAttribute("tabindex", "0");
     const hit = document.createElementNS(SVG, "path");
     hit.setAttribute("class", "arrow-hit");
     const line = document.createElementNS(SVG, "path");
-    line.setAttribute("class", "arrow-line");
+    line.setAttribute("class", lineClass);
+    return { g, hit, line };
+  }
+
+  makeArrow(id) {
+    const { g, hit, line } = this.makeLineView("arrow-line");
+    g.dataset.arrowId = id;
     const label = document.createElementNS(SVG, "text");
     label.setAttribute("class", "arrow-label");
     label.setAttribute("text-anchor", "middle");
@@ -272,13 +294,21 @@ export class Renderer {
     return { g, hit, line, label, meta: "", geo: "", from: null, to: null };
   }
 
-  drawArrow(view) {
+  /** The boxes of a line's two cards if it needs drawing (new, or an end moved), else null. */
+  endsToDraw(view) {
     const a = this.rectOf(view.from);
     const b = this.rectOf(view.to);
-    if (!a || !b) return;
+    if (!a || !b) return null;
     const geo = `${a.x},${a.y},${a.w},${a.h},${b.x},${b.y},${b.w},${b.h}`;
-    if (geo === view.geo) return;
+    if (geo === view.geo) return null;
     view.geo = geo;
+    return { a, b };
+  }
+
+  drawArrow(view) {
+    const ends = this.endsToDraw(view);
+    if (!ends) return;
+    const { a, b } = ends;
     const { d, mx, my } = arrowPath(a, b);
     view.hit.setAttribute("d", d);
     view.line.setAttribute("d", d);
@@ -290,49 +320,20 @@ export class Renderer {
   // in a dot on the touchpoint, under the arrows (which say how customers move).
 
   renderLinks(state) {
-    this.linksByCard.clear();
-    const keep = new Set();
-    for (const link of state.links ?? []) {
-      const from = this.ed.cardsById.get(link.from);
-      const to = this.ed.cardsById.get(link.to);
-      if (!from || !to) continue;
-      keep.add(link.id);
-      for (const end of [link.from, link.to]) {
-        let set = this.linksByCard.get(end);
-        if (!set) this.linksByCard.set(end, (set = new Set()));
-        set.add(link.id);
-      }
-      let view = this.links.get(link.id);
-      if (!view) {
-        view = this.makeLink(link.id);
-        this.links.set(link.id, view);
-        this.linkLayer.append(view.g);
-      }
-      const name = (card) => card.text.trim() || t(`kind.${card.kind}`);
-      const label = t("link_label", { from: name(from), to: name(to) });
-      if (view.g.getAttribute("aria-label") !== label) view.g.setAttribute("aria-label", label);
-      view.from = link.from;
-      view.to = link.to;
-      this.drawLink(view);
-    }
-    for (const [id, view] of this.links) {
-      if (!keep.has(id)) {
-        view.g.remove();
-        this.links.delete(id);
-      }
-    }
+    this.renderLines(state.links, this.links, this.linksByCard, this.linkLayer, {
+      make: (id) => this.makeLink(id),
+      draw: (view) => this.drawLink(view),
+      update: (view, link, from, to) => {
+        const label = t("link_label", { from: cardName(from), to: cardName(to) });
+        if (view.g.getAttribute("aria-label") !== label) view.g.setAttribute("aria-label", label);
+      },
+    });
   }
 
   makeLink(id) {
-    const g = document.createElementNS(SVG, "g");
+    const { g, hit, line } = this.makeLineView("link-line");
     g.dataset.linkId = id;
     g.setAttribute("class", "link");
-    g.setAttribute("role", "button");
-    g.setAttribute("tabindex", "0");
-    const hit = document.createElementNS(SVG, "path");
-    hit.setAttribute("class", "arrow-hit");
-    const line = document.createElementNS(SVG, "path");
-    line.setAttribute("class", "link-line");
     const dot = document.createElementNS(SVG, "circle");
     dot.setAttribute("class", "link-dot");
     dot.setAttribute("r", "4.5");
@@ -341,12 +342,9 @@ export class Renderer {
   }
 
   drawLink(view) {
-    const a = this.rectOf(view.from);
-    const b = this.rectOf(view.to);
-    if (!a || !b) return;
-    const geo = `${a.x},${a.y},${a.w},${a.h},${b.x},${b.y},${b.w},${b.h}`;
-    if (geo === view.geo) return;
-    view.geo = geo;
+    const ends = this.endsToDraw(view);
+    if (!ends) return;
+    const { a, b } = ends;
     // Centre to centre, clipped to the cards' edges: links are short and local.
     const ac = { x: a.x + a.w / 2, y: a.y + a.h / 2 };
     const bc = { x: b.x + b.w / 2, y: b.y + b.h / 2 };
