@@ -261,3 +261,31 @@ def test_it_hides_the_organisation_from_an_outsider_who_invites(org, client_for)
     assert response.status_code == 404
     assert not Invite.objects.exists()
     assert mail.outbox == []
+
+
+def test_it_refuses_an_organisation_name_with_a_line_break(org, client_for):
+    response = client_for("owner").post(
+        reverse("organisation_settings", args=[org.id]), {"name": "Acme\r\nBcc: x@evil.example"}
+    )
+    assert response.status_code == 200
+    assert "no line breaks" in page_text(response)
+    org.refresh_from_db()
+    assert org.name == "Acme Marketing"
+
+
+def test_it_refuses_a_new_organisation_whose_name_has_control_characters(outsider):
+    client = _signed_in(outsider)
+    response = client.post(reverse("organisation_create"), {"name": "Tab\there"})
+    assert response.status_code == 200
+    assert "no line breaks" in page_text(response)
+    assert not Organisation.objects.filter(name__startswith="Tab").exists()
+
+
+def test_it_sends_the_invite_even_when_an_old_name_has_a_line_break(org, client_for):
+    # A row from before names were validated: the mail goes out with one line of subject.
+    Organisation.objects.filter(pk=org.pk).update(name="Acme\r\nMarketing")
+    response = client_for("owner").post(
+        reverse("invite_create", args=[org.id]), {"email": "new@example.com", "role": "editor"}
+    )
+    assert response.status_code == 302
+    assert mail.outbox[-1].subject == "You are invited to Acme Marketing on Journeymap"
