@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from journeymap.actions import ActionError, membership_change_role, membership_remove
+from journeymap.forms import AdminLoginForm
 from journeymap.models import Invite, Membership, Organisation, User
 
 
@@ -140,3 +141,7 @@ class InviteAdmin(admin.ModelAdmin):
     list_filter = ["role", "organisation"]
     search_fields = ["email", "organisation__name"]
     readonly_fields = ["token", "accepted", "accepted_by"]
+
+
+# The admin's login counts failures with the site's (journeymap.throttle).
+admin.site.login_form = AdminLoginForm

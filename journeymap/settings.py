@@ -241,6 +241,27 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Journeymap <noreply@localhos
 
 INVITE_TTL_DAYS = env_int("INVITE_TTL_DAYS", 14, minimum=1)
 
+# Throttles (journeymap/throttle.py, docs/operations.md): counted in the cache, which is
+# Redis when REDIS_URL is set so that every process counts together.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "journeymap",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 10, minimum=1)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 50, minimum=1)
+LOGIN_COOLOFF = env_int("LOGIN_COOLOFF", 900, minimum=60)  # seconds
+ACCOUNT_FORMS_PER_HOUR = env_int("ACCOUNT_FORMS_PER_HOUR", 60, minimum=1)
+MAILS_PER_ADDRESS_PER_HOUR = env_int("MAILS_PER_ADDRESS_PER_HOUR", 3, minimum=1)
+# Behind a reverse proxy every request comes from the proxy: take the client's address
+# from the last X-Forwarded-For entry, the one the proxy appended.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", default=False)
+
 # Security headers. Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER via
 # TRUST_X_FORWARDED_PROTO=1.
 if env_bool("TRUST_X_FORWARDED_PROTO", default=False):
