@@ -22,10 +22,16 @@ class SignupForm(BaseUserCreationForm):
         labels = {"name": _("Your name"), "email": _("E-mail address")}
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail address already exists."))
-        return email
+        return self.cleaned_data["email"].strip().lower()
+
+    def validate_unique(self) -> None:
+        # Whether the address has an account is not this form's to tell (it would tell
+        # anyone who asks): the signup view answers the same either way. The user's only
+        # constraint is the address's uniqueness, checked by actions.account_signup.
+        pass
+
+    def validate_constraints(self) -> None:
+        pass
 
 
 TOO_MANY_REQUESTS = _(

@@ -52,6 +52,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=120, validators=[validate_single_line])
     is_active = models.BooleanField(_("active"), default=True)
+    # Set by following the link of a confirmation (or password reset) mail: only then is
+    # the person known to read this address, and may accept an invite sent to it.
+    email_verified = models.BooleanField(_("e-mail address confirmed"), default=False)
     is_staff = models.BooleanField(_("staff"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     # Empty: the browser's (its Accept-Language, its clock). journeymap.locale applies them.

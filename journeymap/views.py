@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,7 +29,6 @@ from journeymap.forms import (
     PreferencesForm,
     RoleForm,
     SharingForm,
-    SignupForm,
 )
 from journeymap.locale import organisation_locale
 from journeymap.models import Invite, Membership, Role
@@ -47,21 +45,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if membership is None:
         return redirect("organisation_create")
     return redirect("board_list", organisation_id=membership.organisation_id)
-
-
-def signup(request: HttpRequest) -> HttpResponse:
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-        next_url = ""
-    if request.user.is_authenticated:
-        return redirect(next_url or "home")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome to Journeymap, %(name)s.") % {"name": user.name})
-        return redirect(next_url or "home")
-    return render(request, "registration/signup.html", {"form": form, "next": next_url})
 
 
 @login_required
