@@ -29,6 +29,10 @@ def test_the_board_and_the_members_page_run_under_the_policy(open_board, live, m
     header = pages.phase(olivia, "Awareness").locator(".phase-header")
     expect(header).not_to_have_css("background-color", "rgba(0, 0, 0, 0)")
 
+    olivia.goto(live.url + reverse("board_list", args=[org.id]))
+    tile_phase = olivia.locator(".tile-phases span").first
+    expect(tile_phase).not_to_have_css("background-color", "rgba(0, 0, 0, 0)")
+
     olivia.goto(live.url + reverse("member_list", args=[org.id]))
     editor = Membership.objects.get(organisation=org, user=members["editor"])
     # A role list saves as soon as a role is picked.
