@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.contrib.auth.hashers import make_password
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,6 +55,30 @@ def organisation_set_sharing(
                 lambda: live.share_links_turned_off(organisation_id=organisation.pk)
             )
     return organisation
+
+
+def account_signup(*, name: str, email: str, password: str) -> tuple[User, bool]:
+    """A new account with its address not yet confirmed, and True; or, when the address has
+    an account already, that account untouched, and False. The password is hashed either
+    way, so that both answers take as long."""
+    email = email.strip().lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        make_password(password)
+        return existing, False
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(email=email, password=password, name=name), True
+    except IntegrityError:  # the same address signed up twice at once
+        return User.objects.get(email__iexact=email), False
+
+
+def user_confirm_email(*, user: User) -> User:
+    """The person showed they read their address (a confirmation or reset link)."""
+    if not user.email_verified:
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
+    return user
 
 
 def user_set_preferences(*, user: User, language: str, time_zone: str) -> User:
@@ -173,6 +198,12 @@ def invite_accept(*, token: str, user: User) -> Membership:
         if invite.email and invite.email.lower() != user.email.lower():
             raise ActionError(
                 _("This invite was sent to %(email)s. Log in with that address to accept it.")
+                % {"email": invite.email}
+            )
+        if invite.email and not user.email_verified:
+            # Anyone can sign up with any address: the invite's role is for whoever reads it.
+            raise ActionError(
+                _("Confirm your e-mail address first: open the link we sent to %(email)s.")
                 % {"email": invite.email}
             )
         membership, created = Membership.objects.get_or_create(

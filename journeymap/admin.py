@@ -8,17 +8,26 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from journeymap.actions import ActionError, membership_change_role, membership_remove
+from journeymap.forms import AdminLoginForm
 from journeymap.models import Invite, Membership, Organisation, User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "name", "is_active", "is_staff", "date_joined", "last_login"]
-    list_filter = ["is_active", "is_staff", "is_superuser"]
+    list_display = [
+        "email",
+        "name",
+        "email_verified",
+        "is_active",
+        "is_staff",
+        "date_joined",
+        "last_login",
+    ]
+    list_filter = ["is_active", "email_verified", "is_staff", "is_superuser"]
     search_fields = ["email", "name"]
     fieldsets = [
-        (None, {"fields": ["email", "name", "password"]}),
+        (None, {"fields": ["email", "email_verified", "name", "password"]}),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -28,6 +37,12 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})
     ]
+
+    def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
+        # A new address is not confirmed because the old one was (invites check it).
+        if change and "email" in form.changed_data and "email_verified" not in form.changed_data:
+            obj.email_verified = False
+        super().save_model(request, obj, form, change)
 
 
 class MembershipInline(admin.TabularInline):
@@ -140,3 +155,7 @@ class InviteAdmin(admin.ModelAdmin):
     list_filter = ["role", "organisation"]
     search_fields = ["email", "organisation__name"]
     readonly_fields = ["token", "accepted", "accepted_by"]
+
+
+# The admin's login counts failures with the site's (journeymap.throttle).
+admin.site.login_form = AdminLoginForm

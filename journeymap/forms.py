@@ -2,9 +2,13 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import BaseUserCreationForm
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from journeymap import throttle
 from journeymap.locale import time_zone_choices
 from journeymap.models import Organisation, Role, User
 
@@ -18,10 +22,99 @@ class SignupForm(BaseUserCreationForm):
         labels = {"name": _("Your name"), "email": _("E-mail address")}
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail address already exists."))
-        return email
+        return self.cleaned_data["email"].strip().lower()
+
+    def validate_unique(self) -> None:
+        # Whether the address has an account is not this form's to tell (it would tell
+        # anyone who asks): the signup view answers the same either way. The user's only
+        # constraint is the address's uniqueness, checked by actions.account_signup.
+        pass
+
+    def validate_constraints(self) -> None:
+        pass
+
+
+TOO_MANY_REQUESTS = _(
+    "Too many requests from your network in the last hour. Please try again later."
+)
+
+
+class ThrottledLoginMixin:
+    """Login refused unchecked while its account or address is locked (journeymap.throttle):
+    the right password too, so guessing on learns nothing."""
+
+    throttled = False
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        if throttle.login_locked(self.request, username):
+            raise self._throttled()
+        try:
+            cleaned = super().clean()
+        except ValidationError as error:
+            if throttle.login_failed(self.request, username):
+                raise self._throttled() from error
+            raise
+        throttle.login_succeeded(self.request, username)
+        return cleaned
+
+    def _throttled(self) -> ValidationError:
+        self.throttled = True
+        minutes = throttle.login_cooloff_minutes()
+        return ValidationError(
+            ngettext(
+                "Too many failed attempts to log in. For your security, logging in is paused "
+                "for %(minutes)d minute. Please try again then.",
+                "Too many failed attempts to log in. For your security, logging in is paused "
+                "for %(minutes)d minutes. Please try again then.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            code="throttled",
+        )
+
+
+class LoginForm(ThrottledLoginMixin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    pass
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """At most ACCOUNT_FORMS_PER_HOUR requests from one network, and at most
+    MAILS_PER_ADDRESS_PER_HOUR mails to one address: past that the page answers as
+    always (nobody learns whether the address has an account) and sends nothing."""
+
+    def __init__(self, *args, request=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.request is not None and not throttle.account_form_allowed(self.request):
+            raise ValidationError(TOO_MANY_REQUESTS, code="throttled")
+        return cleaned
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
+        if throttle.mail_allowed(to_email):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
 
 
 class OrganisationForm(forms.ModelForm):

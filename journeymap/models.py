@@ -1,14 +1,26 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def validate_single_line(value: str) -> None:
+    """A name shown in e-mail subjects, page titles and file names: one line of text, no
+    control characters (a line break in an e-mail subject is a header injection)."""
+    if any(unicodedata.category(char) in {"Cc", "Zl", "Zp"} for char in value):
+        raise ValidationError(
+            _("Use letters, digits, spaces and punctuation only: no line breaks or tabs."),
+            code="control_characters",
+        )
 
 
 class UserManager(BaseUserManager["User"]):
@@ -38,8 +50,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person. Signs in with an e-mail address; the name is what others see on a board."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_single_line])
     is_active = models.BooleanField(_("active"), default=True)
+    # Set by following the link of a confirmation (or password reset) mail: only then is
+    # the person known to read this address, and may accept an invite sent to it.
+    email_verified = models.BooleanField(_("e-mail address confirmed"), default=False)
     is_staff = models.BooleanField(_("staff"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     # Empty: the browser's (its Accept-Language, its clock). journeymap.locale applies them.
@@ -86,7 +101,7 @@ ROLE_RANK = {
 
 
 class Organisation(models.Model):
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_single_line])
     created = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -1,12 +1,25 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from journeymap import views
+from journeymap import account_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/signup/", account_views.signup, name="signup"),
+    path("accounts/confirm/<uidb64>/<token>/", account_views.email_confirm, name="email_confirm"),
+    path("accounts/confirm/send/", account_views.email_confirm_send, name="email_confirm_send"),
     path("accounts/preferences/", views.preferences, name="preferences"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/password_reset/",
+        account_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("language/", views.language_set, name="language_set"),
     path("orgs/new/", views.organisation_create, name="organisation_create"),

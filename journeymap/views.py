@@ -2,10 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from journeymap import actions
+from journeymap import actions, mail
 from journeymap.access import (
     Can,
     capabilities,
@@ -31,7 +29,6 @@ from journeymap.forms import (
     PreferencesForm,
     RoleForm,
     SharingForm,
-    SignupForm,
 )
 from journeymap.locale import organisation_locale
 from journeymap.models import Invite, Membership, Role
@@ -48,21 +45,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if membership is None:
         return redirect("organisation_create")
     return redirect("board_list", organisation_id=membership.organisation_id)
-
-
-def signup(request: HttpRequest) -> HttpResponse:
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-        next_url = ""
-    if request.user.is_authenticated:
-        return redirect(next_url or "home")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome to Journeymap, %(name)s.") % {"name": user.name})
-        return redirect(next_url or "home")
-    return render(request, "registration/signup.html", {"form": form, "next": next_url})
 
 
 @login_required
@@ -259,10 +241,10 @@ def invite_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
     if invite.email:
         # Written in the organisation's language: the person may have no account yet.
         with organisation_locale(organisation):
-            send_mail(
-                _("You are invited to %(organisation)s on Journeymap")
+            mail.send(
+                subject=_("You are invited to %(organisation)s on Journeymap")
                 % {"organisation": organisation},
-                _(
+                body=_(
                     "%(name)s invites you to map customer lifecycles with %(organisation)s."
                     "\n\nYour role: %(role)s\n\nAccept the invite: %(link)s\n\nThe link "
                     "works once and expires on %(expires)s."
@@ -274,8 +256,7 @@ def invite_create(request: HttpRequest, organisation_id: int) -> HttpResponse:
                     "link": link,
                     "expires": date_format(timezone.localtime(invite.expires), "DATE_FORMAT"),
                 },
-                None,
-                [invite.email],
+                to=invite.email,
             )
         messages.success(request, _("Invite sent to %(email)s.") % {"email": invite.email})
     else:

@@ -21,6 +21,14 @@ ROLES = [Role.OWNER, Role.ADMIN, Role.FACILITATOR, Role.EDITOR, Role.VIEWER]
 def _isolated(request, settings):
     if "browser" in request.node.path.parts:
         return  # the daphne subprocess verifies real password hashes
+    # Throttle counters (journeymap.throttle) start afresh in every test, in a cache of
+    # its own (never a clear() of a Redis database others may share).
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
     # The fixtures' users get password hashes no test here checks: hash them cheaply.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # A channel layer of its own for each test (changing the setting drops the cached

@@ -69,6 +69,13 @@ MATRIX: dict[str, tuple[Outcome, ...]] = {
     "GET home":                   (AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  LOGIN),
     # Signed-in people have an account already and are sent home.
     "GET signup":                 (AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  SHOW),
+    # Logging in and resetting a password are open to all (throttled: test_throttle).
+    "GET login":                  (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW),
+    "GET password_reset":         (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW),
+    "GET password_reset_confirm": (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW),
+    # A confirmation link whose token does not check out is not found, for anyone.
+    "GET email_confirm":          (HIDE,  HIDE,  HIDE,  HIDE,  HIDE,  HIDE,  HIDE),
+    "POST email_confirm_send":    (AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  LOGIN),
     "GET organisation_create":    (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  LOGIN),
     "POST organisation_create":   (DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  LOGIN),
     "GET organisation_settings":  (SHOW,  SHOW,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
@@ -215,6 +222,15 @@ def _board_file(world: World, who: str) -> dict:
 ROUTES: dict[str, Route] = {
     "GET home": Route(url=lambda world: reverse("home")),
     "GET signup": Route(url=lambda world: reverse("signup")),
+    "GET login": Route(url=lambda world: reverse("login")),
+    "GET password_reset": Route(url=lambda world: reverse("password_reset")),
+    "GET password_reset_confirm": Route(
+        url=lambda world: reverse("password_reset_confirm", args=["MQ", "not-a-token"])
+    ),
+    "GET email_confirm": Route(
+        url=lambda world: reverse("email_confirm", args=["MQ", "not-a-token"])
+    ),
+    "POST email_confirm_send": Route(url=lambda world: reverse("email_confirm_send")),
     "GET organisation_create": Route(url=lambda world: reverse("organisation_create")),
     "POST organisation_create": Route(
         url=lambda world: reverse("organisation_create"),

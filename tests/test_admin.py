@@ -227,3 +227,24 @@ async def test_a_member_removed_in_the_admin_leaves_the_open_board(
     assert await sync_to_async(remove)() == 302
     assert await receive_close(editor) == 4410
     assert not await Membership.objects.filter(pk=membership.pk).aexists()
+
+
+def test_changing_an_address_in_the_admin_unconfirms_it(admin_client, members):
+    editor = members["editor"]
+    User.objects.filter(pk=editor.pk).update(email_verified=True)
+    page = admin_client.get(_url(editor))
+    data = {
+        key: value
+        for key, value in page.context["adminform"].form.initial.items()
+        if value is not None and not isinstance(value, list | tuple)
+    }
+    data.update({"email": "new.address@example.com", "email_verified": "on", "is_active": "on"})
+    data.pop("password", None)
+    data.update({"date_joined_0": "2026-01-01", "date_joined_1": "10:00:00"})
+
+    response = admin_client.post(_url(editor), data)
+
+    assert response.status_code == 302, page_text(response)[:3000]
+    editor.refresh_from_db()
+    assert editor.email == "new.address@example.com"
+    assert not editor.email_verified

@@ -254,3 +254,28 @@ async def test_a_link_that_does_not_open_the_board_closes_at_once(board, members
 
     assert connected
     assert await receive_close(guest, skip=NOTHING) == code
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_guest_sees_members_names_but_not_their_ids_or_roles(board, members, link):
+    from tests.ws import join
+
+    # Present before the guest (told in presence.here) and after (told in presence.join).
+    before, _welcome, _reply = await join(members["owner"], board)
+    guest, _ = await _guest(link)
+    await receive_type(guest, "welcome")
+    already = await receive_type(guest, "joined")
+    after, _welcome, _reply = await join(members["editor"], board)
+    arrived = await receive_type(guest, "joined")
+
+    assert {already["name"], arrived["name"]} == {"Olivia Owner", "Editor Person"}
+    for frame in (already, arrived):
+        assert set(frame) == {"type", "session", "name", "colour"}
+    # Members still tell each other who is who.
+    seen_by_member = await receive_type(before, "joined")
+    if seen_by_member["user"] is None:  # the guest, who came first
+        seen_by_member = await receive_type(before, "joined")
+    assert seen_by_member["user"] == members["editor"].pk
+    assert seen_by_member["role"] == "editor"
+    for socket in (before, after, guest):
+        await socket.disconnect()

@@ -293,13 +293,17 @@ class BoardConsumer(InboxConsumer):
     async def presence_join(self, event: dict) -> None:
         if event["person"]["session"] == self.session:
             return
-        await self.send_json({"type": "joined", **event["person"]})
+        await self.send_json({"type": "joined", **self.seen(event["person"])})
         # In-process when the newcomer is on this process; else through the channel layer,
         # where a full queue drops it (volatile: must not close the socket).
         await self.rooms.send(event["reply_to"], {"type": "presence.here", "person": self.person})
 
     async def presence_here(self, event: dict) -> None:
-        await self.send_json({"type": "joined", **event["person"]})
+        await self.send_json({"type": "joined", **self.seen(event["person"])})
+
+    def seen(self, person: dict) -> dict:
+        """What this socket is told of someone on the board."""
+        return person
 
     async def presence_leave(self, event: dict) -> None:
         if event["session"] != self.session:
@@ -355,6 +359,10 @@ class ShareConsumer(BoardConsumer):
 
     async def on_presence(self, frame: dict) -> None:
         return  # guests watch; their pointers are not broadcast
+
+    def seen(self, person: dict) -> dict:
+        # Someone outside the organisation sees names, not its members' ids and roles.
+        return {key: value for key, value in person.items() if key not in {"user", "role"}}
 
     async def share_ended(self, event: dict) -> None:
         await self.close(CLOSE_REVOKED)

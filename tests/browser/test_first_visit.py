@@ -7,7 +7,8 @@ import re
 from playwright.sync_api import Page, expect
 
 from boards.models import Board
-from journeymap.models import Membership, Role
+from journeymap.models import Membership, Role, User
+from journeymap.verification import confirmation_path
 
 
 def test_it_takes_a_new_user_from_sign_up_to_their_first_board(live, page: Page, shot):
@@ -21,6 +22,12 @@ def test_it_takes_a_new_user_from_sign_up_to_their_first_board(live, page: Page,
     page.get_by_label("Password confirmation").fill("lifecycle-mapping-2026")
     shot(page, "1-signup")
     page.get_by_role("button", name="Sign up").click()
+
+    # The address is confirmed by the link in the mail (the server's console, here).
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    maja = User.objects.get(email="maja@example.com")
+    page.goto(live.url + confirmation_path(maja))
+    page.get_by_role("button", name="Confirm and continue").click()
 
     expect(page.get_by_role("heading", name="Create an organisation")).to_be_visible()
     page.get_by_label("Organisation name").fill("Nordic Outdoor")

@@ -20,10 +20,12 @@ export function renderPeople(list, sync) {
     items.push(item);
   };
   if (sync.you) add(sync.you, true);
-  const seen = new Set([sync.you?.user]);
+  // A guest is not told user ids: then each page is a face of its own.
+  const key = (person) => person.user ?? person.session;
+  const seen = new Set([sync.you && key(sync.you)]);
   for (const person of sync.people.values()) {
-    if (seen.has(person.user)) continue;
-    seen.add(person.user);
+    if (seen.has(key(person))) continue;
+    seen.add(key(person));
     add(person, false);
   }
   list.replaceChildren(...items);
