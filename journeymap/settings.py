@@ -179,6 +179,9 @@ WEBSOCKET_MAX_FRAME_BYTES = env_int("WEBSOCKET_MAX_FRAME_BYTES", 65536, minimum=
 WEBSOCKET_MAX_OPS = env_int("WEBSOCKET_MAX_OPS", 500, minimum=1)
 WEBSOCKET_RATE = env_int("WEBSOCKET_RATE", 60, minimum=1)  # frames per second, refilled
 WEBSOCKET_BURST = env_int("WEBSOCKET_BURST", 120, minimum=1)  # token bucket size
+# Open board sockets per person and per share link, in each server process (4429 beyond).
+WEBSOCKET_MAX_SOCKETS_PER_USER = env_int("WEBSOCKET_MAX_SOCKETS_PER_USER", 10, minimum=1)
+WEBSOCKET_MAX_SOCKETS_PER_LINK = env_int("WEBSOCKET_MAX_SOCKETS_PER_LINK", 100, minimum=1)
 PRESENCE_HZ = env_int("PRESENCE_HZ", 20, minimum=1)
 OPLOG_RETENTION = env_int("OPLOG_RETENTION", 10000, minimum=100)
 # Automatic snapshots kept per board (end of a session, before a restore); named ones stay.

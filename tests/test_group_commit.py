@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from channels.layers import get_channel_layer
 from django.contrib.sessions.models import Session
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.test import Client
 from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
@@ -249,7 +249,7 @@ def test_it_refuses_the_frames_of_a_session_that_no_longer_signs_its_sender_in(b
 
 def test_a_frame_the_database_refuses_fails_alone(board, members, monkeypatch):
     """Should the database refuse a write that the checks let through, the group is rolled
-    back and every frame committed on its own: only the one at fault fails."""
+    back and every frame committed on its own: only the one at fault is refused."""
     original = ops._Group.write
 
     def write(work):
@@ -259,19 +259,18 @@ def test_a_frame_the_database_refuses_fails_alone(board, members, monkeypatch):
 
     monkeypatch.setattr(ops._Group, "write", write)
     card = str(board.cards.first().pk)
-    outcomes = commit_requests(
-        board_id=board.pk,
-        requests=[
-            OpRequest(members["editor"], new_id(), move(card, 10)),
-            OpRequest(
-                members["editor"],
-                new_id(),
-                [{"op": "board.update", "title": "Refused by the database"}],
-            ),
-            OpRequest(members["editor"], new_id(), move(card, 20)),
-        ],
-    )
-    assert [type(outcome) for outcome in outcomes] == [Commit, IntegrityError, Commit]
+    requests = [
+        OpRequest(members["editor"], new_id(), move(card, 10)),
+        OpRequest(
+            members["editor"],
+            new_id(),
+            [{"op": "board.update", "title": "Refused by the database"}],
+        ),
+        OpRequest(members["editor"], new_id(), move(card, 20)),
+    ]
+    outcomes = commit_requests(board_id=board.pk, requests=requests)
+    assert [type(outcome) for outcome in outcomes] == [Commit, ProtocolError, Commit]
+    assert (outcomes[1].code, outcomes[1].op_id) == ("invalid", requests[1].op_id)
     assert [outcomes[0].rev, outcomes[2].rev] == [1, 2]
     board.refresh_from_db()
     assert (board.rev, board.title) == (2, "Webshop lifecycle")
@@ -279,16 +278,91 @@ def test_a_frame_the_database_refuses_fails_alone(board, members, monkeypatch):
     assert OpLog.objects.filter(board=board).count() == 2
 
 
+async def test_a_poisoned_frame_is_refused_alone_and_every_other_frame_commits(
+    sockets, board, members, held, monkeypatch
+):
+    """A frame whose write fails with something that is no DatabaseError (here text the
+    database cannot encode, let past validation on purpose) is refused alone: the frames
+    of other people committed in the same group are acked and stored."""
+    from boards.live import consumer
+
+    parse = consumer.parse_frame
+
+    def poisoning_parse(text_data, **kwargs):
+        frame = parse(text_data, **kwargs)
+        for op in frame.get("ops", []):
+            if op.get("text") == "POISON":
+                op["text"] = "half an emoji \ud83d"
+        return frame
+
+    monkeypatch.setattr(consumer, "parse_frame", poisoning_parse)
+    first, _, snapshot = await sockets.join(members["editor"], board)
+    card = snapshot["state"]["cards"][0]["id"]
+    others = [(await sockets.join(members[role], board))[0] for role in ("owner", "facilitator")]
+    await first.send_json_to({"type": "op", "op_id": new_id(), "ops": move(card, 1)})
+    await asyncio.sleep(0.1)  # the first commit is running (held)
+    good_ids = [new_id(), new_id()]
+    poisoned = new_id()
+    created = new_id()
+    await others[0].send_json_to(
+        {
+            "type": "op",
+            "op_id": good_ids[0],
+            "ops": [{"op": "card.create", "id": created, "kind": "note", "text": "kept"}],
+        }
+    )
+    await first.send_json_to(
+        {
+            "type": "op",
+            "op_id": poisoned,
+            "ops": [{"op": "card.update", "id": card, "text": "POISON"}],
+        }
+    )
+    await others[1].send_json_to({"type": "op", "op_id": good_ids[1], "ops": move(card, 99)})
+    await queued(3)
+    held.release()
+
+    assert (await answer(first))["type"] == "ack"
+    refused = await answer(first)
+    assert (refused["type"], refused["code"], refused["op_id"]) == ("error", "invalid", poisoned)
+    for socket, op_id in zip(others, good_ids, strict=True):
+        ack = await answer(socket)
+        assert (ack["type"], ack["op_id"]) == ("ack", op_id)
+    assert held.sizes[1] == 3
+    assert (await Card.objects.aget(pk=created)).text == "kept"
+    assert (await Card.objects.aget(pk=card)).x == 99
+    await first.send_json_to({"type": "ping"})  # the poisoned frame's socket stays open
+    while (await receive_type(first, {"patch", "pong"}))["type"] != "pong":
+        pass
+
+
+def test_an_outage_fails_every_frame_of_the_group_alike(board, members, monkeypatch):
+    """The database unreachable: no frame is at fault, none is refused; each outcome is
+    the error, which its socket answers with a close (4011) its client re-sends after."""
+
+    def write(work):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(ops._Group, "write", write)
+    card = str(board.cards.first().pk)
+    outcomes = commit_requests(
+        board_id=board.pk,
+        requests=[OpRequest(members["editor"], new_id(), move(card, x)) for x in (1, 2)],
+    )
+    assert [type(outcome) for outcome in outcomes] == [OperationalError, OperationalError]
+
+
 def test_a_write_the_database_refuses_changes_nothing(board, members):
     """The writes go out together (on PostgreSQL in one pipeline): a refusal among them
-    still rolls all of them back and comes out as Django's IntegrityError."""
+    still rolls all of them back, and the frame is refused with `invalid`."""
     card = board.cards.first()
     OpLog.objects.create(board=board, rev=board.rev + 1, op_id=new_id(), ops=[])  # taken
-    with pytest.raises(IntegrityError):
-        commit_requests(
-            board_id=board.pk,
-            requests=[OpRequest(members["editor"], new_id(), move(str(card.pk), 123))],
-        )
+    [outcome] = commit_requests(
+        board_id=board.pk,
+        requests=[OpRequest(members["editor"], new_id(), move(str(card.pk), 123))],
+    )
+    assert isinstance(outcome, ProtocolError)
+    assert outcome.code == "invalid"
     card.refresh_from_db()
     board.refresh_from_db()
     assert card.x != 123

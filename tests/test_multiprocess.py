@@ -242,3 +242,35 @@ def test_one_op_id_sent_to_both_processes_at_once_is_applied_once(servers, board
     assert Board.objects.get(pk=board.pk).rev == rev + 1
     assert OpLog.objects.filter(board=board, op_id=op_id).count() == 1
     assert Card.objects.filter(board=board, kind="note").count() == 300
+
+
+def test_daphne_delivers_the_close_codes_the_server_sends(servers, board, members):
+    """Through a real daphne (whose WebSocket layer takes only 1000 and 3000-4999): a frame
+    over the size limit closes with 4009, not a bare drop, and a socket on a path that
+    names no board is closed with 4404 instead of an HTTP 500 at the handshake."""
+    from websockets.exceptions import ConnectionClosed
+
+    server = servers[0]
+    cookie = session_cookie(members["editor"])
+
+    async def close_code(socket) -> int:
+        try:
+            while True:
+                await asyncio.wait_for(socket.recv(), TIMEOUT)
+        except ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else 1006
+
+    async def main():
+        async with Page(server, board, cookie) as page:
+            await page.join()
+            await page.socket.send("x" * (settings.WEBSOCKET_MAX_FRAME_BYTES + 1))
+            too_big = await close_code(page.socket)
+        codes = [too_big]
+        for path in ("/ws/boards/not-a-uuid/", f"/ws/boards/{str(board.pk).upper()}/"):
+            socket = await connect(
+                server.ws_url + path, origin=server.origin, additional_headers={"Cookie": cookie}
+            )
+            codes.append(await close_code(socket))
+        return codes
+
+    assert run(main) == [4009, 4404, 4404]

@@ -1,5 +1,5 @@
 """The socket's limits (docs/protocol.md, "Limits"): an oversized frame closes with
-1009, a flood with 4408, and neither reaches the database."""
+4009, a flood with 4408, and neither reaches the database."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def _creates(count: int, text: str = "") -> tuple[list[str], list[dict]]:
     return ids, [{"op": "card.create", "id": i, "kind": "note", "text": text} for i in ids]
 
 
-async def test_it_closes_with_1009_on_a_frame_over_the_size_limit(
+async def test_it_closes_with_4009_on_a_frame_over_the_size_limit(
     sockets, board, members, settings
 ):
     editor, welcome, _ = await sockets.join(members["editor"], board)
@@ -31,7 +31,7 @@ async def test_it_closes_with_1009_on_a_frame_over_the_size_limit(
     before = await stored(board.pk)
 
     await editor.send_to(text_data=frame)
-    assert await receive_close(editor) == 1009
+    assert await receive_close(editor) == 4009
     assert await stored(board.pk) == before
     assert not await Card.objects.filter(id__in=ids).aexists()
 
@@ -46,7 +46,7 @@ async def test_it_counts_bytes_not_characters(sockets, board, members, settings)
     before = await stored(board.pk)
 
     await editor.send_to(text_data=text)
-    assert await receive_close(editor) == 1009
+    assert await receive_close(editor) == 4009
     assert await stored(board.pk) == before
     assert not await Card.objects.filter(id__in=ids).aexists()
 

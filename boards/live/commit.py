@@ -12,11 +12,12 @@ replay. Broadcasting is the caller's job, after this returns (and so after the c
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,12 @@ from journeymap.access import Can, is_signed_in, role_allows
 from journeymap.models import Membership, User
 
 BOARD_FIELDS = sql.attnames(Board)
+
+logger = logging.getLogger(__name__)
+
+# What the database raises when it is unreachable or went away: no frame is at fault, and
+# each is answered with a close after which the client re-sends (docs/protocol.md, 4011).
+OUTAGE = (OperationalError, InterfaceError)
 
 
 class BoardGone(Exception):
@@ -92,22 +99,31 @@ def commit_requests(*, board_id, requests: list[OpRequest]) -> list[Outcome]:
 
     One transaction for many frames shares the lock, the board row's update, the op-log
     insert and the commit among them: that is what lets one process commit hundreds of
-    ops a second on one board (docs/performance.md). Should the database refuse a write
-    that the checks let through (it has not happened; the checks mirror the constraints),
-    the group is rolled back and each frame committed on its own, so that only the frame
-    at fault fails."""
+    ops a second on one board (docs/performance.md).
+
+    A frame that makes the transaction fail for any other reason than an outage (a write
+    the database refuses although the checks let it through, text it cannot encode, a
+    bug) must not take the others with it: the group is rolled back and each frame
+    committed on its own, and the one at fault is refused alone with `invalid`. An outage
+    (OUTAGE) fails every frame alike: each outcome is then the error itself, which the
+    socket answers with a close its client recovers from by re-sending."""
     try:
         with transaction.atomic():
             return _commit_group(board_id, requests)
-    except DatabaseError:
+    except OUTAGE as error:
+        logger.warning("Committing ops on board %s failed: %s", board_id, error)
+        return [error] * len(requests)
+    except Exception:
         if len(requests) == 1:
-            raise
+            logger.exception("An op frame on board %s could not be committed", board_id)
+            return [
+                ProtocolError(
+                    "invalid", _("The server could not store this change."), requests[0].op_id
+                )
+            ]
     outcomes: list[Outcome] = []
     for request in requests:
-        try:
-            outcomes += commit_requests(board_id=board_id, requests=[request])
-        except DatabaseError as error:
-            outcomes.append(error)
+        outcomes += commit_requests(board_id=board_id, requests=[request])
     return outcomes
 
 

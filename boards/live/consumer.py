@@ -14,10 +14,12 @@ volatile and goes only through the channel layer.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 
 from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404
@@ -26,19 +28,24 @@ from django.utils.translation import gettext as _
 from boards.access import ShareLinkGone, Viewer, get_viewer_for_board, get_viewer_for_share
 from boards.live import events
 from boards.live.commit import BoardGone, Commit, OpRequest, SignedOut
-from boards.live.inbox import InboxConsumer
+from boards.live.inbox import InboxConsumer, TokenBucket
 from boards.live.protocol import ProtocolError, dumps_frame, parse_frame
 from boards.models import Board
 from boards.selectors import board_state, patches_since
 from boards.snapshots import snapshot_after_session
 from journeymap.live import member_group, sharing_group
 
-CLOSE_TOO_BIG = 1009
-CLOSE_INTERNAL = 1011
+logger = logging.getLogger(__name__)
+
+# Every close the server sends is 1000 or in 4000-4999: daphne's WebSocket layer refuses
+# the others (1009 and 1011 among them) and drops the connection without a code.
+CLOSE_TOO_BIG = 4009
+CLOSE_INTERNAL = 4011
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_FOUND = 4404
 CLOSE_FLOOD = 4408
 CLOSE_REVOKED = 4410
+CLOSE_TOO_MANY_SOCKETS = 4429
 
 PERSON_COLOURS = [
     "#e11d48",
@@ -88,7 +95,9 @@ def _require_reader(viewer: Viewer, board: Board | None) -> None:
         raise BoardGone
 
 
-def _sync(viewer: Viewer, board_id, rev: int | None, epoch: int | None) -> dict:
+def _sync(viewer: Viewer, board_id, rev: int | None, epoch: int | None, snapshots) -> str:
+    """The reply to a sync, as sent: the patches since `rev`, or a snapshot (the one of
+    `snapshots`, boards.live.room.Snapshots, while the board has not changed)."""
     # Holding the board's lock while reading makes the reply exactly the board at its
     # rev: no commit can land between reading the revision and reading the rows.
     with transaction.atomic():
@@ -97,19 +106,27 @@ def _sync(viewer: Viewer, board_id, rev: int | None, epoch: int | None) -> dict:
         if rev is not None and epoch == board.epoch and rev <= board.rev:
             patches = patches_since(board, rev)
             if patches is not None:
-                return {
-                    "type": "patches",
-                    "from_rev": rev,
+                return dumps_frame(
+                    {
+                        "type": "patches",
+                        "from_rev": rev,
+                        "rev": board.rev,
+                        "epoch": board.epoch,
+                        "patches": patches,
+                    }
+                )
+        text = snapshots.get(board.epoch, board.rev)
+        if text is None:
+            text = dumps_frame(
+                {
+                    "type": "snapshot",
                     "rev": board.rev,
                     "epoch": board.epoch,
-                    "patches": patches,
+                    "state": board_state(board),
                 }
-        return {
-            "type": "snapshot",
-            "rev": board.rev,
-            "epoch": board.epoch,
-            "state": board_state(board),
-        }
+            )
+            snapshots.put(board.epoch, board.rev, text)
+        return text
 
 
 def _current(viewer: Viewer, board_id) -> dict:
@@ -127,6 +144,9 @@ class BoardConsumer(InboxConsumer):
         user = self.scope["user"]
         if not user.is_authenticated:
             await self.close(CLOSE_UNAUTHENTICATED)
+            return
+        if not self._claim(f"user:{user.pk}", settings.WEBSOCKET_MAX_SOCKETS_PER_USER):
+            await self.close(CLOSE_TOO_MANY_SOCKETS)
             return
         self.board_id = self.scope["url_route"]["kwargs"]["board_id"]
         session_key = self.scope["session"].session_key
@@ -147,9 +167,14 @@ class BoardConsumer(InboxConsumer):
         self.own_groups = [member_group(self.viewer.organisation.pk, user.pk)]
         await self._join(info)
 
+    def _claim(self, key: str, limit: int) -> bool:
+        """Whether this socket fits under the cap of its person or share link (counted
+        per server process, boards.live.room.Rooms.claim)."""
+        return self.rooms is None or self.rooms.claim(self, key, limit)
+
     async def _join(self, info: dict) -> None:
-        self.tokens = float(settings.WEBSOCKET_BURST)
-        self.refilled = time.monotonic()
+        # Charged as frames arrive, in the inbox's pump (boards.live.inbox).
+        self.bucket = TokenBucket(settings.WEBSOCKET_RATE, settings.WEBSOCKET_BURST)
         self.last_presence = 0.0
         self.pending_presence: dict = {}
         # Board events reach this socket through its room, the process's one subscription
@@ -192,17 +217,8 @@ class BoardConsumer(InboxConsumer):
     async def send_json(self, frame: dict) -> None:
         await self.send(text_data=dumps_frame(frame))
 
-    def _take_token(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(
-            float(settings.WEBSOCKET_BURST),
-            self.tokens + (now - self.refilled) * settings.WEBSOCKET_RATE,
-        )
-        self.refilled = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
+    async def flooded(self) -> None:
+        await self.close(CLOSE_FLOOD)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         if not hasattr(self, "person"):
@@ -211,14 +227,11 @@ class BoardConsumer(InboxConsumer):
         if size > settings.WEBSOCKET_MAX_FRAME_BYTES:
             await self.close(CLOSE_TOO_BIG)
             return
-        if not self._take_token():
-            await self.close(CLOSE_FLOOD)
-            return
         if text_data is None:
             await self.send_json(ProtocolError("bad_json", "Send JSON text, not binary.").frame())
             return
         try:
-            frame = parse_frame(text_data, max_ops=settings.WEBSOCKET_MAX_OPS)
+            frame = self._parse(text_data)
             await getattr(self, "on_" + frame["type"])(frame)
         except ProtocolError as error:
             await self.send_json(error.frame())
@@ -226,6 +239,17 @@ class BoardConsumer(InboxConsumer):
             await self.close(CLOSE_REVOKED)
         except SignedOut:
             await self.close(CLOSE_UNAUTHENTICATED)
+
+    def _parse(self, text_data: str) -> dict:
+        """The frame, validated; a frame that trips the parser itself is answered like any
+        malformed frame, with `error`, and never ends the socket."""
+        try:
+            return parse_frame(text_data, max_ops=settings.WEBSOCKET_MAX_OPS)
+        except ProtocolError:
+            raise
+        except Exception:
+            logger.exception("Parsing a frame failed")
+            raise ProtocolError("invalid", _("That message could not be read.")) from None
 
     async def on_op(self, frame: dict) -> None:
         # Committed with whatever else this process has waiting for the board, then
@@ -252,9 +276,9 @@ class BoardConsumer(InboxConsumer):
 
     async def on_sync(self, frame: dict) -> None:
         reply = await database_sync_to_async(_sync)(
-            self.viewer, self.board_id, frame["rev"], frame["epoch"]
+            self.viewer, self.board_id, frame["rev"], frame["epoch"], self.room.snapshots
         )
-        await self.send_json(reply)
+        await self.send(text_data=reply)
 
     async def on_ping(self, frame: dict) -> None:
         current = await database_sync_to_async(_current)(self.viewer, self.board_id)
@@ -320,6 +344,15 @@ class BoardConsumer(InboxConsumer):
         await self.close(CLOSE_REVOKED)
 
 
+class NoSuchBoard(AsyncWebsocketConsumer):
+    """Any other /ws/ path (a board id that is no id, an unknown route): accepted and
+    closed with 4404, as for a board that does not exist, instead of an HTTP 500."""
+
+    async def connect(self) -> None:
+        await self.accept()
+        await self.close(CLOSE_NOT_FOUND)
+
+
 class ShareConsumer(BoardConsumer):
     """A guest on a board through a read-only share link: the same live board, with the
     link checked where a member's membership is (at connect, on sync, on every ping),
@@ -335,6 +368,9 @@ class ShareConsumer(BoardConsumer):
             await self.close(opened)
             return
         self.viewer, info = opened
+        if not self._claim(f"link:{self.viewer.link.pk}", settings.WEBSOCKET_MAX_SOCKETS_PER_LINK):
+            await self.close(CLOSE_TOO_MANY_SOCKETS)
+            return
         self.board_id = info["board_id"]
         self.session = uuid.uuid4().hex[:16]
         self.person = {

@@ -37,18 +37,50 @@ class ProtocolError(Exception):
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer of 309 digits or more: no float holds it
+        return False
+
+
+def storable(value: str) -> bool:
+    """Whether PostgreSQL can store `value` as text: UTF-8 without NUL. A lone UTF-16
+    surrogate (half an emoji, which JSON's \\ud83d escapes can carry) is not UTF-8, and
+    would fail the whole transaction that writes it, not only its own frame."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown(value: Any, limit: int = 40) -> str:
+    """`value` as it may be quoted back in a message: short, and storable (an unknown
+    field name or op from the wire may hold anything)."""
+    text = value if isinstance(value, str) else type(value).__name__
+    text = text[:limit]
+    return text if storable(text) else text.encode("utf-8", "replace").decode().replace("\x00", "?")
 
 
 def uuid_field(name: str, value: Any) -> str:
+    """An id as the protocol writes it: lower case, with hyphens (what str(uuid) gives).
+    Other spellings are refused rather than rewritten: the client would hold an id the
+    server knows under another name."""
     if not isinstance(value, str):
         raise ProtocolError("invalid", _("“%(field)s” must be an id.") % {"field": name})
     try:
-        return str(uuid.UUID(value))
+        cleaned = str(uuid.UUID(value))
     except ValueError:
+        cleaned = None
+    if cleaned != value:
         raise ProtocolError(
             "invalid", _("“%(field)s” is not a valid id.") % {"field": name}
         ) from None
+    return cleaned
 
 
 def optional_uuid(name: str, value: Any) -> str | None:
@@ -99,6 +131,11 @@ def text(limit: int, *, required: bool = False) -> Callable[[str, Any], str]:
         if "\x00" in value:
             raise ProtocolError(
                 "invalid", _("“%(field)s” contains a NUL character.") % {"field": name}
+            )
+        if not storable(value):  # a lone surrogate
+            raise ProtocolError(
+                "invalid",
+                _("“%(field)s” contains characters that are not valid Unicode.") % {"field": name},
             )
         cleaned = value.strip() if required else value
         if required and not cleaned:
@@ -202,7 +239,7 @@ def object_fields(
         raise ProtocolError(
             "invalid",
             _("%(where)s does not take: %(fields)s.")
-            % {"where": where, "fields": ", ".join(sorted(unknown))},
+            % {"where": where, "fields": ", ".join(sorted(shown(field) for field in unknown))},
         )
     cleaned = dict(defaults or {})
     for name, check in required.items():

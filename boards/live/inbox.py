@@ -5,6 +5,13 @@ in arrival order, by the consumer's own task.
 A board event that finds the inbox empty and the consumer waiting is handled at once, in
 the publisher's turn (`deliver`): a patch reaches 50 sockets of a process in one pass
 instead of waking 50 tasks one after the other (docs/performance.md).
+
+The socket's frames are counted as they arrive, not as they are handled: a busy server
+(a slow sync, a commit) must not let a flood pile up behind it. Each frame takes a token
+of the consumer's `bucket` in the pump that reads it, and at most `FRAMES_WAITING` frames
+wait in the inbox; a frame over either limit is dropped with every later one, and the
+consumer's `flooded()` closes the socket (docs/protocol.md, 4408) once the frames that
+came within the limits have been served.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 
 from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
@@ -23,6 +31,26 @@ from boards.live import room
 logger = logging.getLogger(__name__)
 
 INBOX_LIMIT = 2000  # board events waiting in one inbox before new ones are dropped
+FRAMES_WAITING = 200  # socket frames waiting in one inbox before the socket is closed
+
+
+class TokenBucket:
+    """`burst` tokens, refilled at `rate` a second: one taken per frame as it arrives."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate = rate
+        self.burst = float(burst)
+        self.tokens = float(burst)
+        self.refilled = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.refilled) * self.rate)
+        self.refilled = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
 
 
 class _Failed:
@@ -55,6 +83,9 @@ class InboxConsumer(AsyncWebsocketConsumer):
         self.waiting = False  # for the inbox, and nothing is on its way there
         self.rooms: room.Rooms | None = None
         self.finished = False
+        self.bucket: TokenBucket | None = None  # set by the consumer once it serves frames
+        self.frames_waiting = 0
+        self.flooding = False  # a frame broke a limit: the rest are dropped, the socket closes
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
         sources = [receive]
         if self.channel_layer is not None:
@@ -92,7 +123,18 @@ class InboxConsumer(AsyncWebsocketConsumer):
     async def _pump(self, source) -> None:
         try:
             while True:
-                self.post(await source())
+                message = await source()
+                if message.get("type") == "websocket.receive":
+                    if self.flooding:
+                        continue
+                    if self.frames_waiting >= FRAMES_WAITING or (
+                        self.bucket is not None and not self.bucket.take()
+                    ):
+                        self.flooding = True
+                        self.post({"type": "inbox.flooded"})
+                        continue
+                    self.frames_waiting += 1
+                self.post(message)
         except asyncio.CancelledError:
             raise
         except BaseException as error:
@@ -138,7 +180,16 @@ class InboxConsumer(AsyncWebsocketConsumer):
     # thread hop on every broadcast (measured with channels 4.3 in a 50-client
     # fan-out on one process: about half as many messages again).
     async def dispatch(self, message):
+        if message["type"] == "websocket.receive":
+            self.frames_waiting -= 1
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+    async def inbox_flooded(self, message: dict) -> None:
+        """A frame came over the bucket or the inbox's bound: close (the consumer's code)."""
+        await self.flooded()
+
+    async def flooded(self) -> None:
+        await self.close()

@@ -26,6 +26,7 @@ from boards.live.fields import (
     optional_user,
     optional_uuid,
     phase_colour,
+    shown,
     text,
     trimmed_text,
     uuid_field,
@@ -159,9 +160,9 @@ def clean_op(data: Any) -> dict:
     if not isinstance(data, dict):
         raise ProtocolError("invalid", _("Each op must be an object."))
     name = data.get("op")
-    if name not in OP_SCHEMAS:
+    if not isinstance(name, str) or name not in OP_SCHEMAS:
         raise ProtocolError(
-            "unknown_op", _("“%(op)s” is not an op this server knows.") % {"op": str(name)[:40]}
+            "unknown_op", _("“%(op)s” is not an op this server knows.") % {"op": shown(name)}
         )
     required, optional, defaults, at_least_one = OP_SCHEMAS[name]
     body = {k: v for k, v in data.items() if k != "op"}
@@ -201,15 +202,15 @@ def parse_frame(text_data: str, *, max_ops: int) -> dict:
     if not isinstance(frame, dict):
         raise ProtocolError("bad_json", _("A message must be a JSON object."))
     kind = frame.get("type")
-    if kind not in CLIENT_FRAMES:
+    if not isinstance(kind, str) or kind not in CLIENT_FRAMES:
         raise ProtocolError(
             "unknown_type",
-            _("“%(type)s” is not a message type this server knows.") % {"type": str(kind)[:40]},
+            _("“%(type)s” is not a message type this server knows.") % {"type": shown(kind)},
         )
     body = {k: v for k, v in frame.items() if k != "type"}
     if kind == "op":
         op_id = body.get("op_id")
-        op_id_text = op_id if isinstance(op_id, str) else None
+        op_id_text = shown(op_id, 64) if isinstance(op_id, str) else None
         try:
             cleaned = object_fields(
                 body,
@@ -222,11 +223,13 @@ def parse_frame(text_data: str, *, max_ops: int) -> dict:
             raise
         return {"type": "op", **cleaned}
     if kind == "sync":
+        # `rev` is required (null for a page that holds nothing): a sync that forgot it
+        # would otherwise cost a whole snapshot.
         cleaned = object_fields(
             body,
-            required={},
-            optional={"rev": _optional_int, "epoch": _optional_int},
-            defaults={"rev": None, "epoch": None},
+            required={"rev": _optional_int},
+            optional={"epoch": _optional_int},
+            defaults={"epoch": None},
             where=_("A sync message"),
         )
         return {"type": "sync", **cleaned}

@@ -59,6 +59,7 @@ class Room:
         self.tasks: list[asyncio.Task] = []
         self.queue: list[tuple[OpRequest, Reply]] = []
         self.committing: asyncio.Task | None = None
+        self.snapshots = Snapshots()
 
     # Sockets and the subscription.
 
@@ -180,6 +181,33 @@ class Room:
                 logger.exception("Board fan-out: renewing %s failed", self.group)
 
 
+class Snapshots:
+    """The last `snapshot` frame served for one board in this process, as sent, with the
+    (epoch, rev) it shows.
+
+    What it buys: the next socket that syncs an unchanged board gets the same text without
+    its rows being read and encoded again, so a board is read once per revision, not once
+    per socket. Forty guests of a share link (re)connecting to a 3,000-card board cost one
+    read instead of forty, each of which held the board's lock on the process's one
+    database thread, where every other socket's ping, sync and commit waited behind it
+    (docs/performance.md). It is exact because a board's content is a function of its
+    (epoch, rev): every change takes a revision, a restore a new epoch. Only the latest is
+    kept: an older revision is never asked for again. Used from the database thread only
+    (one entry, replaced whole)."""
+
+    def __init__(self) -> None:
+        self.entry: tuple[int, int, str] | None = None
+
+    def get(self, epoch: int, rev: int) -> str | None:
+        entry = self.entry
+        if entry is not None and entry[:2] == (epoch, rev):
+            return entry[2]
+        return None
+
+    def put(self, epoch: int, rev: int, text: str) -> None:
+        self.entry = (epoch, rev, text)
+
+
 class Rooms:
     """The rooms of one channel layer in one event loop (one per process in production;
     the tests make a layer and a loop per test), and the sockets reachable by channel name
@@ -190,6 +218,7 @@ class Rooms:
         self.loop = loop
         self.rooms: dict[str, Room] = {}
         self.local: dict[str, object] = {}  # channel name -> socket, for direct sends
+        self.claims: dict[str, int] = {}  # a person's or share link's key -> its open sockets
         self.lock = asyncio.Lock()  # subscribing and unsubscribing, one at a time
         self.cleanups: set[asyncio.Task] = set()
         self.outgoing: deque = deque()  # (group, message) to publish through the layer
@@ -219,9 +248,24 @@ class Rooms:
         """Make `socket.channel_name` reachable by `send` without the channel layer."""
         self.local[socket.channel_name] = socket
 
+    def claim(self, socket, key: str, limit: int) -> bool:
+        """Count `socket` as one of `key`'s (a person, a share link) unless `limit` of
+        them are open in this process already; released when the socket is forgotten."""
+        if self.claims.get(key, 0) >= limit:
+            return False
+        self.claims[key] = self.claims.get(key, 0) + 1
+        socket.claimed = key
+        return True
+
     def forget(self, socket) -> None:
         """Drop `socket` everywhere at once (its task ended, with or without a clean
         leave); an emptied room is unsubscribed in the background."""
+        key = getattr(socket, "claimed", None)
+        if key is not None:
+            socket.claimed = None
+            self.claims[key] -= 1
+            if not self.claims[key]:
+                del self.claims[key]
         if self.local.get(socket.channel_name) is socket:
             del self.local[socket.channel_name]
         for room in list(self.rooms.values()):

@@ -57,7 +57,7 @@ const board = {
   cards: [], arrows: [],
 };
 const sync = new BoardSync(
-  "b", { url: "ws://test/", WebSocket: ScriptedSocket, window: fakeWindow },
+  "b", { url: "ws://test/", WebSocket: ScriptedSocket, window: fakeWindow, ackWithinMs: 200 },
 );
 const statuses = [];
 sync.addEventListener("status", (e) => statuses.push(`${e.detail.status} ${e.detail.unsent}`));
@@ -201,6 +201,77 @@ def test_it_resends_waiting_edits_in_order_with_their_ids_after_a_reconnect(page
         "reconnecting 2",
         "connected 2",
     ]
+
+
+def test_a_frame_too_big_for_the_server_is_dropped_and_not_sent_again(page_on_site):
+    result = run(
+        page_on_site,
+        """
+        const small = sync.submit([{ op: "board.update", title: "Small" }]);
+        const big = sync.submit([{ op: "board.update", title: "B".repeat(3000) }]);
+        socket.drop(4009);
+        fakeWindow.dispatchEvent(new Event("online"));
+        socket = sockets.at(-1);
+        socket.receive(welcome("s2"));
+        socket.receive({ type: "patches", from_rev: 1, rev: 1, epoch: 1, patches: [] });
+        const resent = socket.sent.filter((f) => f.type === "op").map((f) => f.op_id);
+        return { resent, small, big, errors, sockets: sockets.length, status: sync.status };
+        """,
+    )
+    assert result["resent"] == [result["small"]]
+    assert result["errors"] == ["too_big"]
+    assert (result["sockets"], result["status"]) == (2, "connected")
+
+
+def test_after_a_failed_commit_it_reconnects_and_sends_the_edit_again(page_on_site):
+    result = run(
+        page_on_site,
+        """
+        const opId = sync.submit([{ op: "board.update", title: "Mine" }]);
+        socket.drop(4011);
+        fakeWindow.dispatchEvent(new Event("online"));
+        socket = sockets.at(-1);
+        socket.receive(welcome("s2"));
+        socket.receive({ type: "patches", from_rev: 1, rev: 1, epoch: 1, patches: [] });
+        const resent = socket.sent.filter((f) => f.type === "op").map((f) => f.op_id);
+        return { resent, opId, errors, title: sync.state.board.title };
+        """,
+    )
+    assert result["resent"] == [result["opId"]]
+    assert result["errors"] == []
+    assert result["title"] == "Mine"
+
+
+def test_an_edit_never_answered_is_sent_again_then_the_socket_replaced(page_on_site):
+    """ackWithinMs is 200 here (20 s in a page): an op with no ack on a socket that
+    stays open is sent again with its op_id, and then the socket is replaced."""
+    result = run(
+        page_on_site,
+        """
+        const opId = sync.submit([{ op: "board.update", title: "Mine" }]);
+        const ops = () => socket.sent.filter((f) => f.type === "op").map((f) => f.op_id);
+        await sleep(300);
+        const sentAgain = ops();
+        await sleep(500);
+        const replaced = socket.readyState === 3;  // closed by the client; a new one follows
+        await sleep(1000);  // the reconnect's back-off (at most 0.5 s on a first try)
+        socket = sockets.at(-1);
+        socket.receive(welcome("s2"));
+        socket.receive({ type: "patches", from_rev: 1, rev: 1, epoch: 1, patches: [] });
+        const onNew = ops();
+        socket.receive({ type: "ack", op_id: opId, rev: 2 });
+        socket.receive(patch(2, [{ op: "board.update", title: "Mine" }], opId));
+        await sleep(600);
+        return { opId, sentAgain, replaced, onNew, unsent: sync.unsent,
+                 sockets: sockets.length, title: sync.state.board.title };
+        """,
+    )
+    assert result["sentAgain"] == [result["opId"], result["opId"]]
+    assert result["replaced"]
+    assert result["onNew"] == [result["opId"]]
+    assert result["unsent"] == 0
+    assert result["sockets"] == 2  # answered: nothing more is re-sent or replaced
+    assert result["title"] == "Mine"
 
 
 def test_it_does_not_reconnect_when_access_is_gone(page_on_site):

@@ -25,8 +25,13 @@ const PONG_WITHIN_MS = 10_000;
 const WELCOME_WITHIN_MS = 10_000;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
+// An op sent on a socket that stays healthy and still unanswered after this long is sent
+// again (same op_id); unanswered once more, the socket is replaced (docs/protocol.md).
+const ACK_WITHIN_MS = 20_000;
 
-const CLOSE_TOO_BIG = 1009;
+// Every close the server sends (docs/protocol.md, "Close codes"). 4009: a frame was too
+// big; 4011: the server failed to commit (reconnect and re-send, like any other close).
+const CLOSE_TOO_BIG = 4009;
 const CLOSE_REASONS = { 4401: "unauthenticated", 4404: "not_found", 4410: "revoked" };
 
 /** A new op id: a random (version 4) UUID, lowercase with hyphens. */
@@ -53,8 +58,9 @@ export function socketUrl(boardId, loc = globalThis.location) {
 export class BoardSync extends EventTarget {
   /**
    * @param {string} boardId
-   * @param {{url?: string, WebSocket?: typeof WebSocket, window?: Window}} options
-   *   (the last two let a test drive the algorithm without a browser)
+   * @param {{url?: string, WebSocket?: typeof WebSocket, window?: Window,
+   *   ackWithinMs?: number}} options (the last three let a test drive the algorithm
+   *   without a browser, and without waiting)
    */
   constructor(boardId, options = {}) {
     super();
@@ -62,12 +68,13 @@ export class BoardSync extends EventTarget {
     this.url = options.url ?? socketUrl(boardId);
     this.WebSocketImpl = options.WebSocket ?? globalThis.WebSocket;
     this.window = options.window ?? globalThis.window;
+    this.ackWithinMs = options.ackWithinMs ?? ACK_WITHIN_MS;
 
     this.confirmed = null;   // the server's state at this.rev; mutated only by patches
     this.rev = null;
     this.epoch = null;
     this.seenRev = null;     // the newest rev this connection has applied
-    this.pending = [];       // [{op_id, ops, sentOn, ackedRev}], kept across reconnects
+    this.pending = [];       // [{op_id, ops, sentOn, sentAt, ackedRev}], kept across reconnects
     this.view = emptyState();
     this.early = new Map();  // rev -> patch that arrived before its predecessor
 
@@ -87,9 +94,10 @@ export class BoardSync extends EventTarget {
     this.wantSnapshot = false;
     this.attempt = 0;
     this.stopped = false;
-    this.lastOpSent = null;
 
-    this.timers = { retry: null, ping: null, pong: null, gap: null, outbox: null, presence: null };
+    this.timers = {
+      retry: null, ping: null, pong: null, gap: null, outbox: null, presence: null, ack: null,
+    };
     this.outbox = [];
     this.tokens = 0;
     this.refilled = 0;
@@ -211,7 +219,7 @@ export class BoardSync extends EventTarget {
     this.synced = false;
     this.syncInFlight = false;
     this.outbox = [];
-    for (const name of ["ping", "pong", "gap", "outbox", "presence"]) {
+    for (const name of ["ping", "pong", "gap", "outbox", "presence", "ack"]) {
       clearTimeout(this.timers[name]);
       clearInterval(this.timers[name]);
       this.timers[name] = null;
@@ -238,21 +246,30 @@ export class BoardSync extends EventTarget {
       this.setStatus("closed", CLOSE_REASONS[code]);
       return;
     }
-    if (code === CLOSE_TOO_BIG && this.lastOpSent) {
-      // Re-sending the frame that was too big would only close the socket again.
-      const index = this.pending.findIndex((entry) => entry.op_id === this.lastOpSent);
-      if (index !== -1) {
-        this.pending.splice(index, 1);
-        this.recompute();
-        this.emit("error", { code: "too_big", message: "", op_id: this.lastOpSent });
-      }
-    }
+    if (code === CLOSE_TOO_BIG) this.dropTooBig();
     if (this.window?.navigator?.onLine === false) {
       this.setStatus("offline");
       return;
     }
     this.setStatus("reconnecting");
     this.scheduleReconnect();
+  }
+
+  /** The socket closed with 4009: one of the frames sent on it was over the server's
+   * size limit. Re-sending it would only close the next socket too, forever: drop the
+   * biggest op frame still unanswered from that socket, and tell the person. */
+  dropTooBig() {
+    let biggest = null;
+    let biggestSize = -1;
+    for (const entry of this.pending) {
+      if (entry.ackedRev !== null || entry.sentOn !== this.serial) continue;
+      const size = new TextEncoder().encode(JSON.stringify(entry.ops)).length;
+      if (size > biggestSize) [biggest, biggestSize] = [entry, size];
+    }
+    if (!biggest) return;
+    this.pending.splice(this.pending.indexOf(biggest), 1);
+    this.recompute();
+    this.emit("error", { code: "too_big", message: "", op_id: biggest.op_id });
   }
 
   scheduleReconnect() {
@@ -362,8 +379,38 @@ export class BoardSync extends EventTarget {
     }
     if (this.send({ type: "op", op_id: entry.op_id, ops: entry.ops })) {
       entry.sentOn = this.serial;
-      this.lastOpSent = entry.op_id;
+      entry.sentAt = Date.now();
+      entry.resentOn = null;
+      this.watchAcks();
     }
+  }
+
+  /** No op stays pending forever on a socket that looks healthy (its frame or its ack
+   * lost, a commit that never answered): one unanswered for `ackWithinMs` is sent again
+   * with its op_id (a repeat is answered with the first ack, never applied twice); still
+   * unanswered after as long again, the socket is replaced, and reconnecting syncs and
+   * re-sends everything pending. */
+  watchAcks() {
+    if (this.timers.ack) return;
+    this.timers.ack = setTimeout(() => {
+      this.timers.ack = null;
+      const now = Date.now();
+      const waiting = this.pending.filter(
+        (entry) => entry.ackedRev === null && entry.sentOn === this.serial,
+      );
+      const late = waiting.filter((entry) => now - entry.sentAt >= this.ackWithinMs);
+      if (late.some((entry) => entry.resentOn === this.serial)) {
+        this.deadLink();
+        return;
+      }
+      for (const entry of late) {
+        if (this.send({ type: "op", op_id: entry.op_id, ops: entry.ops })) {
+          entry.sentAt = now;
+          entry.resentOn = this.serial;
+        }
+      }
+      if (waiting.length) this.watchAcks();
+    }, this.ackWithinMs / 4);
   }
 
   checkFrame(entry) {
