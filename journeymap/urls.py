@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from journeymap import views
+from journeymap import health, views
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
     path("", views.home, name="home"),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/preferences/", views.preferences, name="preferences"),

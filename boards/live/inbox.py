@@ -18,7 +18,7 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
-from boards.live import room
+from boards.live import metrics, room
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
             self.rooms = room.rooms(self.channel_layer)
             self.rooms.register(self)
         pumps = [asyncio.ensure_future(self._pump(source)) for source in sources]
+        metrics.SOCKETS_OPEN.inc()
         try:
             while True:
                 self.waiting = self.inbox.empty()
@@ -77,6 +78,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
         except StopConsumer:
             pass
         finally:
+            metrics.SOCKETS_OPEN.dec()
             self.waiting = False
             self.finished = True
             while not self.inbox.empty():  # a socket gone needs nothing more sent
