@@ -24,6 +24,11 @@ urlpatterns = [
         name="organisation_sharing",
     ),
     path(
+        "orgs/<int:organisation_id>/settings/audit/",
+        views.audit_log,
+        name="audit_log",
+    ),
+    path(
         "orgs/<int:organisation_id>/settings/locale/",
         views.organisation_locale_update,
         name="organisation_locale",
