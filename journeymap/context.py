@@ -13,6 +13,8 @@ import re
 import uuid
 from contextvars import ContextVar
 
+from django.core.signals import request_finished
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -51,8 +53,8 @@ class RequestContextMiddleware:
         given = request.headers.get("X-Request-ID", "")
         rid = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         user = getattr(request, "user", None)
-        # Set for every request, and left set after it: Django logs a 4xx answer after the
-        # middleware returned, and that line should carry the request's context too.
+        # Left set until the response is closed (`_clear`), not only until this returns:
+        # Django logs a 4xx answer after the middleware, and that line needs it too.
         request_id.set(rid)
         user_id.set(user.pk if user is not None and user.is_authenticated else None)
         board_id.set(None)
@@ -65,3 +67,11 @@ class RequestContextMiddleware:
         board = view_kwargs.get("board_id")
         if board is not None:
             board_id.set(str(board))
+
+
+@receiver(request_finished, dispatch_uid="context_clear")
+def _clear(**kwargs) -> None:
+    """A thread serves one request after another (WSGI, the test client): nothing of one
+    may be taken for the next, or for work done outside any request in that thread."""
+    for var in (request_id, user_id, board_id, address):
+        var.set(None)
