@@ -86,7 +86,9 @@ def describe(event: AuditEvent) -> str:
     if event.action in {AuditAction.INVITE_CREATED, AuditAction.INVITE_ACCEPTED}:
         return _role(details.get("role"))
     if event.action == AuditAction.BOARD_EXPORTED:
-        return " · ".join(str(details[k]) for k in ("format", "version") if details.get(k))
+        return " · ".join(
+            [str(details.get("format", "")).upper(), str(details.get("version") or "")]
+        ).strip(" ·")
     if event.action == AuditAction.SHARING_CHANGED:
         return " · ".join(
             [
