@@ -22,8 +22,9 @@ from boards.live.protocol import clean_op
 from boards.models import COLUMN_WIDTH, Board, BoardTemplate, Card
 from boards.schema import CARD
 from boards.selectors import board_state, card_links
+from journeymap import audit
 from journeymap.access import Can, get_membership, role_allows
-from journeymap.models import Organisation, User
+from journeymap.models import AuditAction, Organisation, User
 
 # Where example cards go (docs/protocol.md, "Geometry": x relative to the phase's column,
 # y below the header): two cards side by side per row, touchpoints in the upper rows,
@@ -244,5 +245,11 @@ def board_set_archived(*, board: Board, archived: bool) -> Board:
 def board_delete(*, board: Board) -> None:
     board_id = board.pk
     with transaction.atomic():
+        audit.record(
+            organisation=board.organisation_id,
+            action=AuditAction.BOARD_DELETED,
+            subject=board.title,
+            details={"board": str(board_id)},
+        )
         board.delete()
         transaction.on_commit(lambda: events.board_deleted(board_id))

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from boards.live import events
 from boards.models import Board, ShareLink
-from journeymap.models import User
+from journeymap import audit
+from journeymap.models import AuditAction, User
 
 
 def share_link_create(
@@ -29,7 +30,15 @@ def share_link_create(
         created_by=actor,
     )
     link.full_clean(exclude=["board", "created_by"])
-    link.save()
+    with transaction.atomic():
+        link.save()
+        audit.record(
+            organisation=board.organisation_id,
+            action=AuditAction.SHARE_LINK_CREATED,
+            subject=board.title,
+            details={"board": str(board.pk), "link": str(link.pk), "label": link.label},
+            actor=actor,
+        )
     return link
 
 
@@ -38,5 +47,11 @@ def share_link_revoke(*, link: ShareLink) -> ShareLink:
         if link.revoked is None:
             link.revoked = timezone.now()
             link.save(update_fields=["revoked"])
+            audit.record(
+                organisation=link.board.organisation_id,
+                action=AuditAction.SHARE_LINK_REVOKED,
+                subject=link.board.title,
+                details={"board": str(link.board_id), "link": str(link.pk), "label": link.label},
+            )
         transaction.on_commit(lambda: events.share_ended(link.pk))
     return link

@@ -29,8 +29,9 @@ from boards.live.commit import Commit
 from boards.models import Board, OpLog, Snapshot, SnapshotKind
 from boards.schema import CARD
 from boards.selectors import board_state
+from journeymap import audit
 from journeymap.locale import organisation_locale
-from journeymap.models import User
+from journeymap.models import AuditAction, User
 
 AUTOMATIC = [SnapshotKind.SESSION, SnapshotKind.BEFORE_RESTORE]
 # What makes a card "changed" in a comparison: all but where it stands (a move to another
@@ -131,6 +132,13 @@ def snapshot_restore(*, snapshot: Snapshot, actor: User) -> Board:
         # Pages see a patch of a new epoch and fetch the whole board (its ops are not
         # meant to be applied: the board was replaced, not edited).
         commit = Commit(board.rev, board.epoch, str(op_id), actor.pk, [])
+        audit.record(
+            organisation=board.organisation_id,
+            action=AuditAction.BOARD_RESTORED,
+            subject=board.title,
+            details={"board": str(board.pk), "version": snapshot.name},
+            actor=actor,
+        )
         transaction.on_commit(lambda: room.publish(board.pk, [commit]))
     return board
 

@@ -51,6 +51,8 @@ class Can(enum.StrEnum):
     SHARE_BOARD = "share_board"
     # Turn exports and share links on or off for the whole organisation.
     MANAGE_SHARING = "manage_sharing"
+    # Read the organisation's audit log (sign-ins, roles, invites, links, exports...).
+    VIEW_AUDIT_LOG = "view_audit_log"
 
 
 MINIMUM_ROLE: dict[Can, Role] = {
@@ -69,6 +71,7 @@ MINIMUM_ROLE: dict[Can, Role] = {
     Can.RESTORE_BOARD: Role.FACILITATOR,
     Can.SHARE_BOARD: Role.FACILITATOR,
     Can.MANAGE_SHARING: Role.ADMIN,
+    Can.VIEW_AUDIT_LOG: Role.OWNER,
 }
 
 

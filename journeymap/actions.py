@@ -15,8 +15,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from journeymap import live
-from journeymap.models import ROLE_RANK, Invite, Membership, Organisation, Role, User
+from journeymap import audit, live
+from journeymap.models import (
+    ROLE_RANK,
+    AuditAction,
+    Invite,
+    Membership,
+    Organisation,
+    Role,
+    User,
+)
 
 
 class ActionError(Exception):
@@ -50,6 +58,12 @@ def organisation_set_sharing(
         organisation.allow_exports = allow_exports
         organisation.allow_share_links = allow_share_links
         organisation.save(update_fields=["allow_exports", "allow_share_links"])
+        audit.record(
+            organisation=organisation,
+            action=AuditAction.SHARING_CHANGED,
+            subject=organisation.name,
+            details={"exports": allow_exports, "share_links": allow_share_links},
+        )
         if not allow_share_links:
             transaction.on_commit(
                 lambda: live.share_links_turned_off(organisation_id=organisation.pk)
@@ -132,8 +146,16 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
             raise ActionError(
                 _("The last owner cannot be demoted. Make someone else an owner first.")
             )
+        previous = membership.role
         membership.role = role
         membership.save(update_fields=["role"])
+        if previous != role:
+            audit.record(
+                organisation=membership.organisation_id,
+                action=AuditAction.ROLE_CHANGED,
+                subject=membership.user.email,
+                details={"from": previous, "to": role},
+            )
         _on_membership_changed(membership)
     return membership
 
@@ -147,6 +169,12 @@ def membership_remove(*, membership: Membership) -> None:
                 _("The last owner cannot leave or be removed. Make someone else an owner first.")
             )
         membership.delete()
+        audit.record(
+            organisation=membership.organisation_id,
+            action=AuditAction.MEMBER_REMOVED,
+            subject=membership.user.email,
+            details={"role": membership.role},
+        )
         _on_membership_changed(membership, removed=True)
 
 
@@ -174,14 +202,28 @@ def invite_create(
         expires=timezone.now() + timedelta(days=settings.INVITE_TTL_DAYS),
     )
     invite.full_clean()
-    invite.save()
+    with transaction.atomic():
+        invite.save()
+        audit.record(
+            organisation=organisation,
+            action=AuditAction.INVITE_CREATED,
+            subject=invite.email,
+            details={"role": role, "invite": str(invite.pk)},
+        )
     return invite
 
 
 def invite_revoke(*, invite: Invite) -> None:
     if invite.revoked is None and invite.accepted is None:
-        invite.revoked = timezone.now()
-        invite.save(update_fields=["revoked"])
+        with transaction.atomic():
+            invite.revoked = timezone.now()
+            invite.save(update_fields=["revoked"])
+            audit.record(
+                organisation=invite.organisation_id,
+                action=AuditAction.INVITE_REVOKED,
+                subject=invite.email,
+                details={"role": invite.role, "invite": str(invite.pk)},
+            )
 
 
 def invite_accept(*, token: str, user: User) -> Membership:
@@ -215,4 +257,11 @@ def invite_accept(*, token: str, user: User) -> Membership:
         invite.accepted = timezone.now()
         invite.accepted_by = user
         invite.save(update_fields=["accepted", "accepted_by"])
+        audit.record(
+            organisation=invite.organisation_id,
+            action=AuditAction.INVITE_ACCEPTED,
+            subject=user.email,
+            details={"role": invite.role, "invite": str(invite.pk)},
+            actor=user,
+        )
     return membership

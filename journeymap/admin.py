@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from journeymap.actions import ActionError, membership_change_role, membership_remove
 from journeymap.forms import AdminLoginForm
-from journeymap.models import Invite, Membership, Organisation, User
+from journeymap.models import AuditEvent, Invite, Membership, Organisation, User
 
 
 @admin.register(User)
@@ -155,6 +155,26 @@ class InviteAdmin(admin.ModelAdmin):
     list_filter = ["role", "organisation"]
     search_fields = ["email", "organisation__name"]
     readonly_fields = ["token", "accepted", "accepted_by"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: an audit log that can be edited is no record (journeymap.audit)."""
+
+    list_display = ["created", "organisation", "actor", "action", "subject", "address"]
+    list_filter = ["action"]
+    search_fields = ["subject", "actor__email", "address"]
+    list_select_related = ["organisation", "actor"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 # The admin's login counts failures with the site's (journeymap.throttle).

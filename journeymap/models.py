@@ -213,3 +213,54 @@ class Invite(models.Model):
         if self.expires <= timezone.now():
             return str(_("expired"))
         return str(_("pending"))
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    MEMBER_REMOVED = "member_removed", _("Member removed")
+    INVITE_CREATED = "invite_created", _("Invite made")
+    INVITE_REVOKED = "invite_revoked", _("Invite revoked")
+    INVITE_ACCEPTED = "invite_accepted", _("Invite accepted")
+    SHARING_CHANGED = "sharing_changed", _("Sharing settings changed")
+    SHARE_LINK_CREATED = "share_link_created", _("Share link made")
+    SHARE_LINK_REVOKED = "share_link_revoked", _("Share link revoked")
+    BOARD_EXPORTED = "board_exported", _("Board exported")
+    BOARD_RESTORED = "board_restored", _("Version restored")
+    BOARD_DELETED = "board_deleted", _("Board deleted")
+
+
+class AuditEvent(models.Model):
+    """Something an owner may need to account for later: who signed in, who changed whose
+    role, what left the organisation and how (journeymap.audit). Written in the same
+    transaction as what it records; never changed afterwards.
+
+    `subject` is what the event was about, as it was called then (a person's address, a
+    board's title), so the line still reads when the thing is gone. Sign-ins of a person
+    in no organisation keep `organisation` empty (the admin shows them)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    created = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["organisation", "-created"], name="audit_org_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.subject}"

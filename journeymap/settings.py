@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "journeymap.context.RequestContextMiddleware",
     "journeymap.locale.LocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -127,7 +128,11 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # A new PostgreSQL connection per request or op costs ~3 ms against ~0.04 ms for
+        # a query, and under load a process fell behind for minutes: keep connections
+        # (checked before reuse) in production. docs/operations.md, "Scaling".
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
+        conn_health_checks=True,
     )
 }
 # pytest-django derives the test database name from this; set it explicitly so that the
@@ -298,10 +303,26 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Logs: plain text by default; LOG_FORMAT=json writes one JSON object a line with the
+# request id, user id and board id where known (journeymap.logs).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is neither 'plain' nor 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "journeymap.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "journeymap.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"daphne": {"level": "WARNING"}},
 }
@@ -309,3 +330,16 @@ LOGGING = {
 # Board files (boards/exports/jsonio.py): the largest one an import reads, in bytes,
 # checked before the file is parsed.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+
+# Operations (docs/operations.md): /healthz, /readyz and /metrics. /metrics answers a
+# request carrying "Authorization: Bearer <METRICS_TOKEN>", or one from an address in
+# METRICS_ALLOWED_ADDRESSES (addresses or networks, e.g. 10.0.0.0/8); nobody else. Never
+# list the reverse proxy's own address: every request through it would come from there.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_ADDRESSES = env_list(
+    "METRICS_ALLOWED_ADDRESSES", ["127.0.0.1", "::1"] if DEBUG else []
+)
+# How long /readyz waits for the database and for the channel layer, in seconds.
+READINESS_TIMEOUT = env_int("READINESS_TIMEOUT", 2, minimum=1)
+# Load balancers probe the processes directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]

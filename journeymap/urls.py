@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from journeymap import account_views, views
+from journeymap import account_views, health, views
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
     path("", views.home, name="home"),
     path("accounts/signup/", account_views.signup, name="signup"),
     path("accounts/confirm/<uidb64>/<token>/", account_views.email_confirm, name="email_confirm"),
@@ -32,6 +35,11 @@ urlpatterns = [
         "orgs/<int:organisation_id>/settings/sharing/",
         views.organisation_sharing,
         name="organisation_sharing",
+    ),
+    path(
+        "orgs/<int:organisation_id>/settings/audit/",
+        views.audit_log,
+        name="audit_log",
     ),
     path(
         "orgs/<int:organisation_id>/settings/locale/",

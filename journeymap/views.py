@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from journeymap import actions, mail
+from journeymap import actions, audit, mail
 from journeymap.access import (
     Can,
     capabilities,
@@ -34,6 +35,7 @@ from journeymap.locale import organisation_locale
 from journeymap.models import Invite, Membership, Role
 
 SESSION_ORGANISATION = "organisation_id"
+AUDIT_PAGE_SIZE = 50
 
 
 @login_required
@@ -88,6 +90,28 @@ def organisation_settings(request: HttpRequest, organisation_id: int) -> HttpRes
             "form": form,
             "sharing_form": sharing_form,
             "locale_form": locale_form,
+            "nav": "settings",
+        },
+    )
+
+
+@login_required
+def audit_log(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The organisation's audit log, newest first: owners only."""
+    organisation, membership = get_organisation_for_user(
+        request.user, organisation_id, Can.VIEW_AUDIT_LOG
+    )
+    events = organisation.audit_events.select_related("actor")
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "journeymap/audit_log.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "can": capabilities(membership),
+            "page": page,
+            "events": [(event, audit.describe(event)) for event in page],
             "nav": "settings",
         },
     )

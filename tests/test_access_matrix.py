@@ -12,6 +12,7 @@ fails here. The outcomes:
 - DONE  302 elsewhere, and the database shows the action's effect
 - AWAY  302 elsewhere, and the database does not show it (where the route has one)
 - NOGET 405: a GET on an action that takes POST only, which changes nothing
+- SHUT  403 whoever asks: no person's role opens it (/metrics, for its token or address)
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ LOGIN = Outcome(302, to_login=True)
 DONE = Outcome(302, changes=True)
 AWAY = Outcome(302)
 NOGET = Outcome(405)
+SHUT = Outcome(403)
 
 TOO_LOW = "Your role in this organisation does not allow this."
 
@@ -79,6 +81,13 @@ MATRIX: dict[str, tuple[Outcome, ...]] = {
     "GET organisation_create":    (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  LOGIN),
     "POST organisation_create":   (DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  LOGIN),
     "GET organisation_settings":  (SHOW,  SHOW,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
+    # For load balancers and monitoring (journeymap/health.py): no login; the metrics
+    # answer a token or an allowed address (none here), never a person's session.
+    "GET healthz":                (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW),
+    "GET readyz":                 (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW),
+    "GET metrics":                (SHUT,  SHUT,  SHUT,  SHUT,  SHUT,  SHUT,  SHUT),
+    # The audit log: owners only.
+    "GET audit_log":              (SHOW,  DENY,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
     "POST organisation_settings": (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
     "GET member_list":            (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
     "POST member_change_role":    (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
@@ -240,6 +249,10 @@ ROUTES: dict[str, Route] = {
         ).exists(),
     ),
     "GET organisation_settings": Route(url=_org_url("organisation_settings")),
+    "GET audit_log": Route(url=_org_url("audit_log")),
+    "GET healthz": Route(url=lambda world: reverse("healthz")),
+    "GET readyz": Route(url=lambda world: reverse("readyz")),
+    "GET metrics": Route(url=lambda world: reverse("metrics")),
     "POST organisation_settings": Route(
         url=_org_url("organisation_settings"),
         data=lambda world, who: {"name": "Renamed Org"},
@@ -422,6 +435,13 @@ ROUTES: dict[str, Route] = {
 def _without_csrf_token(response) -> str:
     # The masked token differs on every page; everything else must be the same.
     return re.sub(r"[A-Za-z0-9]{64}", "<csrf>", response.content.decode())
+
+
+@pytest.fixture(autouse=True)
+def _metrics_closed(settings):
+    # As in production: no token, no allowed address (development allows loopback).
+    settings.METRICS_TOKEN = ""
+    settings.METRICS_ALLOWED_ADDRESSES = []
 
 
 @pytest.fixture

@@ -349,3 +349,14 @@ def test_each_panel_view_answers_one_method(client_for, board, card, name, metho
     assert response.status_code == 405
     card.refresh_from_db()
     assert card.text == "Instagram ad"
+
+
+def test_it_names_people_by_an_id_the_page_can_match_however_large(client_for, board, org):
+    """Thousand separators (USE_THOUSAND_SEPARATOR) must not reach an id: the page marks
+    who is on the board by matching it with the socket's user ids."""
+    from journeymap.models import Membership, Role, User
+
+    late = User.objects.create_user(email="late@example.com", name="Late Joiner", id=123456)
+    Membership.objects.create(organisation=org, user=late, role=Role.EDITOR)
+    html = client_for("viewer").get(reverse("panel_people", args=[board.id]), **HTMX)
+    assert 'data-user-id="123456"' in html.content.decode()

@@ -42,6 +42,7 @@ async def test_it_welcomes_with_role_capabilities_revision_epoch_and_limits(
                 "manage_members": False,
                 "create_board": True,
                 "manage_sharing": False,
+                "view_audit_log": False,
                 "view_board": True,
                 "edit_board": True,
                 "facilitate": False,

@@ -21,7 +21,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, transacti
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from boards.live import sql
+from boards.live import metrics, sql
 from boards.live.batch import _Batch, _named
 from boards.live.protocol import ProtocolError
 from boards.models import Arrow, Board, Card, CardLink, OpLog, Phase
@@ -91,6 +91,7 @@ def commit_ops(*, board_id, user, op_id: str, ops: list[dict]) -> Commit:
     return outcome
 
 
+@metrics.COMMIT_SECONDS.time()
 def commit_requests(*, board_id, requests: list[OpRequest]) -> list[Outcome]:
     """Commit several op frames for one board in one transaction (a group commit), each as
     its own revision in the order given, as if they had come one after the other: one
@@ -208,6 +209,7 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
                 )
             )
     if entries:
+        transaction.on_commit(lambda: metrics.OPS_COMMITTED.inc(len(entries)))
         board.updated = timezone.now()
         board.updated_by_id = entries[-1].user_id
         for entry in entries:

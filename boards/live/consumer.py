@@ -26,13 +26,14 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from boards.access import ShareLinkGone, Viewer, get_viewer_for_board, get_viewer_for_share
-from boards.live import events
+from boards.live import events, metrics
 from boards.live.commit import BoardGone, Commit, OpRequest, SignedOut
 from boards.live.inbox import InboxConsumer, TokenBucket
 from boards.live.protocol import ProtocolError, dumps_frame, parse_frame
 from boards.models import Board
 from boards.selectors import board_state, patches_since
 from boards.snapshots import snapshot_after_session
+from journeymap import context
 from journeymap.live import member_group, sharing_group
 
 logger = logging.getLogger(__name__)
@@ -149,6 +150,7 @@ class BoardConsumer(InboxConsumer):
             await self.close(CLOSE_TOO_MANY_SOCKETS)
             return
         self.board_id = self.scope["url_route"]["kwargs"]["board_id"]
+        context.bind(user_id=user.pk, board_id=str(self.board_id))  # for its log lines
         session_key = self.scope["session"].session_key
         opened = await database_sync_to_async(_open_board)(user, session_key, self.board_id)
         if opened is None:
@@ -225,6 +227,7 @@ class BoardConsumer(InboxConsumer):
             return  # closing: not authenticated or no access
         size = len(text_data.encode()) if text_data is not None else len(bytes_data or b"")
         if size > settings.WEBSOCKET_MAX_FRAME_BYTES:
+            metrics.FRAMES_REFUSED.labels("too_big").inc()
             await self.close(CLOSE_TOO_BIG)
             return
         if text_data is None:
@@ -234,6 +237,7 @@ class BoardConsumer(InboxConsumer):
             frame = self._parse(text_data)
             await getattr(self, "on_" + frame["type"])(frame)
         except ProtocolError as error:
+            metrics.FRAMES_REFUSED.labels(error.code).inc()
             await self.send_json(error.frame())
         except BoardGone:
             await self.close(CLOSE_REVOKED)
@@ -266,6 +270,7 @@ class BoardConsumer(InboxConsumer):
         if isinstance(outcome, Commit):
             await self.send_json({"type": "ack", "op_id": outcome.op_id, "rev": outcome.rev})
         elif isinstance(outcome, ProtocolError):
+            metrics.FRAMES_REFUSED.labels(outcome.code).inc()
             await self.send_json(outcome.frame())
         elif isinstance(outcome, BoardGone):
             await self.close(CLOSE_REVOKED)
@@ -372,6 +377,7 @@ class ShareConsumer(BoardConsumer):
             await self.close(CLOSE_TOO_MANY_SOCKETS)
             return
         self.board_id = info["board_id"]
+        context.bind(board_id=str(self.board_id))  # for its log lines
         self.session = uuid.uuid4().hex[:16]
         self.person = {
             "session": self.session,

@@ -26,7 +26,7 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
-from boards.live import room
+from boards.live import metrics, room
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +94,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
             self.rooms = room.rooms(self.channel_layer)
             self.rooms.register(self)
         pumps = [asyncio.ensure_future(self._pump(source)) for source in sources]
+        metrics.SOCKETS_OPEN.inc()
         try:
             while True:
                 self.waiting = self.inbox.empty()
@@ -108,6 +109,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
         except StopConsumer:
             pass
         finally:
+            metrics.SOCKETS_OPEN.dec()
             self.waiting = False
             self.finished = True
             while not self.inbox.empty():  # a socket gone needs nothing more sent

@@ -36,6 +36,7 @@ from channels.db import database_sync_to_async
 from channels.exceptions import ChannelFull
 from channels.layers import get_channel_layer
 
+from boards.live import metrics
 from boards.live.commit import Commit, OpRequest, Outcome, commit_requests
 from boards.live.events import board_group
 from boards.live.protocol import patch_text
@@ -129,6 +130,7 @@ class Room:
             )
         except Exception as error:  # e.g. the database is down: every frame of it fails
             logger.exception("Committing ops on board %s failed", self.board_id)
+            metrics.COMMIT_FAILURES.inc()
             outcomes = [error] * len(group)
         committed = [o for o in outcomes if isinstance(o, Commit) and not o.duplicate]
         # Acks first, then the broadcast: an author hears "committed" before its patch.
@@ -163,6 +165,7 @@ class Room:
                 # E.g. Redis restarting: keep this board's sockets fed once it is back
                 # (they catch up from the op log meanwhile, through pong and sync).
                 logger.exception("Board fan-out: receive on %s failed", self.group)
+                metrics.CHANNEL_LAYER_ERRORS.labels("receive").inc()
                 await asyncio.sleep(RETRY_SECONDS)
                 with contextlib.suppress(Exception):
                     await layer.group_add(self.group, channel)
@@ -171,6 +174,7 @@ class Room:
                 continue  # published here, and delivered to local sockets already
             for socket in tuple(self.sockets):
                 socket.deliver(message)
+            metrics.fanned_out(message)
 
     async def _refresh(self, channel: str) -> None:
         while True:
@@ -179,6 +183,7 @@ class Room:
                 await self.rooms.layer.group_add(self.group, channel)
             except Exception:
                 logger.exception("Board fan-out: renewing %s failed", self.group)
+                metrics.CHANNEL_LAYER_ERRORS.labels("subscribe").inc()
 
 
 class Snapshots:
@@ -289,7 +294,7 @@ class Rooms:
 
     def send_later(self, group: str, message: dict) -> None:
         """Publish to the other processes in the background, in publishing order."""
-        self.outgoing.append((group, {**message, "origin": self.origin}))
+        self.outgoing.append((group, metrics.stamped({**message, "origin": self.origin})))
         if self.sender is None:
             self.sender = asyncio.ensure_future(self._send_outgoing())
 
@@ -303,6 +308,7 @@ class Rooms:
                     # E.g. Redis restarting: the other processes' pages catch up from the
                     # op log (pong, sync); this one's got the event already.
                     logger.exception("Board fan-out: publishing to %s failed", group)
+                    metrics.CHANNEL_LAYER_ERRORS.labels("publish").inc()
         finally:
             self.sender = None
 
@@ -343,4 +349,6 @@ async def _publish_now(layer, board_id, message: dict) -> None:
         for socket in tuple(room.sockets):
             socket.deliver(message)
     # Awaited, not queued: outside a server (a management command) this loop ends next.
-    await layer.group_send(board_group(board_id), {**message, "origin": here.origin})
+    await layer.group_send(
+        board_group(board_id), metrics.stamped({**message, "origin": here.origin})
+    )

@@ -16,12 +16,14 @@ from boards import selectors
 from boards.access import get_board_for_user
 from boards.exports import build, jsonio
 from boards.exports.forms import BoardImportForm
+from journeymap import audit
 from journeymap.access import (
     Can,
     capabilities,
     get_organisation_for_user,
     require_exports_allowed,
 )
+from journeymap.models import AuditAction
 
 
 def _snapshot_or_404(board, value: str | None):
@@ -51,6 +53,16 @@ def _render(board, fmt: str, snapshot) -> build.Export:
         connections.close_all()
 
 
+def _record_export(board, fmt: str, snapshot) -> None:
+    """What left the organisation, for its owners (journeymap.audit)."""
+    audit.record(
+        organisation=board.organisation_id,
+        action=AuditAction.BOARD_EXPORTED,
+        subject=board.title,
+        details={"board": str(board.pk), "format": fmt, "version": getattr(snapshot, "name", "")},
+    )
+
+
 @login_required
 async def export_board(request: HttpRequest, board_id, fmt: str) -> HttpResponse:
     """The board, or with ?snapshot=<id> one of its versions, as a download.
@@ -64,6 +76,7 @@ async def export_board(request: HttpRequest, board_id, fmt: str) -> HttpResponse
         request.user, board_id, request.GET.get("snapshot")
     )
     export = await sync_to_async(_render, thread_sensitive=False)(board, fmt, snapshot)
+    await sync_to_async(_record_export)(board, fmt, snapshot)
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = content_disposition_header(True, export.filename)
     # A board changes while people work on it: never answer from a cache.
