@@ -21,6 +21,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from boards.access import ShareLinkGone, Viewer, get_viewer_for_board, get_viewer_for_share
@@ -32,6 +33,7 @@ from boards.models import Board
 from boards.selectors import board_state, patches_since
 from boards.snapshots import snapshot_after_session
 from journeymap.live import member_group, sharing_group
+from journeymap.locale import language_for_scope
 
 CLOSE_TOO_BIG = 1009
 CLOSE_INTERNAL = 1011
@@ -128,6 +130,7 @@ class BoardConsumer(InboxConsumer):
         if not user.is_authenticated:
             await self.close(CLOSE_UNAUTHENTICATED)
             return
+        self.speak(language_for_scope(self.scope, user))
         self.board_id = self.scope["url_route"]["kwargs"]["board_id"]
         session_key = self.scope["session"].session_key
         opened = await database_sync_to_async(_open_board)(user, session_key, self.board_id)
@@ -180,6 +183,13 @@ class BoardConsumer(InboxConsumer):
             {"type": "presence.join", "person": self.person, "reply_to": self.channel_name}
         )
 
+    def speak(self, language: str) -> None:
+        """This socket's errors in its person's language: activated for the consumer's own
+        task, which handles its frames one after the other (boards.live.inbox); its op
+        frames carry the language into the group commit (OpRequest.language)."""
+        self.language = language
+        translation.activate(language)
+
     async def disconnect(self, code) -> None:
         if self.presence_task:
             self.presence_task.cancel()
@@ -215,7 +225,9 @@ class BoardConsumer(InboxConsumer):
             await self.close(CLOSE_FLOOD)
             return
         if text_data is None:
-            await self.send_json(ProtocolError("bad_json", "Send JSON text, not binary.").frame())
+            await self.send_json(
+                ProtocolError("bad_json", _("Send JSON text, not binary.")).frame()
+            )
             return
         try:
             frame = parse_frame(text_data, max_ops=settings.WEBSOCKET_MAX_OPS)
@@ -232,7 +244,11 @@ class BoardConsumer(InboxConsumer):
         # answered through op_done, then broadcast (boards.live.room). The socket goes on
         # reading meanwhile: its frames are committed in the order they came.
         request = OpRequest(
-            self.viewer.user, frame["op_id"], frame["ops"], session_key=self.viewer.session_key
+            self.viewer.user,
+            frame["op_id"],
+            frame["ops"],
+            session_key=self.viewer.session_key,
+            language=self.language,
         )
         self.room.submit(request, self.op_done)
 
@@ -325,6 +341,8 @@ class ShareConsumer(BoardConsumer):
         self.groups_joined: list[str] = []
         self.presence_task: asyncio.Task | None = None
         await self.accept()
+        # A guest's browser decides (or, signed in, their profile), as on the link's page.
+        self.speak(language_for_scope(self.scope, self.scope.get("user")))
         token = self.scope["url_route"]["kwargs"]["token"]
         opened = await database_sync_to_async(_open_share)(token)
         if isinstance(opened, int):
