@@ -92,7 +92,7 @@ def test_without_a_chosen_zone_the_browser_s_clock_is_used(board, members, clien
     snapshot = snapshot_create(board=board, name="Workshop result", actor=members["owner"])
     Snapshot.objects.filter(pk=snapshot.pk).update(created=datetime(2026, 1, 5, 9, 30, tzinfo=UTC))
     client = client_for("viewer")
-    client.cookies["tz"] = "America/New_York"  # what static/js/page/timezone.js sets
+    client.cookies["tz"] = "America%2FNew_York"  # as static/js/page/timezone.js sets it
 
     text = page_text(client.get(reverse("board_versions", args=[board.id])))
 
