@@ -192,3 +192,22 @@ def test_time_zone_choices_are_real_zones():
     assert valid_time_zone("Europe/Helsinki") == zoneinfo.ZoneInfo("Europe/Helsinki")
     assert valid_time_zone("Nowhere/Atlantis") is None
     assert timezone.is_aware(timezone.now())
+
+
+def test_ids_and_revisions_are_written_without_thousand_separators(board, org, client_for):
+    # USE_THOUSAND_SEPARATOR writes figures as "12,345": an id in an attribute, which the
+    # page's scripts match against the socket's ids, must stay 12345.
+    from journeymap.models import Membership, User
+
+    user = User.objects.create_user(id=12345, email="many@example.com", name="Twelve Thousand")
+    Membership.objects.create(id=23456, organisation=org, user=user, role=Role.EDITOR)
+    type(board).objects.filter(pk=board.pk).update(rev=12345)
+    client = client_for("owner")
+
+    panel = client.get(reverse("panel_people", args=[board.id]), HTTP_HX_REQUEST="true")
+    editor = client.get(reverse("board_detail", args=[board.id]))
+    members = client.get(reverse("member_list", args=[org.id]))
+
+    assert 'data-user-id="12345"' in panel.content.decode()
+    assert '<span id="board-rev">12345</span>' in editor.content.decode()
+    assert 'id="role-23456"' in members.content.decode()
