@@ -15,6 +15,7 @@ import zoneinfo
 from collections.abc import Iterator
 from functools import cache
 from http.cookies import SimpleCookie
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -61,7 +62,9 @@ def time_zone_for_request(request) -> zoneinfo.ZoneInfo | None:
         own = valid_time_zone(user.time_zone)
         if own is not None:
             return own
-    return valid_time_zone(request.COOKIES.get(TIME_ZONE_COOKIE))
+    # timezone.js writes the zone URL-encoded ("Europe%2FStockholm"); Django does not
+    # decode cookies.
+    return valid_time_zone(unquote(request.COOKIES.get(TIME_ZONE_COOKIE, "")))
 
 
 def language_for_scope(scope: dict, user=None) -> str:

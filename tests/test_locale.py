@@ -92,7 +92,7 @@ def test_without_a_chosen_zone_the_browser_s_clock_is_used(board, members, clien
     snapshot = snapshot_create(board=board, name="Workshop result", actor=members["owner"])
     Snapshot.objects.filter(pk=snapshot.pk).update(created=datetime(2026, 1, 5, 9, 30, tzinfo=UTC))
     client = client_for("viewer")
-    client.cookies["tz"] = "America/New_York"  # what static/js/page/timezone.js sets
+    client.cookies["tz"] = "America%2FNew_York"  # as static/js/page/timezone.js sets it
 
     text = page_text(client.get(reverse("board_versions", args=[board.id])))
 
@@ -194,19 +194,20 @@ def test_time_zone_choices_are_real_zones():
     assert timezone.is_aware(timezone.now())
 
 
-def test_machine_numbers_in_pages_are_never_grouped(board, members, client_for):
-    # Ids reach four digits on any real database; "12,345" in a data attribute would
-    # break the page's scripts, whatever the language's grouping.
+def test_ids_and_revisions_are_written_without_thousand_separators(board, org, client_for):
+    # USE_THOUSAND_SEPARATOR writes figures as "12,345": an id in an attribute, which the
+    # page's scripts match against the socket's ids, must stay 12345.
     from journeymap.models import Membership, User
 
-    big = User.objects.create_user(email="big@example.com", password="x", name="Big Id")
-    User.objects.filter(pk=big.pk).update(id=12345)
-    Membership.objects.create(organisation=board.organisation, user_id=12345, role=Role.VIEWER)
+    user = User.objects.create_user(id=12345, email="many@example.com", name="Twelve Thousand")
+    Membership.objects.create(id=23456, organisation=org, user=user, role=Role.EDITOR)
+    type(board).objects.filter(pk=board.pk).update(rev=12345)
+    client = client_for("owner")
 
-    html = (
-        client_for("viewer")
-        .get(reverse("panel_people", args=[board.id]), HTTP_ACCEPT_LANGUAGE="en")
-        .content.decode()
-    )
+    panel = client.get(reverse("panel_people", args=[board.id]), HTTP_HX_REQUEST="true")
+    editor = client.get(reverse("board_detail", args=[board.id]))
+    members = client.get(reverse("member_list", args=[org.id]))
 
-    assert 'data-user-id="12345"' in html
+    assert 'data-user-id="12345"' in panel.content.decode()
+    assert '<span id="board-rev">12345</span>' in editor.content.decode()
+    assert 'id="role-23456"' in members.content.decode()

@@ -25,11 +25,20 @@ def _session_cookie(user) -> str:
 
 
 async def open_socket(
-    user, board, *, origin: bytes = ORIGIN, path: str | None = None, client: Client | None = None
+    user,
+    board,
+    *,
+    origin: bytes = ORIGIN,
+    path: str | None = None,
+    client: Client | None = None,
+    accept_language: str | None = None,
 ):
     """Connect as `user` (None: anonymous), on the session of `client` if given (a test
-    Client logged in as `user`); return the communicator, connected."""
+    Client logged in as `user`), from a browser asking for `accept_language` if given;
+    return the communicator, connected."""
     headers = [(b"origin", origin)] if origin else []
+    if accept_language:
+        headers.append((b"accept-language", accept_language.encode()))
     if client is not None:
         cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
         headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))

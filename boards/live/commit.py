@@ -12,13 +12,14 @@ replay. Broadcasting is the caller's job, after this returns (and so after the c
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from boards.live import metrics, sql
@@ -71,12 +72,15 @@ class Commit:
 class OpRequest:
     """One op frame to commit: who sent it, its op_id, its ops (shape-checked already),
     and for a socket the key of the session that signed its sender in, checked again in
-    the commit (without one, as for an HTTP request, the caller has checked it)."""
+    the commit (without one, as for an HTTP request, the caller has checked it); and the
+    language its refusal is written in (None: the one active), since one group commit
+    answers the frames of several sockets, each in its own person's language."""
 
     user: object
     op_id: str
     ops: list[dict]
     session_key: str | None = None
+    language: str | None = None
 
 
 Outcome = Commit | ProtocolError | BoardGone | SignedOut | DatabaseError
@@ -195,7 +199,8 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
         if not still_signed_in:
             outcomes.append(SignedOut())
             continue
-        outcome = _commit_one(work, request, roles, logged, done, board_fields)
+        with _speaking(request.language):
+            outcome = _commit_one(work, request, roles, logged, done, board_fields)
         outcomes.append(outcome)
         if isinstance(outcome, Commit) and not outcome.duplicate:
             done[request.op_id] = outcome
@@ -222,6 +227,10 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
         if board.rev // 100 > first_rev // 100 and board.rev > retention:
             OpLog.objects.filter(board=board, rev__lte=board.rev - retention).delete()
     return outcomes
+
+
+def _speaking(language: str | None) -> contextlib.AbstractContextManager:
+    return translation.override(language) if language else contextlib.nullcontext()
 
 
 def _signed_in(requests: list[OpRequest], users: list, sessions: list) -> list[bool]:

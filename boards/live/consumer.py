@@ -23,6 +23,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from boards.access import ShareLinkGone, Viewer, get_viewer_for_board, get_viewer_for_share
@@ -35,6 +36,7 @@ from boards.selectors import board_state, patches_since
 from boards.snapshots import snapshot_after_session
 from journeymap import context
 from journeymap.live import member_group, sharing_group
+from journeymap.locale import language_for_scope
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +148,7 @@ class BoardConsumer(InboxConsumer):
         if not user.is_authenticated:
             await self.close(CLOSE_UNAUTHENTICATED)
             return
+        self.speak(language_for_scope(self.scope, user))
         if not self._claim(f"user:{user.pk}", settings.WEBSOCKET_MAX_SOCKETS_PER_USER):
             await self.close(CLOSE_TOO_MANY_SOCKETS)
             return
@@ -207,6 +210,13 @@ class BoardConsumer(InboxConsumer):
             {"type": "presence.join", "person": self.person, "reply_to": self.channel_name}
         )
 
+    def speak(self, language: str) -> None:
+        """This socket's errors in its person's language: activated for the consumer's own
+        task, which handles its frames one after the other (boards.live.inbox); its op
+        frames carry the language into the group commit (OpRequest.language)."""
+        self.language = language
+        translation.activate(language)
+
     async def disconnect(self, code) -> None:
         if self.presence_task:
             self.presence_task.cancel()
@@ -231,7 +241,9 @@ class BoardConsumer(InboxConsumer):
             await self.close(CLOSE_TOO_BIG)
             return
         if text_data is None:
-            await self.send_json(ProtocolError("bad_json", "Send JSON text, not binary.").frame())
+            await self.send_json(
+                ProtocolError("bad_json", _("Send JSON text, not binary.")).frame()
+            )
             return
         try:
             frame = self._parse(text_data)
@@ -260,7 +272,11 @@ class BoardConsumer(InboxConsumer):
         # answered through op_done, then broadcast (boards.live.room). The socket goes on
         # reading meanwhile: its frames are committed in the order they came.
         request = OpRequest(
-            self.viewer.user, frame["op_id"], frame["ops"], session_key=self.viewer.session_key
+            self.viewer.user,
+            frame["op_id"],
+            frame["ops"],
+            session_key=self.viewer.session_key,
+            language=self.language,
         )
         self.room.submit(request, self.op_done)
 
@@ -367,6 +383,8 @@ class ShareConsumer(BoardConsumer):
         self.groups_joined: list[str] = []
         self.presence_task: asyncio.Task | None = None
         await self.accept()
+        # A guest's browser decides (or, signed in, their profile), as on the link's page.
+        self.speak(language_for_scope(self.scope, self.scope.get("user")))
         token = self.scope["url_route"]["kwargs"]["token"]
         opened = await database_sync_to_async(_open_share)(token)
         if isinstance(opened, int):

@@ -133,7 +133,7 @@ def test_it_edits_text_in_place_up_to_the_limit(open_board, board, members, shot
     card(olivia, "Instagram ad").dblclick()
     editor = olivia.get_by_label("Card text")
     editor.fill("x" * 2100)
-    expect(olivia.get_by_text("2000 of 2000 characters: that is the limit.")).to_be_visible()
+    expect(olivia.get_by_text("2,000 of 2,000 characters: that is the limit.")).to_be_visible()
     shot(olivia, "limit")
     editor.fill("Instagram ad\nwith a discount code")
     expect(olivia.get_by_text(re.compile("that is the limit"))).to_have_count(0)

@@ -2,7 +2,8 @@
 
 The same file the download on the board's page gives (boards.exports.build), for
 scripts and backups. An operator's tool: it reads any board, whatever the organisation's
-export setting.
+export setting. What the file says (headings, dates) is in the organisation's language and
+by its clock, as nobody is there to ask; what the command says to the operator is English.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from boards.exports.build import FORMATS, export_board
 from boards.models import Board, Snapshot
+from journeymap.locale import organisation_locale
 
 
 class Command(BaseCommand):
@@ -40,7 +42,8 @@ class Command(BaseCommand):
             version = Snapshot.objects.filter(board=board, pk=_uuid(snapshot)).first()
             if version is None:
                 raise CommandError(f"Board {board_id} has no version {snapshot}.")
-        export = export_board(board, fmt, snapshot=version)
+        with organisation_locale(board.organisation):
+            export = export_board(board, fmt, snapshot=version)
         if output == "-":
             stream = getattr(self.stdout, "buffer", None) or sys.stdout.buffer
             stream.write(export.content)

@@ -10,6 +10,7 @@ from django.db import transaction
 from boards.actions import board_create
 from boards.models import Arrow, Board, Card, CardKind, CardLink, Channel, Phase
 from journeymap.actions import organisation_create
+from journeymap.locale import organisation_locale
 from journeymap.models import Membership, Organisation, Role, User
 
 DEMO_EMAIL = "demo@journeymap.local"
@@ -69,7 +70,9 @@ class Command(BaseCommand):
                 organisation=organisation, user=user, defaults={"role": Role.OWNER}
             )
             if not Board.objects.filter(organisation=organisation, title=DEMO_BOARD).exists():
-                self._create_board(organisation, user)
+                # The framework's phase names, in the organisation's language.
+                with organisation_locale(organisation):
+                    self._create_board(organisation, user)
         self.stdout.write(self.style.SUCCESS(f"Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}"))
 
     def _create_board(self, organisation: Organisation, user: User) -> None:

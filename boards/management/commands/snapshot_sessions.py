@@ -1,7 +1,8 @@
 """Keep a version of every board whose last session has ended (boards/snapshots.py).
 
 Opening a board does this too; run this from cron (every half hour, say) so boards that
-nobody opens again after a workshop get theirs as well."""
+nobody opens again after a workshop get theirs as well. Each version is named in its
+organisation's language and by its clock (boards.snapshots, journeymap.locale)."""
 
 from __future__ import annotations
 

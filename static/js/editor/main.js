@@ -56,7 +56,7 @@ const ed = {
   pointerFocus: false,
   draft: null,
 };
-ed.viewport = new Viewport($("viewport"), $("world"), $("zoom-level"));
+ed.viewport = new Viewport($("viewport"), $("world"), $("zoom-level"), $("toolbar"));
 ed.renderer = new Renderer(ed);
 ed.undo = new UndoStack(() => sync.state, (ops) => sync.submit(ops));
 ed.actions = makeActions(ed);

@@ -6,6 +6,7 @@
 // when something it depends on changes, so the marks never disagree with the panel.
 
 import { t } from "../page/strings.js";
+import { number } from "../page/format.js";
 
 const FETCH_MS = 500;
 const STAGES = ["touchpoints", "activities", "movement", "gaps", "strategy"];
@@ -110,13 +111,13 @@ export class Method {
       if (!view) continue;
       const figures = phases[phase.id];
       const coverage = figures?.coverage;
-      const text = coverage === null || coverage === undefined ? "" : t("coverage", { percent: coverage });
+      const text = coverage === null || coverage === undefined ? "" : t("coverage", { percent: number(coverage) });
       view.coverage.hidden = !this.show || !text;
       if (view.coverage.textContent !== text) view.coverage.textContent = text;
       // The tone (good, fair, poor) is the server's: boards/gaps.py coverage_tone.
       view.coverage.className = `coverage ${figures?.tone ?? ""}`;
       if (figures) {
-        view.coverage.title = t("coverage_title", { covered: figures.covered, total: figures.touchpoints });
+        view.coverage.title = t("coverage_title", { covered: number(figures.covered), total: number(figures.touchpoints) });
       }
       this.paintKpis(view, phase.kpis ?? []);
     }
@@ -145,7 +146,7 @@ export class Method {
     if (kpis.length > 3) {
       const more = document.createElement("li");
       more.className = "kpi-chip more";
-      more.textContent = t("kpi_more", { count: kpis.length - 3 });
+      more.textContent = t("kpi_more", { count: number(kpis.length - 3) });
       chips.push(more);
     }
     view.kpis.replaceChildren(...chips);
@@ -195,8 +196,8 @@ export class Method {
 
 function formatKpi(kpi) {
   const unit = kpi.unit ? ` ${kpi.unit}` : "";
-  const value = kpi.value === null || kpi.value === undefined ? null : `${kpi.value}${unit}`;
-  const target = kpi.target === null || kpi.target === undefined ? null : `${kpi.target}${unit}`;
+  const value = kpi.value === null || kpi.value === undefined ? null : `${number(kpi.value)}${unit}`;
+  const target = kpi.target === null || kpi.target === undefined ? null : `${number(kpi.target)}${unit}`;
   if (value && target) return `${value} → ${target}`;
   if (value) return value;
   if (target) return t("kpi_target", { target });

@@ -4,6 +4,7 @@
 
 import { schema } from "../live/schema.js";
 import { cloneTemplate, HEX_COLOUR, t } from "../page/strings.js";
+import { number } from "../page/format.js";
 import { arrowPath, cardRect, COLUMN, direction, positions } from "./geometry.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -79,7 +80,7 @@ export class Renderer {
       view.li.dataset.position = String(index);
       view.step.textContent = String(index + 1);
       if (view.name.textContent !== phase.name) view.name.textContent = phase.name;
-      view.count.textContent = String(counts.get(phase.id) ?? 0);
+      view.count.textContent = number(counts.get(phase.id) ?? 0);
       view.menuButton.setAttribute("aria-label", t("phase_options", { name: phase.name }));
       if (this.line.children[index] !== view.li) this.line.insertBefore(view.li, this.line.children[index] ?? null);
       if (!view.lane.isConnected) this.lanes.append(view.lane);
@@ -87,7 +88,7 @@ export class Renderer {
     this.addPhase.style.left = `${sorted.length * COLUMN + 24}px`;
     const full = sorted.length >= schema.phase.max;
     this.addPhase.disabled = full;
-    this.addPhase.title = full ? t("phase_max", { count: schema.phase.max }) : "";
+    this.addPhase.title = full ? t("phase_max", { count: number(schema.phase.max) }) : "";
   }
 
   makePhase(id) {
@@ -229,7 +230,7 @@ export class Renderer {
           "aria-label",
           t("arrow_label", { from: cardName(from), to: cardName(to), direction: t(`direction.${dir}`) }),
         );
-        const parts = [arrow.label, arrow.weight === null || arrow.weight === undefined ? "" : String(arrow.weight)];
+        const parts = [arrow.label, arrow.weight === null || arrow.weight === undefined ? "" : number(arrow.weight)];
         view.label.textContent = parts.filter(Boolean).join(" · ");
       },
     });

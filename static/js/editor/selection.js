@@ -4,6 +4,7 @@
 
 import { schema } from "../live/schema.js";
 import { t } from "../page/strings.js";
+import { number } from "../page/format.js";
 
 const CARD_COLOURS = ["#fde68a", "#a7f3d0", "#bfdbfe", "#fbcfe8", "#ddd6fe", "#fed7aa", "#e5e7eb"];
 const LINK_SOURCES = new Set(schema.link.source_kinds);
@@ -47,7 +48,7 @@ export function installSelection(ed) {
       const text = card?.text.trim() || t(`kind.${card?.kind}`);
       el.selDelete.textContent = t("delete_card", { text });
     } else {
-      el.selDelete.textContent = t("delete_cards", { count });
+      el.selDelete.textContent = t("delete_cards", { count: number(count) });
     }
   }
 

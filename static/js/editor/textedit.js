@@ -4,6 +4,7 @@
 
 import { schema } from "../live/schema.js";
 import { t } from "../page/strings.js";
+import { number } from "../page/format.js";
 
 const TEXT_LIMIT = schema.card.limits.text;
 const NEAR = Math.round(TEXT_LIMIT * 0.9);  // from here on, the count is shown
@@ -37,9 +38,9 @@ export class TextEditor {
       const count = area.value.length;
       message.textContent =
         count >= TEXT_LIMIT
-          ? t("text_limit", { count, limit: TEXT_LIMIT })
+          ? t("text_limit", { count: number(count), limit: number(TEXT_LIMIT) })
           : count >= NEAR
-            ? t("text_near", { count, limit: TEXT_LIMIT })
+            ? t("text_near", { count: number(count), limit: number(TEXT_LIMIT) })
             : "";
       message.classList.toggle("at-limit", count >= TEXT_LIMIT);
     };

@@ -1,14 +1,17 @@
 // Pan and zoom: one CSS transform on the world layer, nothing else moves.
 
+import { percent } from "../page/format.js";
+
 const MIN_ZOOM = 0.1;
 const MAX_ZOOM = 3;
 
 export class Viewport extends EventTarget {
-  constructor(element, world, label) {
+  constructor(element, world, label, toolbar = null) {
     super();
     this.element = element;
     this.world = world;
     this.label = label;
+    this.toolbar = toolbar;  // floats over the canvas's top edge
     this.x = 40;  // screen position of board point (0, 0)
     this.y = 180;  // below the toolbar, with room for the phase headers above y = 0
     this.zoom = 1;
@@ -31,7 +34,7 @@ export class Viewport extends EventTarget {
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       this.world.style.transform = `translate(${this.x}px, ${this.y}px) scale(${this.zoom})`;
-      this.label.textContent = `${Math.round(this.zoom * 100)}%`;
+      this.label.textContent = percent(this.zoom);
       this.dispatchEvent(new Event("change"));
     });
   }
@@ -81,14 +84,18 @@ export class Viewport extends EventTarget {
   /** Show the rectangle {x, y, w, h} (board units) whole, at most at `maxZoom`. */
   fit(rect, maxZoom = MAX_ZOOM, margin = 48) {
     const box = this.element.getBoundingClientRect();
+    // Below the toolbar, which takes two rows where a language's words are long (German,
+    // Swedish): the phase headers, with their KPIs, must not hide behind it.
+    const below = this.toolbar ? this.toolbar.getBoundingClientRect().bottom - box.top + 12 : 0;
+    const top = Math.max(margin, below);
     const zoom = Math.min(
       maxZoom,
       (box.width - margin * 2) / Math.max(rect.w, 1),
-      (box.height - margin * 2) / Math.max(rect.h, 1),
+      (box.height - top - margin) / Math.max(rect.h, 1),
     );
     this.zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom));
     this.x = (box.width - rect.w * this.zoom) / 2 - rect.x * this.zoom;
-    this.y = margin - rect.y * this.zoom;
+    this.y = top - rect.y * this.zoom;
     this.apply();
   }
 

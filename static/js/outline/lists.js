@@ -5,6 +5,7 @@
 import { schema } from "../live/schema.js";
 import { columns } from "../live/state.js";
 import { cloneTemplate as clone, HEX_COLOUR, t } from "../page/strings.js";
+import { number } from "../page/format.js";
 import { cardName } from "./words.js";
 
 /** The lists of the outline page `ol` ({sync, cardItems, canEdit, edit}). */
@@ -98,7 +99,7 @@ export function makeLists(ol) {
     view.section.style.setProperty("--phase", phase && HEX_COLOUR.test(phase.colour) ? phase.colour : "#e5e7eb");
     view.step.textContent = String(index + 1);
     view.heading.textContent = phase ? phase.name : t("outside");
-    view.count.textContent = String(cards.length);
+    view.count.textContent = number(cards.length);
 
     if (cards.length === 0) {
       view.empty ??= clone("tpl-empty-phase");

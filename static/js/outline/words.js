@@ -6,7 +6,7 @@ import { t } from "../page/strings.js";
 /** How a card is named in labels and announcements: its text, or its kind. */
 export function cardName(card) {
   const text = card.text.trim().replace(/\s+/g, " ");
-  if (!text) return t("untitled", { kind: t(`kind.${card.kind}`).toLowerCase() });
+  if (!text) return t(`untitled.${card.kind}`);
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
