@@ -255,6 +255,7 @@ class _Batch:
             to_card=end,
             label=op["label"],
             weight=op["weight"],
+            movement=op["movement"],
             author_id=self.user.pk,
         )
         self.arrows[op["id"]] = arrow
