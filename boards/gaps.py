@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from boards.frameworks import phase_examples_for
-from boards.gap_list import phase_gaps
+from boards.gap_list import movement_sentence, phase_gaps
 from boards.models import Channel, Movement, Priority
 
 # Strategy groups, most urgent first; "" (no priority set) last.
@@ -86,10 +86,12 @@ def gaps_from_state(state: dict) -> dict:
       opportunities, covered_touchpoints, coverage (0 to 100, None without touchpoints),
       tone (coverage_tone of coverage), uncovered [{id, text}], no_activity,
       no_touchpoint, no_kpi, backward [{id, from_text, from_card, to_card, to_phase,
-      to_phase_id, weight, label, movement, handled}] (the backward arrows leaving the
-      phase), flows {on, back, returning} (arrows leaving the phase to a later one, and
-      to an earlier one as a loss or as a return or reactivation: each {arrows, weight},
-      the weights summed), kpis, gaps (the phase's part of the gap list)};
+      to_phase_id, weight, label, movement, handled, sentence}] (the backward arrows
+      leaving the phase, with what each says), loops (those of them that are no gap: a
+      handled fall-back, a return, a reactivation), flows {on, back, returning} (arrows
+      leaving the phase to a later one, and to an earlier one as a loss or as a return
+      or reactivation: each {arrows, weight}, the weights summed), kpis, gaps (the
+      phase's part of the gap list)};
     - `gaps`: the gap list of the board, phase by phase: each {kind, phase, message}
       (message in the active language), with `card` or `arrow` when one card or arrow
       is its subject, and `kpi` or `channel` when it is about one;
@@ -157,6 +159,7 @@ def gaps_from_state(state: dict) -> dict:
                     "handled": start["id"] in covered or start["kind"] == "activity",
                 }
             )
+            backward[where(start)][-1]["sentence"] = movement_sentence(backward[where(start)][-1])
 
     def counts(members: list[dict]) -> dict:
         kinds = Counter(card["kind"] for card in members)
@@ -206,6 +209,12 @@ def gaps_from_state(state: dict) -> dict:
             "no_touchpoint": numbers["touchpoints"] == 0,
             "no_kpi": not phase.get("kpis"),
             "backward": backward[phase["id"]],
+            # The movement back that is no gap: handled fall-backs, returns, reactivations.
+            "loops": [
+                arrow
+                for arrow in backward[phase["id"]]
+                if arrow["movement"] != Movement.FALL_BACK or arrow["handled"]
+            ],
             "flows": flows[phase["id"]],
             "kpis": [dict(kpi) for kpi in phase.get("kpis", [])],
         }

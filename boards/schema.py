@@ -59,6 +59,8 @@ CARD_KINDS: list[str] = list(CardKind.values)
 CHANNELS: list[str] = list(Channel.values)
 PRIORITIES: list[str] = list(Priority.values)
 MOVEMENTS: list[str] = list(Movement.values)
+# (value, label) for the pages that ask what a move back means.
+MOVEMENT_CHOICES: list[tuple[str, str]] = list(Movement.choices)
 
 # Which kinds may stand at each end of a link: the method asks which current activity
 # (or planned opportunity) serves which touchpoint, and nothing else.

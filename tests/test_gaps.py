@@ -223,6 +223,7 @@ def test_it_lists_backward_arrows_with_their_weights_under_the_phase_they_leave(
             "label": "25.5% back to browsing",
             "movement": "fall_back",
             "handled": False,
+            "sentence": "Customers fall back from “Cart” to Consideration",
         },
         {
             "id": to_start,
@@ -235,6 +236,7 @@ def test_it_lists_backward_arrows_with_their_weights_under_the_phase_they_leave(
             "label": "",
             "movement": "fall_back",
             "handled": False,
+            "sentence": "Customers fall back from “Cart” to Awareness",
         },
     ]
     assert gaps["totals"]["backward_arrows"] == 2

@@ -111,11 +111,15 @@ export class Method {
       const figures = phases[phase.id];
       const coverage = figures?.coverage;
       const text = coverage === null || coverage === undefined ? "" : t("coverage", { percent: coverage });
-      view.coverage.hidden = !this.show || !text;
+      const gaps = figures?.gaps ?? [];
+      view.coverage.hidden = !this.show || (!text && !gaps.length);
       if (view.coverage.textContent !== text) view.coverage.textContent = text;
       view.coverage.className = `coverage ${coverage === null || coverage === undefined ? "" : coverage >= 80 ? "good" : coverage >= 40 ? "fair" : "poor"}`;
       if (figures) {
-        view.coverage.title = t("coverage_title", { covered: figures.covered, total: figures.touchpoints });
+        // The phase's gaps from the one list the panel shows, one per line.
+        const title = text ? t("coverage_title", { covered: figures.covered, total: figures.touchpoints }) : "";
+        view.coverage.title = [title, ...gaps].filter(Boolean).join("\n");
+        view.coverage.dataset.gaps = String(gaps.length);
       }
       this.paintKpis(view, phase.kpis ?? []);
     }

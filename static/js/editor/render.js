@@ -230,16 +230,19 @@ export class Renderer {
         this.arrowLayer.append(view.g);
       }
       const dir = direction(from, to, pos);
-      const meta = `${dir}|${arrow.label}|${arrow.weight}|${from.text}|${to.text}|${from.kind}|${to.kind}`;
+      // A move back that is a return or a reactivation is a loop the method aims for.
+      const loop = dir === "backward" && arrow.movement && arrow.movement !== "fall_back" ? arrow.movement : "";
+      const meta = `${dir}|${loop}|${arrow.label}|${arrow.weight}|${from.text}|${to.text}|${from.kind}|${to.kind}`;
       if (view.meta !== meta) {
         view.meta = meta;
         view.g.dataset.direction = dir;
-        view.g.setAttribute("class", `arrow dir-${dir}`);
+        view.g.setAttribute("class", `arrow dir-${dir}${loop ? " is-loop" : ""}`);
+        view.g.dataset.movement = loop || (dir === "backward" ? "fall_back" : "");
         view.line.setAttribute("marker-end", `url(#head-${dir})`);
         const name = (card) => card.text.trim() || t(`kind.${card.kind}`);
         view.g.setAttribute(
           "aria-label",
-          t("arrow_label", { from: name(from), to: name(to), direction: t(`direction.${dir}`) }),
+          t("arrow_label", { from: name(from), to: name(to), direction: t(`direction.${loop || dir}`) }),
         );
         const parts = [arrow.label, arrow.weight === null || arrow.weight === undefined ? "" : String(arrow.weight)];
         view.label.textContent = parts.filter(Boolean).join(" · ");
