@@ -4,7 +4,19 @@ a movement back means."""
 
 from __future__ import annotations
 
-from tests.factories import StateBoard
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from boards.exports.build import export_board
+from boards.selectors import board_gaps
+from tests.factories import StateBoard, make_arrow, make_board, make_card, make_link
+from tests.helpers import page_text
 
 
 def kinds(phase: dict) -> list[str]:
@@ -171,3 +183,70 @@ def test_it_reports_a_kpi_on_target_and_a_known_kpi_as_no_gap():
     [loyalty] = board.gaps()["phases"]
 
     assert loyalty["gaps"] == []
+
+
+# The same list in every place that shows gaps.
+
+
+@pytest.fixture
+def worked(org, members):
+    """A board from the lifecycle sales template with every kind of gap and a loop: a
+    handled touchpoint, a reactivation back to it, an unhandled fall-back, a KPI off its
+    target, an opportunity naming a KPI its phase does not list."""
+    owner = members["owner"]
+    board = make_board(org, owner, title="Method look", framework="sales4", examples=True)
+    first, retention, win_back, _ambassador = board.phases.order_by("position")
+    retention.kpis = [{"name": "Repeat-purchase rate", "value": 18, "target": 25, "unit": "%"}]
+    retention.save(update_fields=["kpis"])
+    signup = board.cards.get(text="Sign-up")
+    welcome = make_card(
+        board, kind="activity", phase=first, text="Welcome e-mail", channel="email", y=400
+    )
+    make_link(board, welcome, signup)
+    offer = board.cards.get(text="Win-back offer")
+    winback = make_card(
+        board, kind="activity", phase=win_back, text="Offer sized by CLV", channel="email", y=400
+    )
+    make_link(board, winback, offer)
+    make_arrow(board, offer, signup, weight=12, label="buys again", movement="reactivated")
+    make_arrow(board, board.cards.get(text="First purchase or trial"), signup, weight=30)
+    make_arrow(board, signup, board.cards.get(text="First purchase or trial"), weight=60)
+    make_card(
+        board, kind="opportunity", phase=retention, text="Loyalty points", kpi="Churn rate", y=500
+    )
+    return board
+
+
+def test_the_panel_the_marks_and_every_export_show_the_one_list(worked, client_for):
+    gaps = board_gaps(worked)
+    messages = [gap["message"] for gap in gaps["gaps"]]
+    kinds_found = {gap["kind"] for gap in gaps["gaps"]}
+    assert kinds_found >= {
+        "uncovered",
+        "no_activity",
+        "no_kpi",
+        "kpi_off_target",
+        "channel",
+        "unknown_kpi",
+        "fall_back",
+    }
+    client = client_for("viewer")
+    panel = page_text(client.get(reverse("panel_gaps", args=[worked.id]), HTTP_HX_REQUEST="true"))
+    marks = client.get(reverse("board_gaps_json", args=[worked.id])).json()
+    document = json.loads(export_board(worked, "json").content)
+    table = export_board(worked, "csv").content.decode("utf-8-sig")
+    pdf = export_board(worked, "pdf").content
+    if os.environ.get("JM_KEEP_PDF"):  # to look at the pages: pdftoppm -png <file> <prefix>
+        Path(os.environ["JM_KEEP_PDF"]).write_bytes(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    report = " ".join(" ".join(page.extract_text().split()) for page in reader.pages[1:])
+
+    assert [gap["message"] for gap in document["gaps"]] == messages
+    assert [m for phase in marks["phases"].values() for m in phase["gaps"]] == messages
+    for message in messages:
+        assert message in panel
+        assert message in table
+        assert " ".join(message.split()) in report, message
+    # The reactivation is a loop, shown, and never a gap.
+    assert "Customers are reactivated from “Win-back offer” to First impression" in panel
+    assert "reactivated" not in " ".join(messages)

@@ -259,8 +259,8 @@ def _matrix_section(gaps: dict) -> list[Block]:
     blocks = [heading(title, size=17, space_before=26)]
     blocks += paragraph(
         _(
-            "Current activities per channel and phase. Empty cells are what the team could do "
-            "but does not."
+            "Current activities per channel and phase. A ring marks a channel the framework "
+            "suggests for a phase where the team does nothing on it yet."
         ),
         fill=MUTED,
         keep_with_next=True,
@@ -273,8 +273,10 @@ def _matrix_section(gaps: dict) -> list[Block]:
     for row in matrix["rows"]:
         cells = [{"text": row["label"], "bold": True, "wrap": True}]
         for entry in row["cells"]:
-            if entry["empty"]:
-                cells.append({"text": DASH, "fill": "#fef2f2", "ink": "#f87171"})
+            if entry["empty"] and entry["suggested"]:
+                cells.append({"text": "○", "fill": "#fef2f2", "ink": GAP_RED})
+            elif entry["empty"]:
+                cells.append({"text": DASH, "ink": MUTED})
             else:
                 cells.append(
                     {"text": str(entry["count"]), "fill": "#dcfce7", "ink": "#166534", "bold": True}
@@ -282,7 +284,10 @@ def _matrix_section(gaps: dict) -> list[Block]:
         cells.append({"text": str(row["total"]), "ink": INK_2, "bold": True})
         rows.append(cells)
     blocks += table(columns, header, rows, header_size=7.5 if len(phases) > 5 else 8.5)
-    key = _("– no current activity in this channel and phase")  # noqa: RUF001
+    key = _(
+        "– no current activity in this channel and phase · "  # noqa: RUF001
+        "○ none yet, where the framework suggests it"
+    )
     blocks += paragraph(key, size=8, fill=MUTED, space_before=8)
     blocks[0].keep_height = sum(b.space_before + b.height for b in blocks)
     return blocks
