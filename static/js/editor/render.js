@@ -238,7 +238,7 @@ export class Renderer {
         view.g.dataset.direction = dir;
         view.g.setAttribute("class", `arrow dir-${dir}${loop ? " is-loop" : ""}`);
         view.g.dataset.movement = loop || (dir === "backward" ? "fall_back" : "");
-        view.line.setAttribute("marker-end", `url(#head-${dir})`);
+        view.line.setAttribute("marker-end", `url(#head-${loop ? "loop" : dir})`);
         const name = (card) => card.text.trim() || t(`kind.${card.kind}`);
         view.g.setAttribute(
           "aria-label",
