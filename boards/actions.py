@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from boards.content import write_content
 from boards.frameworks import (
@@ -14,12 +15,12 @@ from boards.frameworks import (
     FRAMEWORKS,
     PHASE_COLOURS,
     Framework,
-    PhaseExamples,
+    phase_examples_for,
 )
 from boards.live import events, room
 from boards.live.commit import Commit, commit_ops
 from boards.live.protocol import clean_op
-from boards.models import COLUMN_WIDTH, Board, BoardTemplate, Card
+from boards.models import COLUMN_WIDTH, Board, BoardTemplate, Card, CardKind, Phase
 from boards.schema import CARD
 from boards.selectors import board_state, card_links
 from journeymap import audit
@@ -67,32 +68,23 @@ def _example_card(kind: str, phase: int, slot: tuple[float, float], text, channe
 
 def framework_content(framework: Framework, *, examples: bool) -> dict:
     """A framework as template content (the shape of BoardTemplate.content): its phases,
-    and with `examples` each phase's example touchpoints, the activities that serve them
-    (each linked to its touchpoint) and its KPI suggestions (no values or targets yet).
-    Text is translated into the active language now, as the board is made."""
-    phases, cards, links = [], [], []
+    and with `examples` each phase's example touchpoints.
+
+    Only the touchpoints: they describe where customers meet a brand, which the team
+    corrects in the workshop. The example activities and KPIs are what a team *could*
+    do and measure, so they stay suggestions (boards.frameworks.phase_examples_for, the
+    phase panel's tray) until the team accepts one: a new board is 0 % covered and has
+    no KPI of its own, as the current-state analysis needs. Text is translated into the
+    active language now, as the board is made."""
+    phases, cards = [], []
     for index, (name, found) in enumerate(framework.phase_examples()):
-        shown = found if examples else PhaseExamples()
         phases.append(
-            {
-                "name": str(name),
-                "colour": PHASE_COLOURS[index % len(PHASE_COLOURS)],
-                "kpis": [
-                    {"name": str(kpi.name), "value": None, "target": None, "unit": str(kpi.unit)}
-                    for kpi in shown.kpis
-                ],
-            }
+            {"name": str(name), "colour": PHASE_COLOURS[index % len(PHASE_COLOURS)], "kpis": []}
         )
-        first = len(cards)
-        for n, text in enumerate(shown.touchpoints):
-            cards.append(_example_card("touchpoint", index, _slot(n, MARGIN), text))
-        top = MARGIN + _rows(len(shown.touchpoints)) * ROW + BAND
-        for n, activity in enumerate(shown.activities):
-            cards.append(
-                _example_card("activity", index, _slot(n, top), activity.text, activity.channel)
-            )
-            links.append({"from": len(cards) - 1, "to": first + activity.serves})
-    return {"version": 1, "phases": phases, "cards": cards, "links": links}
+        if examples:
+            for n, text in enumerate(found.touchpoints):
+                cards.append(_example_card("touchpoint", index, _slot(n, MARGIN), text))
+    return {"version": 1, "phases": phases, "cards": cards, "links": []}
 
 
 def template_content_from_state(state: dict) -> dict:
@@ -253,3 +245,50 @@ def board_delete(*, board: Board) -> None:
         )
         board.delete()
         transaction.on_commit(lambda: events.board_deleted(board_id))
+
+
+def suggestion_accept(*, board: Board, phase: Phase, index: int, text: str, actor: User) -> Commit:
+    """Turn the `index`th activity the phase's framework suggests (its text, as the page
+    showed it, is `text`) into a current activity of the team: a card.create in the phase,
+    below its touchpoints, and a link.create to the phase's touchpoint of the example's
+    name when the board has one, as one revision every open page sees.
+
+    Raises ValidationError when the suggestion is no longer the one shown (the phase was
+    renamed meanwhile) or the phase already has that activity; ProtocolError or BoardGone
+    like any edit."""
+    examples = phase_examples_for(board.framework, phase.name, phase.position)
+    if not 0 <= index < len(examples.activities) or str(examples.activities[index].text) != text:
+        raise ValidationError(_("That suggestion is no longer offered for this phase."))
+    activity = examples.activities[index]
+    cards = Card.objects.filter(board=board, phase=phase, deleted=False)
+    texts = {
+        kind: {card.text.strip().casefold(): card.pk for card in cards if card.kind == kind}
+        for kind in (CardKind.TOUCHPOINT, CardKind.ACTIVITY)
+    }
+    if text.strip().casefold() in texts[CardKind.ACTIVITY]:
+        raise ValidationError(_("The phase already has this activity."))
+    touchpoints = len(texts[CardKind.TOUCHPOINT])
+    x, y = _slot(len(texts[CardKind.ACTIVITY]), MARGIN + _rows(touchpoints) * ROW + BAND)
+    card_id = str(uuid.uuid4())
+    ops = [
+        {
+            "op": "card.create",
+            "id": card_id,
+            "kind": CardKind.ACTIVITY.value,
+            "phase": str(phase.pk),
+            "x": x,
+            "y": y,
+            "w": float(CARD_W),
+            "h": float(CARD_H),
+            "text": text,
+            "channel": activity.channel,
+        }
+    ]
+    served = texts[CardKind.TOUCHPOINT].get(
+        str(examples.touchpoints[activity.serves]).strip().casefold()
+    )
+    if served is not None:
+        ops.append(
+            {"op": "link.create", "id": str(uuid.uuid4()), "from": card_id, "to": str(served)}
+        )
+    return board_apply_ops(board=board, actor=actor, ops=ops)

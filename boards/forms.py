@@ -54,10 +54,12 @@ class BoardCreateForm(_TitleMixin, forms.Form):
         error_messages={"invalid_choice": _("Choose one of the frameworks in the list.")},
     )
     examples = forms.BooleanField(
-        label=_("Add example touchpoints, activities and KPIs"),
+        label=_("Start with example touchpoints"),
         help_text=_(
-            "Each phase starts with typical touchpoints, the activities that serve them and "
-            "KPI suggestions, to rework in the workshop. Not used with a saved template."
+            "Each phase starts with typical touchpoints to rework in the workshop. The "
+            "activities and KPIs teams use in a phase are offered as suggestions in the "
+            "phase's panel: nothing counts as done until the team adds it. Not used with a "
+            "saved template."
         ),
         required=False,
         initial=True,

@@ -1,12 +1,17 @@
 """Lifecycle frameworks as plain data: the phases a new board starts with, and for each
-phase the example touchpoints, current activities and KPI suggestions a team can start
-from instead of a blank line.
+phase the example touchpoints, and the activities and KPIs a team *could* take up.
 
-A template is data, not a code path: the examples below are the ones the Customer
-Lifecycle Marketing workshop literature gives, shared between frameworks
-whose phases mean the same thing under another name. boards.actions.board_create lays
-them out; nothing here touches the database. Channels are the values of
-boards.models.Channel, spelled out because the models import this module.
+A template is data, not a code path, and each framework names its source (its
+`source`). The examples are shared between frameworks whose phases mean the same thing
+under another name; most come from the workshop literature, and those
+that are the product's own (the B2B line, a few activities and KPIs) say so with
+`ours=True`, which the UI shows as "suggested by Journeymap".
+
+Activities and KPIs are suggestions, never facts about a team: a new board places only
+the example touchpoints (boards.actions.framework_content), and the rest is offered per
+phase (`phase_examples_for`) for the team to accept one by one. Nothing here touches the
+database. Channels are the values of boards.models.Channel, spelled out because the
+models import this module.
 """
 
 from __future__ import annotations
@@ -37,12 +42,15 @@ class Activity:
     text: str | Promise
     channel: str
     serves: int
+    # The product's own suggestion, not the literature's ("suggested by Journeymap").
+    ours: bool = False
 
 
 @dataclass(frozen=True)
 class Kpi:
     name: str | Promise
     unit: str | Promise = ""
+    ours: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,8 @@ class Framework:
     phases: tuple[str | Promise, ...]
     # One entry per phase, in the same order; empty for a framework without examples.
     examples: tuple[PhaseExamples, ...] = ()
+    # Where the phases come from: authors and title, shown as they are (not translated).
+    source: str = ""
 
     def phase_examples(self) -> list[tuple[str | Promise, PhaseExamples]]:
         """Each phase name with its examples (empty ones when the framework has none)."""
@@ -93,7 +103,7 @@ DISCOVERY = PhaseExamples(
     activities=(
         Activity(_("Organic and paid social posts"), "social", 0),
         Activity(_("SEO and search ads for the questions buyers ask"), "search", 1),
-        Activity(_("Sponsored podcast mentions"), "content", 2),
+        Activity(_("Start a podcast or video series"), "content", 2),
     ),
     kpis=(SOCIAL_IMPRESSIONS, WEBSITE_TRAFFIC, PODCAST_LISTENERS),
 )
@@ -102,7 +112,7 @@ ENGAGEMENT = PhaseExamples(
     activities=(
         Activity(_("Retargeting ads for product-page visitors"), "display", 0),
         Activity(_("Nurture e-mail sequence"), "email", 1),
-        Activity(_("Answering comments within a day"), "social", 2),
+        Activity(_("Answering comments within a day"), "social", 2, ours=True),
     ),
     kpis=(FOLLOWERS, INTERACTIONS, PODCAST_DOWNLOADS, NPS),
 )
@@ -110,7 +120,7 @@ CONVERSION = PhaseExamples(
     touchpoints=(_("Shopping cart"), _("Free trial"), _("Order confirmation")),
     activities=(
         Activity(_("Abandoned-cart e-mail"), "email", 0),
-        Activity(_("Trial-ending reminder with an upgrade offer"), "email", 1),
+        Activity(_("Trial-ending reminder with an upgrade offer"), "email", 1, ours=True),
         Activity(_("Order and delivery confirmation e-mails"), "email", 2),
     ),
     kpis=(TRIAL_TO_PAID, CART_ABANDONMENT, AVERAGE_ORDER_VALUE),
@@ -127,7 +137,7 @@ LOYALTY = PhaseExamples(
     touchpoints=(_("Loyalty programme"), _("Customer support contact")),
     activities=(
         Activity(_("Points and rewards for repeat purchases"), "loyalty", 0),
-        Activity(_("Follow-up after every support case"), "support", 1),
+        Activity(_("Follow-up after every support case"), "support", 1, ours=True),
     ),
     kpis=(CLV, CSAT),
 )
@@ -138,6 +148,22 @@ ADVOCACY = PhaseExamples(
         Activity(_("Offers for influential advocates"), "social", 1),
     ),
     kpis=(REFERRAL_RATE, AFFILIATE_REVENUE),
+)
+# Antavo's first phase reaches new customers and acquires existing ones into the
+# programme: word of mouth and refer-a-friend are how loyal customers bring others.
+REACH_AND_ACQUIRE = PhaseExamples(
+    touchpoints=(
+        _("Social media post or ad"),
+        _("Recommendation from a friend (word of mouth)"),
+        _("Refer-a-friend invitation"),
+        _("Existing customer invited to join the programme"),
+    ),
+    activities=(
+        Activity(_("Organic and paid social posts"), "social", 0),
+        Activity(_("Rewards for both sides when a friend joins"), "loyalty", 2),
+        Activity(_("Inviting existing customers to join at checkout and by e-mail"), "email", 3),
+    ),
+    kpis=(SOCIAL_IMPRESSIONS, REFERRAL_RATE, Kpi(_("Programme sign-ups"))),
 )
 # The lifecycle sales process (domain.md, "Examples per phase").
 FIRST_IMPRESSION = PhaseExamples(
@@ -182,35 +208,40 @@ AFTER_PURCHASE = PhaseExamples(
 B2B_AWARENESS = PhaseExamples(
     touchpoints=(_("Industry report or white paper"), _("LinkedIn post"), _("Webinar")),
     activities=(
-        Activity(_("Guides and reports for each buying role"), "content", 0),
-        Activity(_("Thought-leadership posts by the team"), "social", 1),
-        Activity(_("Monthly webinar with a customer"), "events", 2),
+        Activity(_("Guides and reports for each buying role"), "content", 0, ours=True),
+        Activity(_("Thought-leadership posts by the team"), "social", 1, ours=True),
+        Activity(_("Monthly webinar with a customer"), "events", 2, ours=True),
     ),
-    kpis=(WEBSITE_TRAFFIC, SOCIAL_IMPRESSIONS, Kpi(_("Content downloads"))),
+    kpis=(WEBSITE_TRAFFIC, SOCIAL_IMPRESSIONS, Kpi(_("Content downloads"), ours=True)),
 )
 B2B_CONSIDERATION = PhaseExamples(
     touchpoints=(_("Lead-magnet download"), _("Demo request"), _("Case study")),
     activities=(
-        Activity(_("Lead-nurturing e-mails by buying stage"), "email", 0),
-        Activity(_("Sales call within a day of the request"), "phone", 1),
-        Activity(_("Case studies for each industry"), "content", 2),
+        Activity(_("Lead-nurturing e-mails by buying stage"), "email", 0, ours=True),
+        Activity(_("Sales call within a day of the request"), "phone", 1, ours=True),
+        Activity(_("Case studies for each industry"), "content", 2, ours=True),
     ),
-    kpis=(Kpi(_("Marketing-qualified leads")), Kpi(_("Lead-to-opportunity rate"), "%")),
+    kpis=(
+        Kpi(_("Marketing-qualified leads"), ours=True),
+        Kpi(_("Lead-to-opportunity rate"), "%", ours=True),
+    ),
 )
 B2B_PURCHASE = PhaseExamples(
     touchpoints=(_("Proposal and contract"), _("Onboarding")),
     activities=(
-        Activity(_("Proposal follow-up by the account manager"), "phone", 0),
-        Activity(_("Onboarding programme for the new account"), "support", 1),
+        Activity(_("Proposal follow-up by the account manager"), "phone", 0, ours=True),
+        Activity(_("Onboarding programme for the new account"), "support", 1, ours=True),
     ),
-    kpis=(Kpi(_("Win rate"), "%"), Kpi(_("Sales cycle length"), _("days"))),
+    kpis=(Kpi(_("Win rate"), "%", ours=True), Kpi(_("Sales cycle length"), _("days"), ours=True)),
 )
 B2B_LOYALTY = PhaseExamples(
     touchpoints=(_("Quarterly business review"), _("Renewal"), _("Lapsed large account")),
     activities=(
-        Activity(_("Quarterly business review with every large account"), "phone", 0),
-        Activity(_("Renewal reminder with usage report"), "email", 1),
-        Activity(_("Win-back plan for large accounts: personal visit and offer"), "phone", 2),
+        Activity(_("Quarterly business review with every large account"), "phone", 0, ours=True),
+        Activity(_("Renewal reminder with usage report"), "email", 1, ours=True),
+        Activity(
+            _("Win-back plan for large accounts: personal visit and offer"), "phone", 2, ours=True
+        ),
     ),
     kpis=(RETENTION_RATE, CLV, NPS),
 )
@@ -223,30 +254,35 @@ FRAMEWORKS: dict[str, Framework] = {
             _("Generic four-phase lifecycle"),
             (_("Awareness"), _("Consideration"), _("Purchase"), _("Loyalty")),
             (DISCOVERY, ENGAGEMENT, CONVERSION, AFTER_PURCHASE),
+            "Customer Lifecycle Marketing (CLM) workshop: a line in four phases",
         ),
         Framework(
             "clm4_b2b",
             _("Generic four-phase lifecycle (B2B)"),
             (_("Awareness"), _("Consideration"), _("Purchase"), _("Loyalty")),
             (B2B_AWARENESS, B2B_CONSIDERATION, B2B_PURCHASE, B2B_LOYALTY),
+            "Customer Lifecycle Marketing (CLM) workshop: a line in four phases",
         ),
         Framework(
             "sales4",
             _("Lifecycle sales process"),
             (_("First impression"), _("Retention"), _("Win-back"), _("Ambassador")),
             (FIRST_IMPRESSION, RETENTION, WIN_BACK, AMBASSADOR),
+            "Lifecycle sales process in four phases (customer lifecycle marketing)",
         ),
         Framework(
             "antavo",
             _("Loyalty lifecycle (Antavo)"),
             (_("Reach & Acquire"), _("Convert"), _("Retain & Reward"), _("Recognise & Reactivate")),
-            (DISCOVERY, CONVERSION, LOYALTY, WIN_BACK),
+            (REACH_AND_ACQUIRE, CONVERSION, LOYALTY, WIN_BACK),
+            "Antavo: the customer loyalty lifecycle",
         ),
         Framework(
             "race",
             _("RACE"),
             (_("Reach"), _("Act"), _("Convert"), _("Engage")),
             (DISCOVERY, ENGAGEMENT, CONVERSION, RETENTION),
+            "Smart Insights: the RACE planning framework (Dave Chaffey)",
         ),
         Framework(
             "six_stage",
@@ -260,18 +296,22 @@ FRAMEWORKS: dict[str, Framework] = {
                 _("Advocacy"),
             ),
             (DISCOVERY, ENGAGEMENT, CONVERSION, RETENTION, LOYALTY, ADVOCACY),
+            "The six-stage customer lifecycle, with KPIs per stage",
         ),
         Framework(
             "infusionsoft",
             _("Attract · Sell · Wow"),
             (_("Attract"), _("Sell"), _("Wow")),
             (DISCOVERY, CONVERSION, AFTER_PURCHASE),
+            "Infusionsoft (now Keap): Attract, Sell, Wow",
         ),
         Framework(
             "sterne_cutler",
             _("Sterne & Cutler (2000)"),
-            (_("Reach"), _("Acquisition"), _("Conversion"), _("Retention"), _("Loyalty")),
-            (DISCOVERY, ENGAGEMENT, CONVERSION, RETENTION, LOYALTY),
+            # The fifth step is making customers advocates, not keeping them loyal.
+            (_("Reach"), _("Acquisition"), _("Conversion"), _("Retention"), _("Advocacy")),
+            (DISCOVERY, ENGAGEMENT, CONVERSION, RETENTION, ADVOCACY),
+            "Jim Sterne and Matt Cutler, E-Metrics: Business Metrics for the New Economy (2000)",
         ),
         # No examples: for teams who want to name and fill the line themselves.
         Framework(
@@ -291,34 +331,32 @@ CUSTOM_FRAMEWORK = "custom"
 BOARD_FRAMEWORK_CHOICES = [*FRAMEWORK_CHOICES, (CUSTOM_FRAMEWORK, _("Organisation template"))]
 
 
-def kpi_suggestions(board, phase) -> list[dict]:
-    """The KPIs worth suggesting for `phase` of `board`, as [{name, unit}], leaving out
-    those the phase has already.
-
-    The phase is matched by name in the board's framework, then in any framework (a
-    custom board's "Retention" means retention too), then by position in the board's
-    framework: phases get renamed, and a suggestion for the column is still better than
-    none.
-    """
-    name = phase.name.strip().casefold()
-    own = FRAMEWORKS.get(board.framework)
+def phase_examples_for(framework: str, name: str, position: int) -> PhaseExamples:
+    """What a team could do in a phase called `name` at `position` of a board made from
+    `framework` (a key of FRAMEWORKS, or "custom"): the examples of the phase of that
+    name in the board's framework, then in any framework (a custom board's "Retention"
+    means retention too), then of the same position in the board's framework: phases
+    get renamed, and a suggestion for the column is still better than none. Empty
+    examples when nothing matches."""
+    wanted = name.strip().casefold()
+    own = FRAMEWORKS.get(framework)
     others = [f for f in FRAMEWORKS.values() if f is not own]
-    ordered = [own, *others] if own is not None else others
-    found: PhaseExamples | None = None
-    for framework in ordered:
-        for phase_name, examples in framework.phase_examples():
-            if examples.kpis and str(phase_name).casefold() == name:
-                found = examples
-                break
-        if found is not None:
-            break
-    if found is None and own is not None and own.examples and phase.position < len(own.examples):
-        found = own.examples[phase.position]
-    if found is None:
-        return []
+    for candidate in [own, *others] if own is not None else others:
+        for phase_name, examples in candidate.phase_examples():
+            if examples.kpis and str(phase_name).casefold() == wanted:
+                return examples
+    if own is not None and own.examples and 0 <= position < len(own.examples):
+        return own.examples[position]
+    return PhaseExamples()
+
+
+def kpi_suggestions(board, phase) -> list[dict]:
+    """The KPIs worth suggesting for `phase` of `board`, as [{name, unit, ours}], leaving
+    out those the phase has already (phase_examples_for says which)."""
+    found = phase_examples_for(board.framework, phase.name, phase.position)
     taken = {str(kpi.get("name", "")).casefold() for kpi in phase.kpis}
     return [
-        {"name": str(kpi.name), "unit": str(kpi.unit)}
+        {"name": str(kpi.name), "unit": str(kpi.unit), "ours": kpi.ours}
         for kpi in found.kpis
         if str(kpi.name).casefold() not in taken
     ]

@@ -238,6 +238,16 @@ class Direction(models.TextChoices):
     SAME_PHASE = "same", _("Within a phase")
 
 
+class Movement(models.TextChoices):
+    """What a backward arrow means (its direction stays derived from its ends' phases):
+    the method counts losses and the loops it aims for apart (boards/gaps.py). A forward
+    or within-phase arrow keeps the default, which means nothing there."""
+
+    FALL_BACK = "fall_back", _("Customers fall back (a loss)")
+    RETURN = "return", _("Customers return to buy again")
+    REACTIVATED = "reactivated", _("Customers are reactivated")
+
+
 class Arrow(models.Model):
     id = models.UUIDField(primary_key=True)
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="arrows")
@@ -245,6 +255,9 @@ class Arrow(models.Model):
     to_card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="arrows_in")
     label = models.CharField(_("label"), max_length=ARROW_LABEL_MAX, blank=True)
     weight = models.FloatField(_("weight"), null=True, blank=True)
+    movement = models.CharField(
+        _("movement"), max_length=12, choices=Movement.choices, default=Movement.FALL_BACK
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -44,6 +44,7 @@ from boards.models import (
     CardKind,
     CardLink,
     Channel,
+    Movement,
     Phase,
     Priority,
 )
@@ -57,6 +58,9 @@ KPI_FIGURE_LIMIT = 1e12  # |value|, |target| of a KPI
 CARD_KINDS: list[str] = list(CardKind.values)
 CHANNELS: list[str] = list(Channel.values)
 PRIORITIES: list[str] = list(Priority.values)
+MOVEMENTS: list[str] = list(Movement.values)
+# (value, label) for the pages that ask what a move back means.
+MOVEMENT_CHOICES: list[tuple[str, str]] = list(Movement.choices)
 
 # Which kinds may stand at each end of a link: the method asks which current activity
 # (or planned opportunity) serves which touchpoint, and nothing else.
@@ -193,6 +197,8 @@ ARROW = Shape(
         Field("to", "to_card_id", ref="card", ident=True, required=True),
         Field("label"),
         Field("weight"),
+        # What a backward arrow means (boards.models.Movement); its direction is derived.
+        Field("movement"),
     ),
     state_only=(Field("id", ident=True),),
     # Who drew an arrow or a link is not part of the state (docs/protocol.md).
@@ -249,6 +255,7 @@ def client_schema() -> dict:
                 "fields": list(ARROW.names),
                 "defaults": ARROW.defaults,
                 "limits": ARROW_LIMITS,
+                "choices": {"movement": MOVEMENTS},
             },
             "link": {
                 "fields": list(LINK.names),

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import get_language
 
+from boards.frameworks import FRAMEWORKS, kpi_suggestions, phase_examples_for
 from boards.gaps import gaps_from_state, strategy_from_state
 from boards.models import (
     Arrow,
     Board,
     BoardTemplate,
     Card,
+    CardKind,
     CardLink,
+    Channel,
     OpLog,
     Phase,
     ShareLink,
@@ -269,10 +273,11 @@ def board_snapshot(board: Board, snapshot_id) -> Snapshot | None:
 
 def board_gap_marks(board: Board) -> dict:
     """What the canvas marks (uncovered touchpoints, each phase's coverage and its tone,
-    boards.gaps.coverage_tone), from board_gaps so the marks never disagree with the
+    boards.gaps.coverage_tone, and its gaps), from board_gaps so the marks never disagree with the
     panel. Every page on a board asks after each change, so it is computed once per
     revision and process."""
-    key = f"gaps:{board.pk}:{board.epoch}:{board.rev}"
+    # The gaps are worded in the reader's language, so each language has its own entry.
+    key = f"gaps:{board.pk}:{board.epoch}:{board.rev}:{get_language()}"
     marks = cache.get(key)
     if marks is None:
         gaps = board_gaps(board)
@@ -286,6 +291,8 @@ def board_gap_marks(board: Board) -> dict:
                     "touchpoints": phase["touchpoints"],
                     "covered": phase["covered_touchpoints"],
                     "activities": phase["activities"],
+                    # The phase's part of the one gap list, as the panel words it.
+                    "gaps": [gap["message"] for gap in phase["gaps"]],
                 }
                 for phase in gaps["phases"]
             },
@@ -300,3 +307,37 @@ def board_share_links(board: Board) -> list:
 
 def board_share_link(board: Board, link_id) -> ShareLink | None:
     return ShareLink.objects.filter(board=board, pk=link_id).first()
+
+
+def phase_suggestions(board: Board, phase: Phase) -> dict:
+    """What the phase panel's tray offers (boards.frameworks.phase_examples_for): the
+    activities a team could run in `phase`, as [{index, text, channel, channel_label,
+    serves, ours}] (`index` is what boards.actions.suggestion_accept takes), leaving out
+    those the phase has already; the KPIs it could track (kpi_suggestions); and the
+    `source` of the board's framework ("" for an organisation's own template). Never
+    part of the board: nothing here counts in the gap analysis until accepted."""
+    examples = phase_examples_for(board.framework, phase.name, phase.position)
+    taken = {
+        text.strip().casefold()
+        for text in Card.objects.filter(
+            board=board, phase=phase, kind=CardKind.ACTIVITY, deleted=False
+        ).values_list("text", flat=True)
+    }
+    channels = dict(Channel.choices)
+    framework = FRAMEWORKS.get(board.framework)
+    return {
+        "activities": [
+            {
+                "index": index,
+                "text": str(activity.text),
+                "channel": activity.channel,
+                "channel_label": str(channels.get(activity.channel, "")),
+                "serves": str(examples.touchpoints[activity.serves]),
+                "ours": activity.ours,
+            }
+            for index, activity in enumerate(examples.activities)
+            if str(activity.text).strip().casefold() not in taken
+        ],
+        "kpis": kpi_suggestions(board, phase),
+        "source": framework.source if framework is not None else "",
+    }

@@ -52,6 +52,11 @@ urlpatterns += [
         panels.panel_phase_save,
         name="panel_phase_save",
     ),
+    path(
+        "boards/<uuid:board_id>/panel/phases/<uuid:phase_id>/suggestions/",
+        panels.panel_phase_suggestion,
+        name="panel_phase_suggestion",
+    ),
     path("boards/<uuid:board_id>/gaps.json", panels.board_gaps_json, name="board_gaps_json"),
     path("boards/<uuid:board_id>/outline/", pages.board_outline, name="board_outline"),
 ]

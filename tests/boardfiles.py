@@ -118,7 +118,14 @@ def without_ids(document: dict) -> dict:
     for card in document["cards"]:
         card.pop("id")
         card["phase"] = phases.get(card["phase"])
+    arrows = {a["id"]: index for index, a in enumerate(document["arrows"])}
     for item in [*document["arrows"], *document["links"]]:
         item.pop("id")
         item["from"], item["to"] = cards[item["from"]], cards[item["to"]]
+    for gap in document.get("gaps", []):
+        gap["phase"] = phases[gap["phase"]]
+        if "card" in gap:
+            gap["card"] = cards[gap["card"]]
+        if "arrow" in gap:
+            gap["arrow"] = arrows[gap["arrow"]]
     return document

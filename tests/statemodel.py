@@ -56,7 +56,7 @@ CARD_DEFAULTS = {
     "owner": None,
     "kpi": "",
 }
-ARROW_FIELDS = ("from", "to", "label", "weight")
+ARROW_FIELDS = ("from", "to", "label", "weight", "movement")
 LINK_SOURCE_KINDS = ("activity", "opportunity")
 LINK_TARGET_KINDS = ("touchpoint",)
 PHASE_FIELDS = ("name", "colour", "kpis")
@@ -211,6 +211,7 @@ def _arrow_create(state, op, by, trash):
             "to": op["to"],
             "label": op.get("label", ""),
             "weight": op.get("weight"),
+            "movement": op.get("movement", "fall_back"),
         }
     )
 
@@ -849,7 +850,14 @@ def _one_edit(pick, state: dict, pool: dict | None) -> dict:
         return {"op": "arrow.create", "id": ident, "from": start, "to": end, "label": "→"}
     arrow = _target(pick, arrows, pool.get("arrows"))
     if edit == "arrow.update" and arrow:
-        return {"op": "arrow.update", "id": arrow, "label": f"{pick(100)}%", "weight": pick(10)}
+        movement = ("fall_back", "return", "reactivated")[pick(3)]
+        return {
+            "op": "arrow.update",
+            "id": arrow,
+            "label": f"{pick(100)}%",
+            "weight": pick(10),
+            "movement": movement,
+        }
     if edit == "arrow.delete" and arrow:
         return {"op": "arrow.delete", "id": arrow}
     phase = _target(pick, phases, pool.get("phases"))

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
+from boards.frameworks import phase_examples_for
 from boards.models import Board, Card, CardLink, ShareLink, Snapshot
 from journeymap.actions import invite_create
 from journeymap.models import Invite, Membership, Organisation, Role, User
@@ -120,6 +121,7 @@ MATRIX: dict[str, tuple[Outcome, ...]] = {
     "GET panel_strategy":         (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
     "GET panel_phase":            (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
     "POST panel_phase_save":      (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN),
+    "POST panel_phase_suggestion": (DONE, DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN),
     "GET board_versions":         (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
     "POST board_versions":        (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN),
     # Versions: every member looks; facilitators and above restore.
@@ -216,6 +218,12 @@ def _phase_panel_url(name: str) -> Callable[[World], str]:
         return reverse(name, args=[world.board.id, phase.id])
 
     return url
+
+
+def _first_suggestion(world: World) -> dict:
+    phase = world.board.phases.order_by("position").first()
+    examples = phase_examples_for(world.board.framework, phase.name, phase.position)
+    return {"index": "0", "text": str(examples.activities[0].text)}
 
 
 def _board_file(world: World, who: str) -> dict:
@@ -359,6 +367,13 @@ ROUTES: dict[str, Route] = {
             world.board.phases.order_by("position").first().kpis
             == [{"name": "Website traffic", "value": 1200.0, "target": 2000.0, "unit": "visits"}]
         ),
+    ),
+    "POST panel_phase_suggestion": Route(
+        url=_phase_panel_url("panel_phase_suggestion"),
+        data=lambda world, who: _first_suggestion(world),
+        took_effect=lambda world, who: Card.objects.filter(
+            board=world.board, kind="activity", text=_first_suggestion(world)["text"]
+        ).exists(),
     ),
     "GET board_versions": Route(url=_board_url("board_versions")),
     "POST board_versions": Route(

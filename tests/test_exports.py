@@ -30,7 +30,7 @@ from boards.exports.csvio import safe_cell
 from boards.exports.jsonio import board_import
 from boards.gaps import gaps_from_state, strategy_from_state
 from boards.models import Board, Snapshot
-from boards.selectors import board_state
+from boards.selectors import board_gaps, board_state
 from tests.boardfiles import ARABIC, EMOJI, HEBREW, HOSTILE, NORDIC, make_full_board, without_ids
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -158,9 +158,14 @@ def test_it_exports_one_csv_row_per_card_for_a_spreadsheet(full):
         "KPI",
         "Owner",
         "Author",
+        "Gaps",
     ]
-    assert len(rows) == 1 + len(board_state(board)["cards"])
-    by_text = {row[2]: row for row in rows[1:]}
+    gap_rows = [row for row in rows[1:] if row[1] == "Gap"]
+    assert len(rows) == 1 + len(board_state(board)["cards"]) + len(gap_rows)
+    # The file holds the whole gap list: per card in its last column, the rest as rows.
+    gaps = board_gaps(board)["gaps"]
+    assert [row[2] for row in gap_rows] == [g["message"] for g in gaps if "card" not in g]
+    by_text = {row[2]: row for row in rows[1:] if row[1] != "Gap"}
     reminder = by_text["Cart reminder after 1 hour"]
     assert reminder == [
         "Purchase",
@@ -172,12 +177,13 @@ def test_it_exports_one_csv_row_per_card_for_a_spreadsheet(full):
         "Cart abandonment rate",
         "Editor Person",
         "Olivia Owner",
+        "",
     ]
     assert by_text["Ask analytics\nfor real numbers"][0] == "Consideration"
     assert by_text["Parking lot: outside the line"][0] == "Outside the line"
     assert by_text[f"Instagram ad {HOSTILE}"][1] == "Touchpoint"
     # Phases in the order of the line, cards outside it last.
-    assert [row[0] for row in rows[1:]][-1] == "Outside the line"
+    assert [row[0] for row in rows[1:] if row[1] != "Gap"][-1] == "Outside the line"
 
 
 def test_it_keeps_spreadsheets_from_running_card_text_as_formulas(full):

@@ -12,65 +12,8 @@ from boards.gaps import coverage_tone, gaps_from_state, strategy_from_state
 from boards.live.commit import commit_ops
 from boards.models import Card, CardKind, CardLink, Channel
 from boards.selectors import board_gaps, board_state, board_strategy
+from tests.factories import StateBoard as Board
 from tests.factories import make_arrow, make_card, make_link
-
-
-class Board:
-    """A board state built by hand, of the shape board_state returns."""
-
-    def __init__(self, *phase_names: str) -> None:
-        self.state = {
-            "board": {"id": "b", "title": "Hand-made", "framework": "clm4", "stage": ""},
-            "phases": [
-                {"id": f"p{n}", "position": n, "name": name, "colour": "#dbeafe", "kpis": []}
-                for n, name in enumerate(phase_names)
-            ],
-            "cards": [],
-            "arrows": [],
-            "links": [],
-        }
-
-    def phase(self, n: int) -> str:
-        return self.state["phases"][n]["id"]
-
-    def card(self, kind: str, phase: int | None, text: str = "", **fields) -> str:
-        ident = f"c{len(self.state['cards'])}"
-        self.state["cards"].append(
-            {
-                "id": ident,
-                "kind": kind,
-                "phase": None if phase is None else self.phase(phase),
-                "x": 0,
-                "y": 10 * len(self.state["cards"]),
-                "w": 180,
-                "h": 110,
-                "text": text or ident,
-                "colour": "",
-                "channel": fields.pop("channel", ""),
-                "priority": fields.pop("priority", ""),
-                "owner": fields.pop("owner", None),
-                "kpi": fields.pop("kpi", ""),
-                "author": None,
-            }
-        )
-        return ident
-
-    def link(self, start: str, end: str) -> str:
-        ident = f"l{len(self.state['links'])}"
-        self.state["links"].append({"id": ident, "from": start, "to": end})
-        return ident
-
-    def arrow(self, start: str, end: str, *, weight=None, label: str = "") -> str:
-        ident = f"a{len(self.state['arrows'])}"
-        self.state["arrows"].append(
-            {"id": ident, "from": start, "to": end, "label": label, "weight": weight}
-        )
-        return ident
-
-    def gaps(self) -> dict:
-        result = gaps_from_state(self.state)
-        json.dumps(result)  # serialisable as it stands
-        return result
 
 
 def _by_name(gaps: dict) -> dict[str, dict]:
@@ -106,7 +49,10 @@ def test_it_reports_an_empty_board_as_all_gaps_and_no_coverage():
         "uncovered": 0,
         "phases_without_activity": 4,
         "phases_without_touchpoint": 4,
+        "phases_without_kpi": 4,
         "backward_arrows": 0,
+        "unhandled_fall_backs": 0,
+        "gaps": 12,  # per phase: no touchpoint, no activity, no KPI
     }
     assert gaps["uncovered_ids"] == []
     assert gaps["outside"] == {
@@ -275,6 +221,9 @@ def test_it_lists_backward_arrows_with_their_weights_under_the_phase_they_leave(
             "to_phase_id": board.phase(1),
             "weight": 25.5,
             "label": "25.5% back to browsing",
+            "movement": "fall_back",
+            "handled": False,
+            "sentence": "Customers fall back from “Cart” to Consideration",
         },
         {
             "id": to_start,
@@ -285,6 +234,9 @@ def test_it_lists_backward_arrows_with_their_weights_under_the_phase_they_leave(
             "to_phase_id": board.phase(0),
             "weight": None,
             "label": "",
+            "movement": "fall_back",
+            "handled": False,
+            "sentence": "Customers fall back from “Cart” to Awareness",
         },
     ]
     assert gaps["totals"]["backward_arrows"] == 2

@@ -294,9 +294,10 @@ def test_it_tells_the_client_the_fields_limits_and_choices():
     assert card["choices"]["channel"] == ["", "email", *card["choices"]["channel"][2:]]
     assert card["choices"]["channel"] == list(Channel.values)
     assert schema["arrow"] == {
-        "fields": ["from", "to", "label", "weight"],
-        "defaults": {"label": "", "weight": None},
+        "fields": ["from", "to", "label", "weight", "movement"],
+        "defaults": {"label": "", "weight": None, "movement": "fall_back"},
         "limits": {"label": 120, "weight": [0, 1_000_000]},
+        "choices": {"movement": ["fall_back", "return", "reactivated"]},
     }
     assert schema["link"] == {
         "fields": ["from", "to"],

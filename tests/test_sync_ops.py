@@ -242,6 +242,7 @@ async def test_it_creates_an_arrow_to_a_card_made_in_the_same_batch(live):
         "to": card,
         "label": "12%",
         "weight": 12,
+        "movement": "fall_back",  # the default: a backward arrow not said otherwise is a loss
     }
     stored_arrow = await Arrow.objects.aget(id=arrow)
     assert (str(stored_arrow.from_card_id), str(stored_arrow.to_card_id)) == (live.second, card)
@@ -263,6 +264,7 @@ async def test_it_creates_an_arrow_with_the_defaults_filled_in(live):
             "to": live.first,
             "label": "",
             "weight": None,
+            "movement": "fall_back",
         }
     ]
     assert (await Arrow.objects.aget(id=arrow)).weight is None
@@ -314,6 +316,7 @@ async def test_it_deletes_and_restores_an_arrow(live, sockets, members):
                 "to": live.second,
                 "label": "40%",
                 "weight": None,
+                "movement": "fall_back",
             },
         }
     ]

@@ -141,6 +141,7 @@ async def test_it_answers_a_fresh_sync_with_the_whole_board(sockets, board, memb
             "to": cards["Welcome e-mail"]["id"],
             "label": "40%",
             "weight": None,
+            "movement": "fall_back",
         }
     ]
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from boards.actions import board_create, template_create_from_board
 from boards.forms import BoardCreateForm
-from boards.frameworks import FRAMEWORKS, kpi_suggestions
+from boards.frameworks import FRAMEWORKS, kpi_suggestions, phase_examples_for
 from boards.live.protocol import ProtocolError, kpis
 from boards.models import (
     COLUMN_WIDTH,
@@ -65,7 +65,7 @@ def test_it_creates_the_phases_a_framework_names_and_no_cards_without_examples(k
 
 
 @pytest.mark.parametrize("key", WITH_EXAMPLES)
-def test_it_fills_each_phase_with_the_frameworks_examples(key, org, members):
+def test_it_places_only_the_example_touchpoints_and_suggests_the_rest(key, org, members):
     framework = FRAMEWORKS[key]
     board = _create(org, members["editor"], key, examples=True)
     phases = _phases(board)
@@ -73,26 +73,27 @@ def test_it_fills_each_phase_with_the_frameworks_examples(key, org, members):
     assert [p.name for p in phases] == [str(name) for name in framework.phases]
     for phase, (_name, examples) in zip(phases, framework.phase_examples(), strict=True):
         cards = Card.objects.filter(board=board, phase=phase)
-        touchpoints = {c.text: c for c in cards.filter(kind=CardKind.TOUCHPOINT)}
-        activities = {c.text: c for c in cards.filter(kind=CardKind.ACTIVITY)}
-        assert set(touchpoints) == {str(text) for text in examples.touchpoints}
-        assert set(activities) == {str(a.text) for a in examples.activities}
-        assert cards.count() == len(touchpoints) + len(activities)
-        for activity in examples.activities:
-            card = activities[str(activity.text)]
-            assert card.channel == activity.channel
-            served = touchpoints[str(examples.touchpoints[activity.serves])]
-            # Each example activity is linked to the touchpoint it serves.
-            assert CardLink.objects.filter(source=card, target=served, deleted=False).exists()
-        assert CardLink.objects.filter(board=board, source__phase=phase).count() == len(
-            examples.activities
+        assert sorted(cards.values_list("text", flat=True)) == sorted(
+            str(text) for text in examples.touchpoints
         )
-        assert phase.kpis == [
-            {"name": str(kpi.name), "value": None, "target": None, "unit": str(kpi.unit)}
-            for kpi in examples.kpis
+        assert set(cards.values_list("kind", flat=True)) == {CardKind.TOUCHPOINT}
+        # Activities and KPIs are what the team could do: offered, never placed.
+        assert phase.kpis == []
+        assert [s["name"] for s in kpi_suggestions(board, phase)] == [
+            str(k.name) for k in examples.kpis
         ]
-        assert phase.kpis  # every phase of a framework with examples has suggestions
+    assert not CardLink.objects.filter(board=board).exists()
     assert all(card.author_id == members["editor"].pk for card in Card.objects.filter(board=board))
+
+
+@pytest.mark.parametrize("key", list(FRAMEWORKS))
+def test_it_shows_a_fresh_board_from_any_template_at_0_percent_covered(key, org, members):
+    gaps = board_gaps(_create(org, members["editor"], key, examples=True))
+
+    assert gaps["totals"]["covered_touchpoints"] == 0
+    assert gaps["totals"]["coverage"] in (0, None)  # None: the blank line has no touchpoints
+    assert gaps["totals"]["phases_without_activity"] == len(FRAMEWORKS[key].phases)
+    assert gaps["totals"]["phases_without_kpi"] == len(FRAMEWORKS[key].phases)
 
 
 @pytest.mark.parametrize("key", WITH_EXAMPLES)
@@ -138,14 +139,6 @@ def test_it_keeps_example_data_within_the_protocols_limits(key):
             assert 0 <= activity.serves < len(examples.touchpoints)
 
 
-def test_it_shows_a_gap_on_a_worked_example(org, members):
-    board = _create(org, members["editor"], "clm4", examples=True)
-    gaps = board_gaps(board)
-    loyalty = gaps["phases"][3]
-    assert [item["text"] for item in loyalty["uncovered"]] == ["Review request"]
-    assert [p["coverage"] for p in gaps["phases"]] == [100, 100, 100, 66]
-
-
 def test_it_adds_no_examples_to_the_blank_line(org, members):
     board = _create(org, members["editor"], "blank", examples=True)
     assert [p.name for p in _phases(board)] == ["Phase 1", "Phase 2", "Phase 3", "Phase 4"]
@@ -153,34 +146,34 @@ def test_it_adds_no_examples_to_the_blank_line(org, members):
     assert all(p.kpis == [] for p in _phases(board))
 
 
-def test_it_offers_a_b2b_variant_of_the_four_phase_line(org, members):
+def test_it_offers_a_b2b_variant_of_the_four_phase_line_as_its_own_suggestions():
     assert FRAMEWORKS["clm4_b2b"].phases == FRAMEWORKS["clm4"].phases
-    board = _create(org, members["editor"], "clm4_b2b", examples=True)
-    texts = {card.text: card for card in Card.objects.filter(board=board).select_related("phase")}
+    loyalty = phase_examples_for("clm4_b2b", "Loyalty", 3)
+    win_back = loyalty.activities[2]
     # Content marketing, lead nurturing, and winning back large accounts.
-    assert texts["Guides and reports for each buying role"].channel == "content"
-    assert texts["Lead-nurturing e-mails by buying stage"].phase.name == "Consideration"
-    win_back = texts["Win-back plan for large accounts: personal visit and offer"]
-    assert win_back.phase.name == "Loyalty"
-    assert CardLink.objects.get(source=win_back).target.text == "Lapsed large account"
-    assert board.framework == "clm4_b2b"
+    assert str(win_back.text) == "Win-back plan for large accounts: personal visit and offer"
+    assert str(loyalty.touchpoints[win_back.serves]) == "Lapsed large account"
+    # The B2B line is the product's own, and says so.
+    for _name, examples in FRAMEWORKS["clm4_b2b"].phase_examples():
+        assert all(activity.ours for activity in examples.activities)
 
 
-def test_it_takes_the_lifecycle_sales_examples_from_the_method(org, members):
-    board = _create(org, members["editor"], "sales4", examples=True)
-    first = _phases(board)[0]
-    welcome = Card.objects.get(board=board, text="Welcome e-mail on sign-up")
-    assert (welcome.phase, welcome.channel) == (first, "email")
-    assert CardLink.objects.get(source=welcome).target.text == "Sign-up"
-    win_back = _phases(board)[2]
-    assert Card.objects.filter(
-        phase=win_back, text__contains="sized by CLV", kind=CardKind.ACTIVITY
-    ).exists()
+def test_it_renders_the_frameworks_as_their_sources_do():
+    assert [str(p) for p in FRAMEWORKS["sterne_cutler"].phases][-1] == "Advocacy"
+    discovery = phase_examples_for("six_stage", "Discovery", 0)
+    assert "Start a podcast or video series" in [str(a.text) for a in discovery.activities]
+    reach = phase_examples_for("antavo", "Reach & Acquire", 0)
+    touchpoints = [str(t) for t in reach.touchpoints]
+    assert "Recommendation from a friend (word of mouth)" in touchpoints
+    assert "Refer-a-friend invitation" in touchpoints
+    assert "Existing customer invited to join the programme" in touchpoints
+    assert all(f.source for f in FRAMEWORKS.values() if f.examples)
+    assert not any(a.ours for a in phase_examples_for("sales4", "Win-back", 2).activities)
 
 
 def test_it_suggests_the_six_stage_kpis_for_each_stage(org, members):
     board = _create(org, members["editor"], "six_stage", examples=True)
-    names = {p.name: [k["name"] for k in p.kpis] for p in _phases(board)}
+    names = {p.name: [k["name"] for k in kpi_suggestions(board, p)] for p in _phases(board)}
     assert names["Discovery"] == ["Social impressions", "Website traffic", "Podcast listeners"]
     assert names["Conversion"] == [
         "Free-trial-to-paid rate",
@@ -197,9 +190,9 @@ def test_it_suggests_kpis_the_phase_does_not_have_yet(org, members):
     board = _create(org, members["editor"], "six_stage", examples=False)
     retention = _phases(board)[3]
     assert kpi_suggestions(board, retention) == [
-        {"name": "Churn rate", "unit": "%"},
-        {"name": "Repeat-purchase rate", "unit": "%"},
-        {"name": "Customer retention rate", "unit": "%"},
+        {"name": "Churn rate", "unit": "%", "ours": False},
+        {"name": "Repeat-purchase rate", "unit": "%", "ours": False},
+        {"name": "Customer retention rate", "unit": "%", "ours": False},
     ]
     retention.kpis = [{"name": "churn rate", "value": 3, "target": 2, "unit": "%"}]
     assert [s["name"] for s in kpi_suggestions(board, retention)] == [
@@ -227,7 +220,7 @@ def test_it_suggests_by_name_across_frameworks_then_by_position(org, members):
 
 def test_it_offers_examples_by_default(org, client_for):
     text = page_text(client_for("editor").get(reverse("board_create", args=[org.id])))
-    assert "Add example touchpoints, activities and KPIs" in text
+    assert "Start with example touchpoints" in text
     assert 'type="checkbox" name="examples"' in text
     assert "checked" in text
     assert BoardCreateForm().fields["examples"].initial is True

@@ -252,7 +252,8 @@ def clean_document(document: dict) -> dict:
         {k: v for k, v in document.items() if k not in ("phases", "cards", "arrows", "links")},
         _("the file"),
         required={"format": _anything, "version": _anything, "board": _anything},
-        optional={"exported": text(64)},
+        # The gap list an export adds is computed again from the content, never read.
+        optional={"exported": text(64), "gaps": _anything},
     )
     board = _object(
         top["board"],

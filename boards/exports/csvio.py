@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from boards.exports.state import channel_label, complete_state, kind_label, priority_label
+from boards.gaps import gaps_from_state
 from boards.schema import LINK_TARGET_KINDS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,9 +39,16 @@ def separator() -> str:
 
 def board_csv(state: dict, *, names: dict[int, str]) -> bytes:
     """One row per live card of `state`, phase by phase in the order of the line, top to
-    bottom within a phase (cards outside every phase last). `names` maps user ids to the
-    names shown for owners and authors."""
+    bottom within a phase (cards outside every phase last), with the gaps that name the
+    card in its last column; then one row per gap of a phase as a whole (kind "Gap"), so
+    the file holds the board's whole gap list (boards/gaps.py). `names` maps user ids to
+    the names shown for owners and authors."""
     state = complete_state(state)
+    gap_list = gaps_from_state(state)["gaps"]
+    about: dict[str, list[str]] = {}
+    for gap in gap_list:
+        if "card" in gap:
+            about.setdefault(gap["card"], []).append(gap["message"])
     position = {phase["id"]: index for index, phase in enumerate(state["phases"])}
     phase_names = {phase["id"]: phase["name"] for phase in state["phases"]}
     cards = {card["id"]: card for card in state["cards"]}
@@ -67,6 +75,7 @@ def board_csv(state: dict, *, names: dict[int, str]) -> bytes:
             _("KPI"),
             pgettext("opportunity", "Owner"),
             _("Author"),
+            _("Gaps"),
         ]
     )
     outside = _("Outside the line")
@@ -81,6 +90,11 @@ def board_csv(state: dict, *, names: dict[int, str]) -> bytes:
             card["kpi"],
             names.get(card["owner"], "") if card["owner"] is not None else "",
             names.get(card["author"], "") if card["author"] is not None else "",
+            "; ".join(about.get(card["id"], [])),
         ]
         writer.writerow([safe_cell(str(cell)) for cell in row])
+    for gap in gap_list:
+        if "card" not in gap:
+            row = [phase_names[gap["phase"]], _("Gap"), gap["message"], "", "", "", "", "", "", ""]
+            writer.writerow([safe_cell(str(cell)) for cell in row])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")

@@ -29,6 +29,7 @@ from boards.exports.boardfile import (
     parse_document,
 )
 from boards.exports.state import complete_state
+from boards.gaps import gaps_from_state
 from boards.models import Board
 from boards.schema import ARROW, CARD, KPI_DEFAULTS, KPI_FIELDS, LINK
 from journeymap.access import Can, get_membership, role_allows
@@ -93,6 +94,9 @@ def board_document(state: dict, *, people: dict[int, dict], exported: datetime) 
         ],
         "arrows": [{name: arrow[name] for name in ARROW.state_names} for arrow in state["arrows"]],
         "links": [{name: link[name] for name in LINK.state_names} for link in state["links"]],
+        # The gap list as the panel and the report show it (boards/gaps.py): what the file
+        # says about the board, not part of it, so an import ignores it.
+        "gaps": gaps_from_state(state)["gaps"],
     }
 
 

@@ -43,6 +43,7 @@ from boards.exports.state import DASH, number, ui_direction
 from boards.gaps import coverage_tone
 
 GAP_RED = "#b91c1c"
+LOOP = "#047857"  # a return or a reactivation: the loops the method aims for
 PRIORITY_TONES = {  # fill, ink
     "high": ("#fee2e2", "#991b1b"),
     "medium": ("#fef3c7", "#92400e"),
@@ -145,9 +146,14 @@ def _gap_section(gaps: dict) -> list[Block]:
                     totals["phases_without_touchpoint"] > 0,
                 ),
                 (
-                    str(totals["backward_arrows"]),
-                    _("backward arrows"),
-                    totals["backward_arrows"] > 0,
+                    str(totals["phases_without_kpi"]),
+                    _("phases without KPI"),
+                    totals["phases_without_kpi"] > 0,
+                ),
+                (
+                    str(totals["unhandled_fall_backs"]),
+                    _("unhandled fall-backs"),
+                    totals["unhandled_fall_backs"] > 0,
                 ),
             ]
         )
@@ -169,37 +175,26 @@ def _gap_section(gaps: dict) -> list[Block]:
             fill=MUTED,
             space_before=5,
         )
-        found = False
-        if phase["no_touchpoint"]:
-            found = True
-            blocks += bullet(
-                _("No touchpoint: how do customers meet the brand in this phase?"),
-                colour=GAP_RED,
-            )
-        if phase["no_activity"]:
-            found = True
-            blocks += bullet(
-                _("No current activity: the team does nothing here yet."), colour=GAP_RED
-            )
-        for card in phase["uncovered"]:
-            found = True
-            blocks += bullet(
-                _("“%(text)s” has no activity behind it")
-                % {"text": card["text"].strip() or _("(empty touchpoint)")},
-                colour=GAP_RED,
-            )
-        for arrow in phase["backward"]:
-            found = True
-            message = _("Customers fall back from “%(text)s” to %(to)s") % {
-                "text": arrow["from_text"].strip() or _("a card"),
-                "to": arrow["to_phase"],
-            }
+        # The phase's part of the one gap list (boards/gaps.py), as the panel shows it.
+        for gap in phase["gaps"]:
+            blocks += bullet(gap["message"], colour=GAP_RED)
+        for arrow in phase["loops"]:  # the unhandled fall-backs are in the gap list
+            message = arrow["sentence"]
             details = [arrow["label"].strip()] if arrow["label"].strip() else []
             if arrow["weight"] is not None:
                 details.append(_("weight %(weight)s") % {"weight": number(arrow["weight"])})
             if details:
                 message += f" ({' · '.join(details)})"
-            blocks += bullet(message, colour="#dc2626")
+            blocks += bullet(message, colour=MUTED if arrow["movement"] == "fall_back" else LOOP)
+        flows = phase["flows"]
+        if any(flows[key]["arrows"] for key in ("on", "back", "returning")):
+            blocks += paragraph(
+                _("Flow out: %(on)s move on, %(back)s fall back, %(returning)s return.")
+                % {key: number(flows[key]["weight"]) for key in ("on", "back", "returning")},
+                fill=MUTED,
+                space_before=3,
+            )
+        found = bool(phase["gaps"])
         if not found:
             blocks += bullet(_("No gaps in this phase."), colour="#047857", fill="#047857")
     outside = gaps["outside"]
@@ -261,8 +256,8 @@ def _matrix_section(gaps: dict) -> list[Block]:
     blocks = [heading(title, size=17, space_before=26)]
     blocks += paragraph(
         _(
-            "Current activities per channel and phase. Empty cells are what the team could do "
-            "but does not."
+            "Current activities per channel and phase. A ring marks a channel the framework "
+            "suggests for a phase where the team does nothing on it yet."
         ),
         fill=MUTED,
         keep_with_next=True,
@@ -275,8 +270,10 @@ def _matrix_section(gaps: dict) -> list[Block]:
     for row in matrix["rows"]:
         cells = [{"text": row["label"], "bold": True, "wrap": True}]
         for entry in row["cells"]:
-            if entry["empty"]:
-                cells.append({"text": DASH, "fill": "#fef2f2", "ink": "#f87171"})
+            if entry["empty"] and entry["suggested"]:
+                cells.append({"text": "○", "fill": "#fef2f2", "ink": GAP_RED})
+            elif entry["empty"]:
+                cells.append({"text": DASH, "ink": MUTED})
             else:
                 cells.append(
                     {"text": str(entry["count"]), "fill": "#dcfce7", "ink": "#166534", "bold": True}
@@ -284,7 +281,10 @@ def _matrix_section(gaps: dict) -> list[Block]:
         cells.append({"text": str(row["total"]), "ink": INK_2, "bold": True})
         rows.append(cells)
     blocks += table(columns, header, rows, header_size=7.5 if len(phases) > 5 else 8.5)
-    key = _("– no current activity in this channel and phase")  # noqa: RUF001
+    key = _(
+        "– no current activity in this channel and phase · "  # noqa: RUF001
+        "○ none yet, where the framework suggests it"
+    )
     blocks += paragraph(key, size=8, fill=MUTED, space_before=8)
     blocks[0].keep_height = sum(b.space_before + b.height for b in blocks)
     return blocks

@@ -43,6 +43,7 @@ class LineRules:
             to_card=end,
             label=op["label"],
             weight=op["weight"],
+            movement=op["movement"],
             author_id=self.user.pk,
         )
         self.arrows[op["id"]] = arrow

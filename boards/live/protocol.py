@@ -39,6 +39,7 @@ from boards.schema import (
     CARD_KINDS,
     CARD_LIMITS,
     CHANNELS,
+    MOVEMENTS,
     PHASE,
     PHASE_LIMITS,
     PRIORITIES,
@@ -91,6 +92,7 @@ _ARROW_CHECKS: dict[str, Callable] = {
     "to": uuid_field,
     "label": text(ARROW_LIMITS["label"]),
     "weight": optional_number(_WEIGHT_MIN, _WEIGHT_MAX),
+    "movement": choice(MOVEMENTS),
 }
 # What arrow.update may change besides its ends (`from` and `to` are references).
 ARROW_FIELDS: dict[str, Callable] = {name: _ARROW_CHECKS[name] for name in ARROW.plain}

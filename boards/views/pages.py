@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from boards import actions, selectors
 from boards.access import get_board_for_user
 from boards.forms import BoardCreateForm, BoardRenameForm
-from boards.schema import client_schema
+from boards.schema import MOVEMENT_CHOICES, client_schema
 from journeymap.access import Can, capabilities, get_organisation_for_user
 
 SESSION_ORGANISATION = "organisation_id"
@@ -83,6 +83,7 @@ def board_detail(request: HttpRequest, board_id) -> HttpResponse:
             "phases": selectors.board_phases(board),
             "rename_form": BoardRenameForm(initial={"title": board.title}),
             "schema": client_schema(),
+            "movements": MOVEMENT_CHOICES,
         },
     )
 
@@ -106,6 +107,7 @@ def board_outline(request: HttpRequest, board_id) -> HttpResponse:
             "columns": selectors.board_columns(board),
             "arrows": [{"arrow": a, "direction": directions[a.id]} for a in arrows],
             "schema": client_schema(),
+            "movements": MOVEMENT_CHOICES,
         },
     )
 

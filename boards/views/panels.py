@@ -29,7 +29,6 @@ from django.views.decorators.http import require_GET, require_POST
 from boards import actions, selectors
 from boards.access import get_board_for_user
 from boards.forms import BoardRenameForm, KpiFormSet, TemplateSaveForm
-from boards.frameworks import kpi_suggestions
 from boards.live.commit import BoardGone
 from boards.live.protocol import ProtocolError
 from journeymap.access import Can, capabilities, role_allows
@@ -250,7 +249,7 @@ def _phase_panel(
         {
             "phase": phase,
             "formset": formset if can_edit else None,
-            "suggestions": kpi_suggestions(board, phase),
+            "suggestions": selectors.phase_suggestions(board, phase),
             "can_edit": can_edit,
             "notice": notice,
             "problem": problem,
@@ -296,3 +295,38 @@ def panel_phase_save(request: HttpRequest, board_id, phase_id) -> HttpResponse:
         return redirect("panel_phase", board_id=board.pk, phase_id=phase.pk)
     notice = _("KPIs saved. Everyone on the board sees them.")
     return _phase_panel(request, board, membership, _phase_or_404(board, phase_id), notice=notice)
+
+
+@login_required
+@require_POST
+def panel_phase_suggestion(request: HttpRequest, board_id, phase_id) -> HttpResponse:
+    """Accept one of the phase's suggested activities: it becomes a current activity on
+    the board, linked to its touchpoint when the phase has it (actions.suggestion_accept),
+    as one revision everyone sees."""
+    board, membership = get_board_for_user(request.user, board_id, Can.EDIT_BOARD)
+    phase = _phase_or_404(board, phase_id)
+    try:
+        index = int(request.POST.get("index", ""))
+    except ValueError:
+        index = -1
+    try:
+        actions.suggestion_accept(
+            board=board,
+            phase=phase,
+            index=index,
+            text=request.POST.get("text", ""),
+            actor=request.user,
+        )
+    except ValidationError as error:
+        return _phase_panel(
+            request, board, membership, phase, problem=error.messages[0], status=400
+        )
+    except ProtocolError as error:
+        return _phase_panel(request, board, membership, phase, problem=error.message, status=409)
+    except BoardGone:
+        raise Http404 from None
+    if not request.htmx:
+        messages.success(request, _("Added to the board as a current activity."))
+        return redirect("panel_phase", board_id=board.pk, phase_id=phase.pk)
+    notice = _("Added to the board as a current activity. Everyone on the board sees it.")
+    return _phase_panel(request, board, membership, phase, notice=notice)

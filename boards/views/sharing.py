@@ -16,7 +16,7 @@ from boards import selectors, sharing, snapshots
 from boards.access import ShareLinkGone, Viewer, get_board_for_share, get_board_for_user
 from boards.forms import ShareLinkForm
 from boards.models import CardKind, Channel
-from boards.schema import client_schema
+from boards.schema import MOVEMENT_CHOICES, client_schema
 from journeymap.access import Can, capabilities, require_share_links_allowed
 
 
@@ -105,6 +105,7 @@ def shared_board(request: HttpRequest, token: str) -> HttpResponse:
                 "socket_url": f"/ws/share/{token}/",
                 "gaps_url": reverse("shared_gaps_json", args=[token]),
                 "schema": client_schema(),
+                "movements": MOVEMENT_CHOICES,
             },
         )
     state = selectors.board_state(board)

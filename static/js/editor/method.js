@@ -112,12 +112,18 @@ export class Method {
       const figures = phases[phase.id];
       const coverage = figures?.coverage;
       const text = coverage === null || coverage === undefined ? "" : t("coverage", { percent: number(coverage) });
-      view.coverage.hidden = !this.show || !text;
+      const gaps = figures?.gaps ?? [];
+      view.coverage.hidden = !this.show || (!text && !gaps.length);
       if (view.coverage.textContent !== text) view.coverage.textContent = text;
       // The tone (good, fair, poor) is the server's: boards/gaps.py coverage_tone.
       view.coverage.className = `coverage ${figures?.tone ?? ""}`;
       if (figures) {
-        view.coverage.title = t("coverage_title", { covered: number(figures.covered), total: number(figures.touchpoints) });
+        // The phase's gaps from the one list the panel shows, one per line.
+        const title = text
+          ? t("coverage_title", { covered: number(figures.covered), total: number(figures.touchpoints) })
+          : "";
+        view.coverage.title = [title, ...gaps].filter(Boolean).join("\n");
+        view.coverage.dataset.gaps = String(gaps.length);
       }
       this.paintKpis(view, phase.kpis ?? []);
     }

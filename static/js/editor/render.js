@@ -220,15 +220,18 @@ export class Renderer {
       draw: (view) => this.drawArrow(view),
       update: (view, arrow, from, to) => {
         const dir = direction(from, to, pos);
-        const meta = `${dir}|${arrow.label}|${arrow.weight}|${from.text}|${to.text}|${from.kind}|${to.kind}`;
+        // A move back that is a return or a reactivation is a loop the method aims for.
+        const loop = dir === "backward" && arrow.movement && arrow.movement !== "fall_back" ? arrow.movement : "";
+        const meta = `${dir}|${loop}|${arrow.label}|${arrow.weight}|${from.text}|${to.text}|${from.kind}|${to.kind}`;
         if (view.meta === meta) return;
         view.meta = meta;
         view.g.dataset.direction = dir;
-        view.g.setAttribute("class", `arrow dir-${dir}`);
-        view.line.setAttribute("marker-end", `url(#head-${dir})`);
+        view.g.setAttribute("class", `arrow dir-${dir}${loop ? " is-loop" : ""}`);
+        view.g.dataset.movement = loop || (dir === "backward" ? "fall_back" : "");
+        view.line.setAttribute("marker-end", `url(#head-${loop ? "loop" : dir})`);
         view.g.setAttribute(
           "aria-label",
-          t("arrow_label", { from: cardName(from), to: cardName(to), direction: t(`direction.${dir}`) }),
+          t("arrow_label", { from: cardName(from), to: cardName(to), direction: t(`direction.${loop || dir}`) }),
         );
         const parts = [arrow.label, arrow.weight === null || arrow.weight === undefined ? "" : number(arrow.weight)];
         view.label.textContent = parts.filter(Boolean).join(" · ");

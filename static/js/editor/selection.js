@@ -9,6 +9,7 @@ import { number } from "../page/format.js";
 const CARD_COLOURS = ["#fde68a", "#a7f3d0", "#bfdbfe", "#fbcfe8", "#ddd6fe", "#fed7aa", "#e5e7eb"];
 const LINK_SOURCES = new Set(schema.link.source_kinds);
 const ARROW = schema.arrow.limits;
+const ARROW_MOVEMENTS = schema.arrow.choices.movement;
 
 export function installSelection(ed) {
   const $ = (id) => document.getElementById(id);
@@ -19,6 +20,8 @@ export function installSelection(ed) {
     arrowbar: $("arrowbar"),
     arrowLabel: $("arrow-label"),
     arrowWeight: $("arrow-weight"),
+    arrowMovementField: $("arrow-movement-field"),
+    arrowMovement: $("arrow-movement"),
     stage: $("stage"),
   };
   const handles = makeHandles();
@@ -63,6 +66,10 @@ export function installSelection(ed) {
     if (document.activeElement !== el.arrowWeight) el.arrowWeight.value = arrow.weight ?? "";
     el.arrowLabel.readOnly = !ed.canEdit;
     el.arrowWeight.readOnly = !ed.canEdit;
+    // What a move back means is asked only of an arrow to an earlier phase.
+    el.arrowMovementField.hidden = view.g.dataset.direction !== "backward";
+    el.arrowMovement.value = arrow.movement ?? "fall_back";
+    el.arrowMovement.disabled = !ed.canEdit;
     const x = Number(view.label.getAttribute("x"));
     const y = Number(view.label.getAttribute("y"));
     const point = ed.viewport.toClient(x, y);
@@ -76,6 +83,9 @@ export function installSelection(ed) {
     const raw = el.arrowWeight.value.trim();
     const weight = raw === "" ? null : Number(raw);
     const fields = { label: el.arrowLabel.value.trim().slice(0, ARROW.label) };
+    if (!el.arrowMovementField.hidden && ARROW_MOVEMENTS.includes(el.arrowMovement.value)) {
+      fields.movement = el.arrowMovement.value;
+    }
     const [least, most] = ARROW.weight;
     if (weight === null || (Number.isFinite(weight) && weight >= least && weight <= most)) fields.weight = weight;
     ed.actions.updateArrow(ed.selectedArrow, fields);
@@ -118,6 +128,7 @@ export function installSelection(ed) {
   el.selDelete.addEventListener("click", () => ed.actions.deleteSelection());
 
   ed.viewport.addEventListener("change", placeArrowbar);
+  el.arrowMovement.addEventListener("change", saveArrow);
   for (const input of [el.arrowLabel, el.arrowWeight]) {
     input.addEventListener("change", saveArrow);
     input.addEventListener("keydown", (event) => {

@@ -170,7 +170,7 @@ export function methodSignature(state) {
     parts.push(`c${c.id}:${c.kind}:${c.phase}:${c.channel}:${c.priority ?? ""}:${c.owner ?? ""}:${c.kpi ?? ""}`);
     if (c.kind === "touchpoint" || c.kind === "opportunity") parts.push(c.text);
   }
-  for (const a of state.arrows) parts.push(`a${a.id}:${a.from}:${a.to}:${a.weight}:${a.label}`);
+  for (const a of state.arrows) parts.push(`a${a.id}:${a.from}:${a.to}:${a.weight}:${a.label}:${a.movement}`);
   for (const l of state.links ?? []) parts.push(`l${l.id}:${l.from}:${l.to}`);
   return parts.join("|");
 }

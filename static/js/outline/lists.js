@@ -63,6 +63,10 @@ export function makeLists(ol) {
       badge.classList.add(`dir-${direction}`);
       badge.textContent = t(`direction.${direction}`);
       row.querySelector(".outline-arrow-path").textContent = `${cardName(from)} → ${cardName(to)}`;
+      // A backward arrow says what it is: a loss, a return to buy again, a reactivation.
+      const meaning = row.querySelector(".outline-arrow-meaning");
+      meaning.hidden = direction !== "backward";
+      meaning.textContent = direction === "backward" ? t(`movement.${arrow.movement ?? "fall_back"}`) : "";
       const label = row.querySelector("small");
       label.textContent = arrow.label;
       label.hidden = !arrow.label;
