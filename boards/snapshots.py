@@ -25,7 +25,17 @@ from django.utils.translation import gettext as _
 from boards.gaps import gaps_from_state
 from boards.live import room
 from boards.live.commit import Commit
-from boards.models import Arrow, Board, Card, CardLink, OpLog, Phase, Snapshot, SnapshotKind
+from boards.models import (
+    Arrow,
+    Board,
+    Card,
+    CardKind,
+    CardLink,
+    OpLog,
+    Phase,
+    Snapshot,
+    SnapshotKind,
+)
 from boards.schema import ARROW, CARD, LINK, PHASE
 from boards.selectors import board_state
 from journeymap.locale import organisation_locale
@@ -235,7 +245,7 @@ def compare_states(old: dict, new: dict) -> dict:
     result = {
         "added": sorted(
             (
-                {"text": _label(c), "kind": c["kind"]}
+                {"text": _label(c), "kind": c["kind"], "kind_label": CardKind(c["kind"]).label}
                 for i, c in new_cards.items()
                 if i not in old_cards
             ),
@@ -243,7 +253,7 @@ def compare_states(old: dict, new: dict) -> dict:
         ),
         "removed": sorted(
             (
-                {"text": _label(c), "kind": c["kind"]}
+                {"text": _label(c), "kind": c["kind"], "kind_label": CardKind(c["kind"]).label}
                 for i, c in old_cards.items()
                 if i not in new_cards
             ),

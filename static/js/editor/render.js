@@ -237,12 +237,12 @@ export class Renderer {
         view.g.setAttribute("class", `arrow dir-${dir}`);
         view.line.setAttribute("marker-end", `url(#head-${dir})`);
         const name = (card) => card.text.trim() || t(`kind.${card.kind}`);
-        view.g.setAttribute(
-          "aria-label",
-          t("arrow_label", { from: name(from), to: name(to), direction: t(`direction.${dir}`) }),
-        );
         const parts = [arrow.label, arrow.weight === null || arrow.weight === undefined ? "" : String(arrow.weight)];
-        view.label.textContent = parts.filter(Boolean).join(" · ");
+        const shown = parts.filter(Boolean).join(" · ");
+        view.label.textContent = shown;
+        // The name carries what the arrow shows too (WCAG 2.5.3, label in name).
+        const said = t("arrow_label", { from: name(from), to: name(to), direction: t(`direction.${dir}`) });
+        view.g.setAttribute("aria-label", shown ? `${said}, ${shown}` : said);
       }
       view.from = arrow.from;
       view.to = arrow.to;
