@@ -26,7 +26,7 @@ from boards.content import write_content
 from boards.gaps import gaps_from_state
 from boards.live import room
 from boards.live.commit import Commit
-from boards.models import Board, OpLog, Snapshot, SnapshotKind
+from boards.models import Board, CardKind, OpLog, Snapshot, SnapshotKind
 from boards.schema import CARD
 from boards.selectors import board_state
 from journeymap import audit
@@ -216,7 +216,7 @@ def compare_states(old: dict, new: dict) -> dict:
     result = {
         "added": sorted(
             (
-                {"text": _label(c), "kind": c["kind"]}
+                {"text": _label(c), "kind": c["kind"], "kind_label": CardKind(c["kind"]).label}
                 for i, c in new_cards.items()
                 if i not in old_cards
             ),
@@ -224,7 +224,7 @@ def compare_states(old: dict, new: dict) -> dict:
         ),
         "removed": sorted(
             (
-                {"text": _label(c), "kind": c["kind"]}
+                {"text": _label(c), "kind": c["kind"], "kind_label": CardKind(c["kind"]).label}
                 for i, c in old_cards.items()
                 if i not in new_cards
             ),

@@ -129,7 +129,9 @@ def test_compare_lists_removed_cards_and_arrows(board, members):
 
     changes = compare_states(before, board_state(board))
 
-    assert changes["removed"] == [{"text": "Instagram ad", "kind": "touchpoint"}]
+    assert changes["removed"] == [
+        {"text": "Instagram ad", "kind": "touchpoint", "kind_label": "Touchpoint"}
+    ]
     assert changes["arrows_removed"] == ["Instagram ad → Welcome e-mail"]
     assert changes["gaps_closed"] == []  # a deleted touchpoint closes no gap
 

@@ -8,6 +8,7 @@ import uuid
 from playwright.sync_api import Page, expect
 
 from boards.models import Arrow, Card, CardKind, Phase, Priority
+from tests.browser.axe import assert_accessible
 from tests.browser.pages import (
     add_card_by_key,
     card,
@@ -36,6 +37,7 @@ def test_it_renames_a_phase_in_place(open_board, board, members, shot):
     headings = eddie.get_by_role("list", name="Lifecycle phases").get_by_role("heading")
     expect(headings).to_have_text(["Discovery", "Consideration", "Purchase", "Loyalty"])
     expect(phase(olivia, "Discovery")).to_be_visible()
+    assert_accessible(olivia, "editor: renamed")
     shot(olivia, "renamed")
     settled(olivia)
     assert board.phases.get(position=0).name == "Discovery"
@@ -68,6 +70,7 @@ def test_it_adds_reorders_and_deletes_phases(open_board, board, members, shot):
     dialog = olivia.get_by_role("dialog")
     expect(dialog).to_contain_text("Delete the phase Awareness?")
     dialog.get_by_label("Phase to move the cards to").select_option(label="Consideration")
+    assert_accessible(olivia, "editor: dialog")
     shot(olivia, "delete-dialog")
     dialog.get_by_role("button", name="Delete phase").click()
     expect(headings).to_have_text(["Consideration", "Advocacy", "Purchase", "Loyalty"])
@@ -116,6 +119,7 @@ def test_it_creates_each_kind_by_mouse_and_by_keyboard(open_board, board, member
     expect(
         phase(eddie, "Loyalty").get_by_role("group", name=re.compile(r"^Opportunity: Referral"))
     ).to_be_visible()
+    assert_accessible(olivia, "editor: kinds")
     shot(olivia, "kinds")
     settled(olivia)
     kinds = dict(Card.objects.filter(board=board, deleted=False).values_list("text", "kind"))
@@ -134,6 +138,7 @@ def test_it_edits_text_in_place_up_to_the_limit(open_board, board, members, shot
     editor = olivia.get_by_label("Card text")
     editor.fill("x" * 2100)
     expect(olivia.get_by_text("2,000 of 2,000 characters: that is the limit.")).to_be_visible()
+    assert_accessible(olivia, "editor: limit")
     shot(olivia, "limit")
     editor.fill("Instagram ad\nwith a discount code")
     expect(olivia.get_by_text(re.compile("that is the limit"))).to_have_count(0)
@@ -174,6 +179,7 @@ def test_it_moves_a_card_to_another_phase_by_drag_and_by_keyboard(open_board, bo
     expect(
         phase(eddie, "Consideration").get_by_role("group", name="Touchpoint: Instagram ad")
     ).to_be_visible()
+    assert_accessible(eddie, "editor: moved")
     shot(eddie, "moved")
 
 
@@ -251,6 +257,7 @@ def test_a_duplicate_and_an_undo_keep_an_opportunitys_priority_owner_and_kpi(
     settled(olivia)
     # The copy is selected: its details are the original's, strategy included.
     details_show_the_strategy(olivia)
+    assert_accessible(olivia, "editor: duplicate")
     shot(olivia, "duplicate")
     copies = Card.objects.filter(text="Cart recovery SMS", deleted=False)
     assert {(c.priority, c.owner_id, c.kpi) for c in copies} == {
@@ -314,6 +321,7 @@ def test_it_moves_a_multi_selection_as_one_change(open_board, board, members, sh
     expect(olivia.get_by_role("button", name="Delete 2 cards")).to_be_visible()
     olivia.get_by_role("group", name="Card colour").get_by_role("button", name="Colour 3").click()
     wait_for_rev(olivia, before + 2)
+    assert_accessible(olivia, "editor: recoloured")
     shot(olivia, "recoloured")
     settled(olivia)
     assert set(Card.objects.filter(board=board).values_list("colour", flat=True)) == {"#bfdbfe"}
@@ -345,6 +353,7 @@ def test_it_draws_forward_and_backward_arrows_that_follow_their_cards(
     expect(forward.locator(".arrow-line")).to_have_css("stroke-dasharray", "none")
     expect(forward.locator(".arrow-line")).to_have_css("stroke", "rgb(37, 99, 235)")
     expect(line).to_have_css("stroke", "rgb(220, 38, 38)")
+    assert_accessible(olivia, "editor: arrows")
     shot(olivia, "arrows")
 
     # The arrows follow a card as it moves, in the other page too.
@@ -359,6 +368,7 @@ def test_it_draws_forward_and_backward_arrows_that_follow_their_cards(
     olivia.get_by_label("Weight").fill("12")
     olivia.get_by_label("Weight").press("Enter")
     expect(eddie.get_by_role("button", name=name)).to_contain_text("Returns · 12")
+    assert_accessible(eddie, "editor: label")
     shot(eddie, "label")
     settled(olivia)
     arrow = Arrow.objects.get(label="Returns")
@@ -403,6 +413,7 @@ def test_undo_reverts_only_your_own_changes(open_board, board, members, shot):
     expect(card(eddie, "Mine to undo")).to_have_count(0)
     olivia.get_by_role("button", name="Redo").click()
     expect(card(eddie, "Mine to undo")).to_be_visible()
+    assert_accessible(olivia, "editor: redone")
     shot(olivia, "redone")
     settled(olivia)
     assert Card.objects.get(text="Eddie's welcome series").deleted is False
@@ -425,6 +436,7 @@ def test_a_viewer_sees_live_changes_but_cannot_edit(open_board, board, members, 
 
     add_card_by_key(olivia, "Loyalty", "o", "VIP preview")
     expect(card(victor, "VIP preview", "Opportunity")).to_be_visible()
+    assert_accessible(victor, "editor: viewer")
     shot(victor, "viewer")
     settled(olivia)
     assert Card.objects.filter(board=board, deleted=False).count() == 3
@@ -442,6 +454,7 @@ def test_it_shows_who_is_here_with_live_cursors(open_board, board, members, shot
 
     card(eddie, "Instagram ad").dblclick()
     expect(card(olivia, "Instagram ad")).to_contain_text("Editor Person is editing")
+    assert_accessible(olivia, "editor: presence")
     shot(olivia, "presence")
     eddie.get_by_label("Card text").press("Escape")
     expect(card(olivia, "Instagram ad")).not_to_contain_text("Editor Person is editing")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from tests.browser.axe import assert_accessible
 from tests.browser.conftest import SCREENSHOTS
 
 
@@ -15,6 +16,8 @@ def test_a_viewer_downloads_the_board_as_pdf_and_csv(open_board, members, tmp_pa
     victor = open_board(members["viewer"])
 
     victor.get_by_text("Export", exact=True).click()
+    expect(victor.get_by_role("link", name="PNG image")).to_be_visible()
+    assert_accessible(victor, "exports: the export menu open")
     with victor.expect_download() as pdf_download:
         victor.get_by_role("link", name="PDF, with the gap analysis").click()
     pdf = tmp_path / "board.pdf"

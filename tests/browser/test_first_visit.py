@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from boards.models import Board
 from journeymap.models import Membership, Role, User
 from journeymap.verification import confirmation_path
+from tests.browser.axe import assert_accessible
 
 
 def test_it_takes_a_new_user_from_sign_up_to_their_first_board(live, page: Page, shot):
@@ -20,6 +21,7 @@ def test_it_takes_a_new_user_from_sign_up_to_their_first_board(live, page: Page,
     page.get_by_label("E-mail address").fill("maja@example.com")
     page.get_by_label("Password", exact=True).fill("lifecycle-mapping-2026")
     page.get_by_label("Password confirmation").fill("lifecycle-mapping-2026")
+    assert_accessible(page, "first visit: signup")
     shot(page, "1-signup")
     page.get_by_role("button", name="Sign up").click()
 
@@ -37,6 +39,7 @@ def test_it_takes_a_new_user_from_sign_up_to_their_first_board(live, page: Page,
     page.get_by_role("link", name="Create the first board").click()
     page.get_by_label("Title").fill("Webshop lifecycle 2027")
     page.get_by_label("Lifecycle framework").select_option(label="Lifecycle sales process")
+    assert_accessible(page, "first visit: new board")
     shot(page, "2-new-board")
     page.get_by_role("button", name="Create board").click()
 
@@ -46,6 +49,7 @@ def test_it_takes_a_new_user_from_sign_up_to_their_first_board(live, page: Page,
     expect(page.get_by_role("status", name="Connection status")).to_have_text("Connected")
     # The framework's examples came with it, gaps marked where nothing serves a touchpoint.
     expect(page.get_by_role("group", name=re.compile(r"^Touchpoint: ")).first).to_be_visible()
+    assert_accessible(page, "first visit: board")
     shot(page, "3-board")
 
     membership = Membership.objects.get(user__email="maja@example.com")
@@ -54,4 +58,5 @@ def test_it_takes_a_new_user_from_sign_up_to_their_first_board(live, page: Page,
 
     page.get_by_role("link", name="Boards").click()
     expect(page.get_by_role("heading", name="Webshop lifecycle 2027")).to_be_visible()
+    assert_accessible(page, "first visit: board list")
     shot(page, "4-board-list")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from boards.models import Board, Card
+from tests.browser.axe import assert_accessible
 from tests.conftest import PASSWORD
 
 PHASES = ["Awareness", "Consideration", "Purchase", "Loyalty"]
@@ -86,6 +87,7 @@ def test_it_shows_each_persons_edits_to_the_other(open_board, board, members, sh
     card = card_in(eddie, "Awareness", "Podcast sponsorship")
     expect(card).to_be_visible()
     expect(card).to_contain_text("Opportunity")
+    assert_accessible(olivia, "live sync: added")
     shot(olivia, "1-added")
 
     card.click()
@@ -99,12 +101,14 @@ def test_it_shows_each_persons_edits_to_the_other(open_board, board, members, sh
         "button", name="Rename board"
     ).click()
     olivia.get_by_label("Board title").fill("Webshop lifecycle 2027")
+    assert_accessible(olivia, "live sync: renaming")
     shot(olivia, "2-renaming")
     olivia.get_by_role("button", name="Save", exact=True).click()
 
     expect(eddie.get_by_role("heading", level=1)).to_have_text("Webshop lifecycle 2027")
     expect(olivia.get_by_role("heading", level=1)).to_have_text("Webshop lifecycle 2027")
     expect(eddie).to_have_title(re.compile(r"^Webshop lifecycle 2027"))
+    assert_accessible(eddie, "live sync: renamed")
     shot(eddie, "3-renamed")
     assert Board.objects.get(pk=board.pk).title == "Webshop lifecycle 2027"
     assert Card.objects.get(board=board, text="Podcast sponsorship").deleted
@@ -120,6 +124,7 @@ def test_it_keeps_an_edit_made_while_the_server_is_down(open_board, live, board,
     add_card(olivia, "Purchase", "Abandoned-cart e-mail")
     expect(phase(olivia, "Purchase").get_by_text("Abandoned-cart e-mail")).to_be_visible()
     expect(status(olivia)).to_have_text("Reconnecting… 1 unsent change")
+    assert_accessible(olivia, "live sync: unsent")
     shot(olivia, "1-unsent")
 
     live.start()
@@ -129,6 +134,7 @@ def test_it_keeps_an_edit_made_while_the_server_is_down(open_board, live, board,
         timeout=AFTER_RESTART_MS
     )
     expect(status(eddie)).to_have_text("Connected")
+    assert_accessible(eddie, "live sync: arrived")
     shot(eddie, "2-arrived")
     card = Card.objects.get(board=board, text="Abandoned-cart e-mail")
     assert not card.deleted
@@ -146,6 +152,7 @@ def test_it_queues_edits_while_the_browser_is_offline(open_board, board, members
     add_card(olivia, "Loyalty", "Birthday voucher")
     add_card(olivia, "Loyalty", "Referral programme")
     expect(status(olivia)).to_have_text("Offline – 2 unsent changes")
+    assert_accessible(olivia, "live sync: offline")
     shot(olivia, "1-offline")
     expect(phase(eddie, "Loyalty").get_by_text("Birthday voucher")).to_have_count(0)
 
@@ -179,6 +186,7 @@ def test_it_shows_a_viewer_the_live_board_without_editing_controls(
 
     expect(phase(victor, "Consideration").get_by_text("Comparison page")).to_be_visible()
     expect(victor.get_by_text("You can view this board but not change it.")).to_be_visible()
+    assert_accessible(victor, "live sync: viewer")
     shot(victor, "viewer")
 
 
@@ -193,6 +201,7 @@ def test_it_shows_who_is_on_the_board(open_board, members, shot):
     expect(here.get_by_role("listitem")).to_have_count(2)
     expect(here).to_contain_text("Editor Person")
     expect(eddie.get_by_role("list", name="Who is here")).to_contain_text("Olivia Owner")
+    assert_accessible(olivia, "live sync: here")
     shot(olivia, "two-here")
 
     eddie.context.close()
@@ -219,6 +228,7 @@ def test_it_follows_a_role_change_and_a_removal_while_open(open_board, live, org
     expect(eddie.get_by_role("alert")).to_contain_text("Your access to this board has ended.")
     expect(status(eddie)).to_have_text("Disconnected")
     expect(eddie.get_by_text("You can view this board but not change it.")).to_be_hidden()
+    assert_accessible(eddie, "live sync: removed")
     shot(eddie, "removed")
 
 
@@ -249,4 +259,5 @@ def test_the_board_settings_follow_a_rename_made_on_another_page(open_board, mem
 
     # Eddie's open settings form is not left stale (its next save would undo the rename).
     expect(settings.get_by_label("Title")).to_have_value("Webshop lifecycle 2027")
+    assert_accessible(eddie, "live sync: followed")
     shot(eddie, "settings-followed")

@@ -9,6 +9,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from boards.models import Board, Card, CardLink, Phase
+from tests.browser.axe import assert_accessible
 from tests.browser.pages import add_card_by_key, card, centre, drag, phase, settled
 
 
@@ -46,6 +47,7 @@ def test_a_link_drawn_in_one_page_closes_the_gap_in_the_other(open_board, board,
     expect(gap_mark(eddie, "Instagram ad")).to_be_hidden()
     expect(gap_mark(olivia, "Instagram ad")).to_be_hidden()
     expect(phase(eddie, "Awareness")).to_contain_text("100% covered")
+    assert_accessible(eddie, "method: linked")
     shot(eddie, "1-linked")
     settled(olivia)
     stored = CardLink.objects.get(board=board, deleted=False)
@@ -79,6 +81,7 @@ def test_a_touchpoint_is_linked_from_the_activity_panel(open_board, board, membe
         olivia.get_by_role("button", name="Link: Welcome e-mail serves Instagram ad")
     ).to_be_visible()
     expect(gap_mark(olivia, "Instagram ad")).to_be_hidden()
+    assert_accessible(olivia, "method: card panel, linked")
     shot(olivia, "panel-linked")
 
     # The touchpoint's own panel names the activity behind it.
@@ -126,6 +129,7 @@ def test_kpis_opportunities_and_the_strategy_list(open_board, board, members, sh
     expect(strategy).to_contain_text("High")
     expect(strategy).to_contain_text("Owner: Editor Person")
     expect(strategy).to_contain_text("Moves Cart abandonment rate")
+    assert_accessible(eddie, "method: strategy")
     shot(eddie, "strategy")
     opportunity = Card.objects.get(board=board, text="Cart recovery SMS")
     assert (opportunity.priority, opportunity.owner, opportunity.kpi) == (
@@ -152,6 +156,7 @@ def test_the_facilitator_walks_the_room_through_the_workshop(open_board, board, 
     # The room's side panels follow to the gap analysis.
     expect(side_tab(eddie, "Gaps")).to_have_attribute("aria-selected", "true")
     expect(gap_panel(eddie)).to_be_visible()
+    assert_accessible(eddie, "method: the guide at its gaps step")
     shot(eddie, "gaps-step")
     settled(fiona)
     assert Board.objects.get(pk=board.pk).stage == "gaps"

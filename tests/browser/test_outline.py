@@ -9,6 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from boards.models import Card
+from tests.browser.axe import assert_accessible
 from tests.conftest import PASSWORD
 
 PHASES = ["Awareness", "Consideration", "Purchase", "Loyalty"]
@@ -83,6 +84,7 @@ def test_it_adds_edits_moves_and_deletes_a_card_by_keyboard(open_outline, board,
     )
     expect(seen).to_contain_text("Opportunity")
     expect(eddie.locator("#announcer")).to_have_text("New card in Awareness: Podcast sponsorship")
+    assert_accessible(olivia, "outline: added")
     shot(olivia, "1-added")
     card = Card.objects.get(board=board, text="Podcast sponsorship")
     assert (card.kind, card.phase.name, card.x) == ("opportunity", "Awareness", 40)
@@ -96,6 +98,7 @@ def test_it_adds_edits_moves_and_deletes_a_card_by_keyboard(open_outline, board,
     olivia.keyboard.press("Enter")
     expect(olivia.get_by_role("textbox", name="Text of Podcast sponsorship")).to_be_focused()
     olivia.keyboard.type("Podcast sponsorship (Q3)")
+    assert_accessible(olivia, "outline: editing")
     shot(olivia, "2-editing")
     olivia.keyboard.press("Enter")
 
@@ -125,6 +128,7 @@ def test_it_adds_edits_moves_and_deletes_a_card_by_keyboard(open_outline, board,
     expect(cards_of(olivia, "Awareness").get_by_text("Podcast sponsorship")).to_have_count(0)
     expect(cards_of(eddie, "Consideration")).to_contain_text("Podcast sponsorship (Q3)")
     expect(cards_of(eddie, "Awareness").get_by_text("Podcast sponsorship")).to_have_count(0)
+    assert_accessible(olivia, "outline: moved")
     shot(olivia, "3-moved")
     card.refresh_from_db()
     assert card.phase.name == "Consideration"
@@ -163,6 +167,7 @@ def test_it_shows_a_viewer_the_live_outline_without_editing_controls(
 
     expect(cards_of(victor, "Loyalty")).to_contain_text("Birthday voucher")
     expect(victor.get_by_role("list", name="Who is here").get_by_role("listitem")).to_have_count(2)
+    assert_accessible(victor, "outline: viewer")
     shot(victor, "viewer")
 
 
@@ -173,4 +178,5 @@ def test_it_shows_the_board_as_lists_without_javascript(open_outline, members, s
     expect(cards_of(page, "Awareness")).to_contain_text("Instagram ad")
     expect(cards_of(page, "Consideration")).to_contain_text("Welcome e-mail")
     expect(cards_of(page, "Purchase")).to_contain_text("Nothing in this phase yet")
+    # axe is JavaScript: the same markup is checked with scripts on, in the tests above.
     shot(page, "no-js")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
 
+from tests.browser.axe import assert_accessible
 from tests.browser.pages import add_card_by_key, card, status
 
 
@@ -16,6 +17,7 @@ def test_a_guest_watches_live_until_the_link_is_revoked(
     fiona.get_by_label("Who is it for?").fill("Our agency")
     fiona.get_by_role("button", name="Make a link").click()
     url = fiona.get_by_role("textbox", name="Share link").input_value()
+    assert_accessible(fiona, "share links: the sharing page with a new link")
 
     guest = browser.new_context(**browser_context_args).new_page()
     guest.goto(url)
@@ -29,6 +31,7 @@ def test_a_guest_watches_live_until_the_link_is_revoked(
     olivia = open_board(members["owner"])
     add_card_by_key(olivia, "Loyalty", "t", "Referral programme")
     expect(card(guest, "Referral programme")).to_be_visible()
+    assert_accessible(guest, "share links: guest")
     shot(guest, "guest")
 
     fiona.once("dialog", lambda dialog: dialog.accept())
@@ -37,4 +40,5 @@ def test_a_guest_watches_live_until_the_link_is_revoked(
     expect(guest.get_by_text("Your access to this board has ended.")).to_be_visible()
     guest.reload()
     expect(guest.get_by_role("heading", name="This link no longer opens the board")).to_be_visible()
+    assert_accessible(guest, "share links: a revoked link")
     guest.context.close()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from boards.models import Card, OpLog
+from tests.browser.axe import assert_accessible
 from tests.conftest import PASSWORD
 
 
@@ -45,6 +46,7 @@ def test_it_saves_a_card_in_place_and_explains_bad_input(login, live, board, mem
 
     expect(panel.get_by_role("alert").first).to_contain_text("Nothing was saved")
     expect(panel.get_by_text("Give the colour as # and six hex digits")).to_be_visible()
+    assert_accessible(page, "side panel: refused")
     shot(page, "1-refused")
     assert not OpLog.objects.filter(board=board).exists()
 
@@ -56,6 +58,7 @@ def test_it_saves_a_card_in_place_and_explains_bad_input(login, live, board, mem
     expect(panel.get_by_role("status")).to_contain_text("Saved.")
     expect(panel.get_by_label("Text")).to_have_value("Instagram reels ad")
     expect(page).to_have_url(re.compile(r"/panel/cards/"))  # swapped in place, no reload
+    assert_accessible(page, "side panel: saved")
     shot(page, "2-saved")
     card.refresh_from_db()
     assert (card.text, card.channel, card.colour) == ("Instagram reels ad", "social", "#fbcfe8")
@@ -68,10 +71,12 @@ def test_it_shows_board_settings_and_people(login, live, board, members, shot):
     settings = page.get_by_role("region", name="Board settings")
     expect(settings.get_by_role("listitem")).to_have_count(4)
     expect(settings.get_by_role("textbox")).to_have_count(0)
+    assert_accessible(page, "side panel: board")
     shot(page, "board")
 
     page.goto(live.url + reverse("panel_people", args=[board.id]))
     people = page.get_by_role("list", name="People")
     expect(people.get_by_role("listitem")).to_have_count(len(members))
     expect(people.get_by_role("listitem").first).to_contain_text("Owner")
+    assert_accessible(page, "side panel: people")
     shot(page, "people")

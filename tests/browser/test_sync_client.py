@@ -12,6 +12,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
+from tests.browser.axe import assert_accessible
+
 # A scripted WebSocket and window, and a BoardSync connected through them to a board
 # with two phases at rev 1. Every scenario below starts from here.
 SETUP = """
@@ -85,6 +87,7 @@ def page_on_site(open_board, members) -> Page:
 
 
 def test_it_asks_for_a_snapshot_and_applies_patches_in_revision_order(page_on_site):
+    assert_accessible(page_on_site, "sync client: a viewer's board page")
     result = run(
         page_on_site,
         """

@@ -7,6 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from boards.models import Snapshot
+from tests.browser.axe import assert_accessible
 from tests.browser.pages import add_card_by_key, card, settled
 
 
@@ -20,6 +21,7 @@ def test_a_restored_version_reaches_the_other_page_live(open_board, live, board,
     row = olivia.get_by_role("row", name="Kick-off")
     expect(row).to_contain_text("Olivia Owner")
     expect(row.get_by_role("cell").nth(3)).to_have_text("2")  # cards
+    assert_accessible(olivia, "versions: the list")
 
     add_card_by_key(eddie, "Purchase", "t", "Podcast ad")
     card(eddie, "Instagram ad").click()
@@ -33,6 +35,7 @@ def test_a_restored_version_reaches_the_other_page_live(open_board, live, board,
     expect(compare).to_contain_text("Podcast ad")
     expect(compare).to_contain_text("Removed since")
     expect(compare).to_contain_text("Instagram ad")
+    assert_accessible(olivia, "versions: compare")
     shot(olivia, "1-compare")
 
     olivia.once("dialog", lambda dialog: dialog.accept())
@@ -43,6 +46,7 @@ def test_a_restored_version_reaches_the_other_page_live(open_board, live, board,
     expect(card(eddie, "Instagram ad")).to_be_visible()
     expect(card(eddie, "Podcast ad")).to_have_count(0)
     expect(eddie.get_by_role("status", name="Connection status")).to_have_text("Connected")
+    assert_accessible(eddie, "versions: restored")
     shot(eddie, "2-restored")
 
     olivia.goto(live.url + reverse("board_versions", args=[board.id]))

@@ -55,7 +55,9 @@ export class Phases {
       swatch.className = "swatch-button";
       swatch.style.background = colour;
       swatch.setAttribute("aria-label", t("colour", { name: index + 1 }));
-      swatch.setAttribute("aria-pressed", String(colour === phase.colour));
+      // Inside a menu only menu items may stand: one colour of several is a menuitemradio.
+      swatch.setAttribute("role", "menuitemradio");
+      swatch.setAttribute("aria-checked", String(colour === phase.colour));
       swatch.addEventListener("click", () => {
         this.ed.actions.commit([{ op: "phase.update", id, colour }]);
         this.closeMenu();

@@ -1,8 +1,8 @@
 // Who is here: avatars in the header, live cursors with names on the canvas, and an
 // outline with a name on the cards someone is editing or moving.
 
-import { renderPeople } from "../page/people.js";
-import { HEX_COLOUR, t } from "../page/strings.js";
+import { personColour, renderPeople } from "../page/people.js";
+import { t } from "../page/strings.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -64,7 +64,7 @@ export class Presence {
   makeCursor(person) {
     const el = document.createElement("div");
     el.className = "remote-cursor";
-    const colour = HEX_COLOUR.test(person.colour) ? person.colour : "#4338ca";
+    const colour = personColour(person);
     el.style.setProperty("--who", colour);
     const svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("viewBox", "0 0 16 16");
@@ -99,7 +99,7 @@ export class Presence {
 
   markCards(entry) {
     this.clearMarks(entry);
-    const colour = HEX_COLOUR.test(entry.person.colour) ? entry.person.colour : "#4338ca";
+    const colour = personColour(entry.person);
     const ids = [];
     let label = "";
     if (entry.dragging?.ids?.length) {

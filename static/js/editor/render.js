@@ -229,12 +229,12 @@ export class Renderer {
         view.g.setAttribute("class", `arrow dir-${dir}${loop ? " is-loop" : ""}`);
         view.g.dataset.movement = loop || (dir === "backward" ? "fall_back" : "");
         view.line.setAttribute("marker-end", `url(#head-${loop ? "loop" : dir})`);
-        view.g.setAttribute(
-          "aria-label",
-          t("arrow_label", { from: cardName(from), to: cardName(to), direction: t(`direction.${loop || dir}`) }),
-        );
         const parts = [arrow.label, arrow.weight === null || arrow.weight === undefined ? "" : number(arrow.weight)];
-        view.label.textContent = parts.filter(Boolean).join(" · ");
+        const shown = parts.filter(Boolean).join(" · ");
+        view.label.textContent = shown;
+        // The name carries what the arrow shows too (WCAG 2.5.3, label in name).
+        const said = t("arrow_label", { from: cardName(from), to: cardName(to), direction: t(`direction.${loop || dir}`) });
+        view.g.setAttribute("aria-label", shown ? `${said}, ${shown}` : said);
       },
     });
   }

@@ -13,7 +13,7 @@ export function renderPeople(list, sync) {
     const name = you ? t("you", { name: person.name }) : person.name;
     const avatar = item.querySelector(".avatar");
     avatar.textContent = initials(person.name);
-    if (HEX_COLOUR.test(person.colour)) avatar.style.background = person.colour;
+    avatar.style.background = personColour(person);
     item.querySelector(".visually-hidden").textContent = name;
     item.title = name;
     item.classList.toggle("is-you", you);
@@ -29,6 +29,19 @@ export function renderPeople(list, sync) {
     add(person, false);
   }
   list.replaceChildren(...items);
+}
+
+/** The person's colour, darkened until white initials and names on it are readable
+ * (4.5:1, WCAG AA): the server's palette has bright amber and cyan among its colours. */
+export function personColour(person, fallback = "#4338ca") {
+  if (!HEX_COLOUR.test(person?.colour ?? "")) return fallback;
+  let rgb = [1, 3, 5].map((i) => parseInt(person.colour.slice(i, i + 2), 16));
+  const linear = (c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+  const luminance = ([r, g, b]) => 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+  for (let step = 0; step < 20 && 1.05 / (luminance(rgb) + 0.05) < 4.6; step += 1) {
+    rgb = rgb.map((c) => Math.round(c * 0.93));
+  }
+  return `#${rgb.map((c) => c.toString(16).padStart(2, "0")).join("")}`;
 }
 
 export function initials(name) {
