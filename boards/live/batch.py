@@ -38,10 +38,9 @@ if TYPE_CHECKING:
 __all__ = ["_Batch", "_named"]
 
 
-def _not_found(what: str, ident: str) -> ProtocolError:
-    return ProtocolError(
-        "not_found", _("There is no %(what)s %(id)s on this board.") % {"what": what, "id": ident}
-    )
+def _not_found(missing: str, ident: str) -> ProtocolError:
+    """`missing` is a whole sentence with %(id)s: a translation never gets a fragment."""
+    return ProtocolError("not_found", missing % {"id": ident})
 
 
 @dataclass
@@ -106,24 +105,36 @@ class _Batch(CardRules, LineRules, PhaseRules):
 
     def _card(self, ident: str, *, alive: bool = True) -> Card:
         return self._row(
-            self.cards, ident, alive, _("card"), _("That card was deleted by someone else.")
+            self.cards,
+            ident,
+            alive,
+            _("There is no card %(id)s on this board."),
+            _("That card was deleted by someone else."),
         )
 
     def _arrow(self, ident: str, *, alive: bool = True) -> Arrow:
         return self._row(
-            self.arrows, ident, alive, _("arrow"), _("That arrow was deleted by someone else.")
+            self.arrows,
+            ident,
+            alive,
+            _("There is no arrow %(id)s on this board."),
+            _("That arrow was deleted by someone else."),
         )
 
     def _link(self, ident: str, *, alive: bool = True) -> CardLink:
         return self._row(
-            self.links, ident, alive, _("link"), _("That link was deleted by someone else.")
+            self.links,
+            ident,
+            alive,
+            _("There is no link %(id)s on this board."),
+            _("That link was deleted by someone else."),
         )
 
-    def _row(self, held: _Held, ident: str, alive: bool, what: str, deleted: str):
+    def _row(self, held: _Held, ident: str, alive: bool, missing: str, deleted: str):
         """The card, arrow or link `ident` of this board, live unless `alive` is False."""
         obj = held.get(ident)
         if obj is None or obj.board_id != self.board.pk:
-            raise _not_found(what, ident)
+            raise _not_found(missing, ident)
         if alive and obj.deleted:
             raise ProtocolError("deleted", deleted)
         return obj
@@ -132,7 +143,7 @@ class _Batch(CardRules, LineRules, PhaseRules):
         for phase in self._phases():
             if str(phase.id) == ident:
                 return phase
-        raise _not_found(_("phase"), ident)
+        raise _not_found(_("There is no phase %(id)s on this board."), ident)
 
     def _touch(self, obj, *names: str) -> None:
         if obj not in self.new:
