@@ -44,7 +44,7 @@ def main() -> int:
     fixture = live_sync.make_fixture(clients=1, cards=args.cards)
 
     from boards.access import get_viewer_for_board
-    from boards.live.consumer import _sync
+    from boards.live.reads import sync_reply as _sync
     from boards.live.room import Snapshots
     from journeymap.models import User
 

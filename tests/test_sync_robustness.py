@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from boards.live import consumer
+from boards.live import reads as socket_reads
 from boards.live.protocol import ProtocolError, parse_frame
 from boards.sharing import share_link_create
 from tests.ws import new_id, ping, receive_close, receive_type, send_ops, stored
@@ -235,13 +235,13 @@ async def test_an_unchanged_board_is_read_once_for_every_socket_that_syncs(
 ):
     """Forty guests opening a board cost one read of it per revision, not forty."""
     reads = []
-    original = consumer.board_state
+    original = socket_reads.board_state
 
     def board_state(board):
         reads.append(board.rev)
         return original(board)
 
-    monkeypatch.setattr(consumer, "board_state", board_state)
+    monkeypatch.setattr(socket_reads, "board_state", board_state)
     first, _, snapshot = await sockets.join(members["editor"], board)
     card = snapshot["state"]["cards"][0]["id"]
     replies = [(await sockets.join(members[role], board))[2] for role in ("owner", "viewer")]

@@ -3,6 +3,8 @@
 - protocol: the frames and ops on the wire, validated (nothing invalid goes further).
 - consumer: the board WebSocket (thin: who is this, then hand frames to the room) over
   inbox (its one queue of frames and board events).
+- reads: what a socket reads from the database (opening, sync replies, pongs), each
+  time asking the Viewer whether its person may still read the board.
 - room: one board in one process: its sockets, its channel-layer subscription, its
   commit queue, and `publish`, the one way a patch goes out.
 - commit: the group commit's transaction and unit of work; the only user of sql.

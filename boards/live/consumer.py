@@ -21,34 +21,31 @@ import uuid
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.db import transaction
-from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from boards.access import ShareLinkGone, Viewer, get_viewer_for_board, get_viewer_for_share
 from boards.live import events, metrics
 from boards.live.commit import BoardGone, Commit, OpRequest, SignedOut
 from boards.live.inbox import InboxConsumer, TokenBucket
 from boards.live.protocol import ProtocolError, dumps_frame, parse_frame
-from boards.models import Board
-from boards.selectors import board_state, patches_since
-from boards.snapshots import snapshot_after_session
+from boards.live.reads import (
+    CLOSE_FLOOD,
+    CLOSE_INTERNAL,
+    CLOSE_NOT_FOUND,
+    CLOSE_REVOKED,
+    CLOSE_TOO_BIG,
+    CLOSE_TOO_MANY_SOCKETS,
+    CLOSE_UNAUTHENTICATED,
+    current,
+    open_board,
+    open_share,
+    sync_reply,
+)
 from journeymap import context
 from journeymap.live import member_group, sharing_group
 from journeymap.locale import language_for_scope
 
 logger = logging.getLogger(__name__)
-
-# Every close the server sends is 1000 or in 4000-4999: daphne's WebSocket layer refuses
-# the others (1009 and 1011 among them) and drops the connection without a code.
-CLOSE_TOO_BIG = 4009
-CLOSE_INTERNAL = 4011
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_NOT_FOUND = 4404
-CLOSE_FLOOD = 4408
-CLOSE_REVOKED = 4410
-CLOSE_TOO_MANY_SOCKETS = 4429
 
 PERSON_COLOURS = [
     "#e11d48",
@@ -60,83 +57,6 @@ PERSON_COLOURS = [
     "#db2777",
     "#4d7c0f",
 ]
-
-
-def _open_board(user, session_key: str | None, board_id) -> tuple[Viewer, dict] | None:
-    try:
-        board, viewer = get_viewer_for_board(user, board_id, session_key)
-    except Http404:
-        return None
-    # The first visit after a quiet spell closes the last session with a version of it.
-    snapshot_after_session(board_id=board.pk, updated=board.updated)
-    return viewer, {"rev": board.rev, "epoch": board.epoch}
-
-
-def _open_share(token: str) -> tuple[Viewer, dict] | int:
-    """What a guest's socket opens on, or the close code: 4404 for a token that opens
-    nothing (unknown, or a link without live updates, which shows the board as it is,
-    with no socket); 4410 for a link that did open the board and no longer does (revoked,
-    expired, share links turned off), as its page answers 410 Gone."""
-    try:
-        board, viewer = get_viewer_for_share(token)
-    except Http404:
-        return CLOSE_NOT_FOUND
-    except ShareLinkGone:
-        return CLOSE_REVOKED
-    if not viewer.link.live:
-        return CLOSE_NOT_FOUND
-    return viewer, {"board_id": board.pk, "rev": board.rev, "epoch": board.epoch}
-
-
-def _require_reader(viewer: Viewer, board: Board | None) -> None:
-    """Refuse a socket whose viewer signed out (SignedOut: 4401) or may no longer read the
-    board (BoardGone: 4410), asked of the database on every sync and ping: the messages
-    that end a socket's access may be lost, and a quiet socket sends no op to refuse."""
-    if not viewer.signed_in():
-        raise SignedOut
-    if board is None or not viewer.may_read(board):
-        raise BoardGone
-
-
-def _sync(viewer: Viewer, board_id, rev: int | None, epoch: int | None, snapshots) -> str:
-    """The reply to a sync, as sent: the patches since `rev`, or a snapshot (the one of
-    `snapshots`, boards.live.room.Snapshots, while the board has not changed)."""
-    # Holding the board's lock while reading makes the reply exactly the board at its
-    # rev: no commit can land between reading the revision and reading the rows.
-    with transaction.atomic():
-        board = Board.objects.select_for_update().filter(pk=board_id).first()
-        _require_reader(viewer, board)
-        if rev is not None and epoch == board.epoch and rev <= board.rev:
-            patches = patches_since(board, rev)
-            if patches is not None:
-                return dumps_frame(
-                    {
-                        "type": "patches",
-                        "from_rev": rev,
-                        "rev": board.rev,
-                        "epoch": board.epoch,
-                        "patches": patches,
-                    }
-                )
-        text = snapshots.get(board.epoch, board.rev)
-        if text is None:
-            text = dumps_frame(
-                {
-                    "type": "snapshot",
-                    "rev": board.rev,
-                    "epoch": board.epoch,
-                    "state": board_state(board),
-                }
-            )
-            snapshots.put(board.epoch, board.rev, text)
-        return text
-
-
-def _current(viewer: Viewer, board_id) -> dict:
-    """The board's revision for a pong, once the viewer is found to still read it."""
-    board = Board.objects.filter(pk=board_id).only("rev", "epoch", "organisation_id").first()
-    _require_reader(viewer, board)
-    return {"rev": board.rev, "epoch": board.epoch}
 
 
 class BoardConsumer(InboxConsumer):
@@ -155,7 +75,7 @@ class BoardConsumer(InboxConsumer):
         self.board_id = self.scope["url_route"]["kwargs"]["board_id"]
         context.bind(user_id=user.pk, board_id=str(self.board_id))  # for its log lines
         session_key = self.scope["session"].session_key
-        opened = await database_sync_to_async(_open_board)(user, session_key, self.board_id)
+        opened = await database_sync_to_async(open_board)(user, session_key, self.board_id)
         if opened is None:
             await self.close(CLOSE_NOT_FOUND)
             return
@@ -296,14 +216,14 @@ class BoardConsumer(InboxConsumer):
             await self.close(CLOSE_INTERNAL)
 
     async def on_sync(self, frame: dict) -> None:
-        reply = await database_sync_to_async(_sync)(
+        reply = await database_sync_to_async(sync_reply)(
             self.viewer, self.board_id, frame["rev"], frame["epoch"], self.room.snapshots
         )
         await self.send(text_data=reply)
 
     async def on_ping(self, frame: dict) -> None:
-        current = await database_sync_to_async(_current)(self.viewer, self.board_id)
-        await self.send_json({"type": "pong", **current})
+        revision = await database_sync_to_async(current)(self.viewer, self.board_id)
+        await self.send_json({"type": "pong", **revision})
 
     async def on_presence(self, frame: dict) -> None:
         # Coalesce: at most PRESENCE_HZ frames a second go out; later fields overwrite.
@@ -386,7 +306,7 @@ class ShareConsumer(BoardConsumer):
         # A guest's browser decides (or, signed in, their profile), as on the link's page.
         self.speak(language_for_scope(self.scope, self.scope.get("user")))
         token = self.scope["url_route"]["kwargs"]["token"]
-        opened = await database_sync_to_async(_open_share)(token)
+        opened = await database_sync_to_async(open_share)(token)
         if isinstance(opened, int):
             await self.close(opened)
             return
