@@ -45,15 +45,21 @@ def touch_board(browser: Browser, live, board):
 
 
 def in_view(page: Page, locator) -> bool:
-    box = locator.bounding_box()
+    """Whether `locator` is wholly on screen, waiting up to 5 s for it to get there: the
+    drawer slides in (a 0.2 s transition), and a busy machine renders late."""
     size = page.viewport_size
-    return (
-        box is not None
-        and box["x"] >= 0
-        and box["y"] >= 0
-        and box["x"] + box["width"] <= size["width"]
-        and box["y"] + box["height"] <= size["height"]
-    )
+    for _ in range(50):
+        box = locator.bounding_box()
+        if (
+            box is not None
+            and box["x"] >= 0
+            and box["y"] >= 0
+            and box["x"] + box["width"] <= size["width"]
+            and box["y"] + box["height"] <= size["height"]
+        ):
+            return True
+        page.wait_for_timeout(100)
+    return False
 
 
 def test_on_a_tablet_the_side_panel_is_a_drawer(touch_board, members, shot):
