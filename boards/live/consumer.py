@@ -150,6 +150,7 @@ class BoardConsumer(InboxConsumer):
         await self.send(text_data=dumps_frame(frame))
 
     async def flooded(self) -> None:
+        metrics.FRAMES_REFUSED.labels("flood").inc()
         await self.close(CLOSE_FLOOD)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
