@@ -40,7 +40,9 @@ def test_the_board_and_the_members_page_run_under_the_policy(open_board, live, m
     expect(olivia.get_by_text("Editor Person now has the role Viewer.")).to_be_visible()
     editor.refresh_from_db()
     assert editor.role == Role.VIEWER
-    # Removing asks first; saying no changes nothing.
+    # Removing asks first; saying no changes nothing. (The page after the role change must
+    # have run its scripts, static/js/page/confirm.js among them, before the click.)
+    olivia.wait_for_load_state("load")
     olivia.once("dialog", lambda dialog: dialog.dismiss())
     olivia.get_by_role("button", name="Remove Editor Person").click()
     expect(olivia.get_by_role("button", name="Remove Editor Person")).to_be_visible()
