@@ -155,14 +155,27 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels_redis with a pool that queues a burst of calls instead of raising
+            # "Too many connections" (journeymap/redis_layer.py).
+            "BACKEND": "journeymap.redis_layer.RedisChannelLayer",
             "CONFIG": {
                 # redis-py >= 8 times a read out after 5 s by default, as long as
                 # channels_redis' BZPOPMIN waits on a quiet layer: that killed a socket
                 # every 5 s on an idle board (django/channels_redis#422). Wait longer.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 30,
+                        "max_connections": env_int("REDIS_MAX_CONNECTIONS", 100, minimum=4),
+                        "timeout": env_int("REDIS_POOL_TIMEOUT", 20, minimum=1),
+                    }
+                ],
                 "capacity": env_int("CHANNEL_CAPACITY", 1000, minimum=10),
                 "expiry": 30,
+                # Group members are renewed every quarter of this (boards.live.room): so
+                # live patches between processes resume within 30 s after Redis lost its
+                # data (FLUSHALL, a restart without persistence). channels_redis: 86,400.
+                "group_expiry": env_int("CHANNEL_GROUP_EXPIRY", 120, minimum=20),
             },
         }
     }

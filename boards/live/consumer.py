@@ -107,9 +107,8 @@ class BoardConsumer(InboxConsumer):
         self.room = self.rooms.room(self.board_id)
         await self.room.join(self)
         self.joined = True
-        for group in self.own_groups:
-            await self.channel_layer.group_add(group, self.channel_name)
-            self.groups_joined.append(group)
+        self.groups_joined = list(self.own_groups)
+        await self.rejoin_groups()
         await self.send_json(
             {
                 "type": "welcome",
@@ -137,14 +136,30 @@ class BoardConsumer(InboxConsumer):
         self.language = language
         translation.activate(language)
 
+    async def rejoin_groups(self) -> None:
+        """Add this socket to its own groups (membership and sharing events), at join and
+        again whenever its room renews its subscription (boards.live.room): a failure is
+        logged and counted, and tried again then, never the end of the socket."""
+        for group in self.groups_joined:
+            try:
+                await self.channel_layer.group_add(group, self.channel_name)
+            except Exception as error:
+                logger.warning("Joining %s failed: %r", group, error)
+                metrics.CHANNEL_LAYER_ERRORS.labels("subscribe").inc()
+
     async def disconnect(self, code) -> None:
         if self.presence_task:
             self.presence_task.cancel()
-        for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        # `left` first: whatever the channel layer does next, the others hear of it.
         if getattr(self, "joined", False):
-            await self.room.leave(self)
             self.room.publish({"type": "presence.leave", "session": self.session})
+            await self.room.leave(self)
+        for group in getattr(self, "groups_joined", []):
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception as error:  # it expires from the group by itself
+                logger.warning("Leaving %s failed: %r", group, error)
+                metrics.CHANNEL_LAYER_ERRORS.labels("unsubscribe").inc()
 
     async def send_json(self, frame: dict) -> None:
         await self.send(text_data=dumps_frame(frame))

@@ -17,7 +17,6 @@ came within the limits have been served.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
 
@@ -87,13 +86,12 @@ class InboxConsumer(AsyncWebsocketConsumer):
         self.frames_waiting = 0
         self.flooding = False  # a frame broke a limit: the rest are dropped, the socket closes
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
-        sources = [receive]
+        pumps = [asyncio.ensure_future(self._pump(receive))]
         if self.channel_layer is not None:
             self.channel_name = await self.channel_layer.new_channel()
-            sources.append(functools.partial(self.channel_layer.receive, self.channel_name))
             self.rooms = room.rooms(self.channel_layer)
             self.rooms.register(self)
-        pumps = [asyncio.ensure_future(self._pump(source)) for source in sources]
+            pumps.append(asyncio.ensure_future(self._pump_channel()))
         metrics.SOCKETS_OPEN.inc()
         try:
             while True:
@@ -141,6 +139,30 @@ class InboxConsumer(AsyncWebsocketConsumer):
             raise
         except BaseException as error:
             self.post(_Failed(error))
+
+    async def _pump_channel(self) -> None:
+        """This socket's own channel (membership events, direct presence replies). A
+        failed receive (Redis restarting, flushed, out of connections) must not end the
+        socket: it is logged and counted, and the receive tried again a second later,
+        with the socket's groups added again (a flush forgets them). Nothing here is what
+        correctness rests on: the socket re-checks access on every ping and sync and
+        catches up from the op log."""
+        while True:
+            try:
+                message = await self.channel_layer.receive(self.channel_name)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                logger.warning("Receive on %s failed: %r", self.channel_name, error)
+                metrics.CHANNEL_LAYER_ERRORS.labels("receive").inc()
+                await asyncio.sleep(room.RETRY_SECONDS)
+                await self.rejoin_groups()
+                continue
+            self.post(message)
+
+    async def rejoin_groups(self) -> None:
+        """Add this socket's channel to its groups again (after the channel layer lost
+        them): the consumer knows which; nothing by default."""
 
     def post(self, message) -> None:
         """Queue `message` for this consumer's task."""

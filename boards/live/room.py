@@ -70,13 +70,12 @@ class Room:
         self.sockets.add(socket)  # before any await, so a concurrent leave sees it
         async with self.rooms.lock:
             if self.channel is None and self.sockets and self.rooms.rooms.get(self.key) is self:
-                layer = self.rooms.layer
-                channel = await layer.new_channel()
-                await layer.group_add(self.group, channel)
+                channel = await self.rooms.layer.new_channel()
                 self.channel = channel
+                subscribed = await self._subscribe(channel)
                 self.tasks = [
                     asyncio.ensure_future(self._read(channel)),
-                    asyncio.ensure_future(self._refresh(channel)),
+                    asyncio.ensure_future(self._refresh(channel, subscribed)),
                 ]
 
     async def leave(self, socket) -> None:
@@ -96,7 +95,11 @@ class Room:
                 with contextlib.suppress(BaseException):
                     await task
             if channel is not None:
-                await self.rooms.layer.group_discard(self.group, channel)
+                try:
+                    await self.rooms.layer.group_discard(self.group, channel)
+                except Exception as error:  # it expires from the group by itself
+                    logger.warning("Board fan-out: leaving %s failed: %r", self.group, error)
+                    metrics.CHANNEL_LAYER_ERRORS.labels("unsubscribe").inc()
 
     @property
     def key(self) -> str:
@@ -132,6 +135,14 @@ class Room:
             logger.exception("Committing ops on board %s failed", self.board_id)
             metrics.COMMIT_FAILURES.inc()
             outcomes = [error] * len(group)
+            # Their sockets close and re-send after reconnecting: the frames they sent
+            # since, waiting here, must not commit ahead of these (a socket's frames
+            # commit in the order sent, or not at all). They are refused the same way.
+            failed = {_sender(reply) for _request, reply in group}
+            dropped = [entry for entry in self.queue if _sender(entry[1]) in failed]
+            self.queue = [entry for entry in self.queue if _sender(entry[1]) not in failed]
+            group = group + dropped
+            outcomes += [error] * len(dropped)
         committed = [o for o in outcomes if isinstance(o, Commit) and not o.duplicate]
         # Acks first, then the broadcast: an author hears "committed" before its patch.
         for (_request, reply), outcome in zip(group, outcomes, strict=True):
@@ -161,10 +172,10 @@ class Room:
                 message = await layer.receive(channel)
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as error:
                 # E.g. Redis restarting: keep this board's sockets fed once it is back
                 # (they catch up from the op log meanwhile, through pong and sync).
-                logger.exception("Board fan-out: receive on %s failed", self.group)
+                logger.warning("Board fan-out: receive on %s failed: %r", self.group, error)
                 metrics.CHANNEL_LAYER_ERRORS.labels("receive").inc()
                 await asyncio.sleep(RETRY_SECONDS)
                 with contextlib.suppress(Exception):
@@ -176,14 +187,29 @@ class Room:
                 socket.deliver(message)
             metrics.fanned_out(message)
 
-    async def _refresh(self, channel: str) -> None:
+    async def _subscribe(self, channel: str) -> bool:
+        """Add this process's channel to the board's group; a failure is logged and
+        counted, never raised: `_refresh` tries again."""
+        try:
+            await self.rooms.layer.group_add(self.group, channel)
+        except Exception as error:
+            logger.warning("Board fan-out: subscribing to %s failed: %r", self.group, error)
+            metrics.CHANNEL_LAYER_ERRORS.labels("subscribe").inc()
+            return False
+        return True
+
+    async def _refresh(self, channel: str, subscribed: bool) -> None:
+        """Subscribe again, and add this room's sockets to their own groups again, every
+        `refresh_seconds` (a second after a failure): channels_redis forgets group members
+        after `group_expiry`, and all of them at once when Redis loses its data (FLUSHALL,
+        a restart without persistence), which no receive notices. So live patches between
+        processes resume within `refresh_seconds` of a flush; pages catch up through
+        pong meanwhile (docs/operations.md, faults)."""
         while True:
-            await asyncio.sleep(self.rooms.refresh_seconds)
-            try:
-                await self.rooms.layer.group_add(self.group, channel)
-            except Exception:
-                logger.exception("Board fan-out: renewing %s failed", self.group)
-                metrics.CHANNEL_LAYER_ERRORS.labels("subscribe").inc()
+            await asyncio.sleep(self.rooms.refresh_seconds if subscribed else RETRY_SECONDS)
+            subscribed = await self._subscribe(channel)
+            for socket in tuple(self.sockets):
+                await socket.rejoin_groups()
 
 
 class Snapshots:
@@ -231,7 +257,8 @@ class Rooms:
         # Marks what this process publishes, so that its own echo from the layer is skipped.
         self.origin = uuid.uuid4().hex
         expiry = getattr(layer, "group_expiry", 86400)
-        # channels_redis forgets group members after group_expiry: renew well before.
+        # channels_redis forgets group members after group_expiry: renew well before
+        # (and so recover from a flush within a quarter of it; settings.CHANNEL_LAYERS).
         self.refresh_seconds = max(1.0, min(3600.0, expiry / 4))
 
     def room(self, board_id) -> Room:
@@ -304,10 +331,10 @@ class Rooms:
                 group, message = self.outgoing.popleft()
                 try:
                     await self.layer.group_send(group, message)
-                except Exception:
+                except Exception as error:
                     # E.g. Redis restarting: the other processes' pages catch up from the
                     # op log (pong, sync); this one's got the event already.
-                    logger.exception("Board fan-out: publishing to %s failed", group)
+                    logger.warning("Board fan-out: publishing to %s failed: %r", group, error)
                     metrics.CHANNEL_LAYER_ERRORS.labels("publish").inc()
         finally:
             self.sender = None
@@ -324,6 +351,11 @@ def rooms(layer) -> Rooms:
     if found is None or found.layer is not layer:
         found = by_layer[id(layer)] = Rooms(layer, loop)
     return found
+
+
+def _sender(reply: Reply) -> object:
+    """Who submitted a frame: the socket whose bound method `reply` is."""
+    return getattr(reply, "__self__", reply)
 
 
 def patch_message(commits: list[Commit]) -> dict:
