@@ -8,17 +8,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journeymap.settings")
 django_asgi_app = get_asgi_application()
 
 # Imported after Django is set up: they import models.
-from channels.auth import AuthMiddlewareStack  # noqa: E402
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.routing import ProtocolTypeRouter  # noqa: E402
 
-from boards.live.routing import websocket_urlpatterns  # noqa: E402
+from boards.live.routing import websocket_application  # noqa: E402
 from journeymap.origins import OriginAllowlistMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": OriginAllowlistMiddleware(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": OriginAllowlistMiddleware(websocket_application()),
     }
 )

@@ -19,7 +19,7 @@ from boards.live import room as room_module
 from boards.live.reads import CLOSE_INTERNAL
 from boards.models import Card
 from journeymap.actions import membership_change_role
-from tests.ws import join, new_id, ping, receive_close, receive_type
+from tests.ws import join, new_id, open_socket, ping, receive_close, receive_type
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -141,3 +141,19 @@ async def test_a_burst_of_channel_layer_calls_waits_for_a_redis_connection():
     finally:
         await layer.close_pools()
         await stock.close_pools()
+
+
+async def test_a_socket_opening_while_the_database_is_down_is_told_to_come_back(
+    board, members, monkeypatch
+):
+    """PostgreSQL restarting while a page (re)connects: the socket closes with 4011
+    (reconnect and re-send, docs/protocol.md) instead of an error inside the server."""
+    from boards.live import consumer
+
+    def unavailable(*args, **kwargs):
+        raise OperationalError("connection refused: is the server running?")
+
+    monkeypatch.setattr(consumer, "open_board", unavailable)
+    communicator, connected = await open_socket(members["editor"], board)
+    assert connected
+    assert await receive_close(communicator, skip=frozenset()) == CLOSE_INTERNAL

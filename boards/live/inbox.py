@@ -17,9 +17,12 @@ came within the limits have been served.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import logging
 import time
 
+from autobahn.exception import Disconnected
 from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -77,7 +80,7 @@ class InboxConsumer(AsyncWebsocketConsumer):
         A board event that finds the inbox empty and the consumer waiting is handled at
         once instead (`handle_now`)."""
         self.scope = scope
-        self.base_send = send
+        self.base_send = functools.partial(self._send_unless_gone, send)
         self.inbox: asyncio.Queue = asyncio.Queue()
         self.waiting = False  # for the inbox, and nothing is on its way there
         self.rooms: room.Rooms | None = None
@@ -139,6 +142,12 @@ class InboxConsumer(AsyncWebsocketConsumer):
             raise
         except BaseException as error:
             self.post(_Failed(error))
+
+    async def _send_unless_gone(self, send, message: dict) -> None:
+        """Send to the socket; one whose client has gone (its close not yet handled here)
+        takes nothing more, quietly: its `websocket.disconnect` is on its way."""
+        with contextlib.suppress(Disconnected):
+            await send(message)
 
     async def _pump_channel(self) -> None:
         """This socket's own channel (membership events, direct presence replies). A
