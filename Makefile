@@ -35,7 +35,7 @@ run: $(STAMP)
 	$(BIN)/daphne -b $(HOST) -p $(PORT) journeymap.asgi:application
 
 test: $(STAMP)
-	$(call need_packages,chromium poppler-utils libcairo2 fonts-dejavu-core gettext)
+	$(call need_packages,chromium poppler-utils libcairo2 fonts-dejavu-core gettext postgresql redis-server)
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
