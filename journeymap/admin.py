@@ -67,7 +67,12 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    """The sharing switches are read-only here: turning share links off must close every
+    guest's socket at once and be audited, which organisation_set_sharing does from the
+    organisation's settings page; a save here would skip it."""
+
     list_display = ["name", "created", "created_by", "member_count"]
+    readonly_fields = ["allow_exports", "allow_share_links"]
     search_fields = ["name"]
     date_hierarchy = "created"
     inlines = [MembershipInline]

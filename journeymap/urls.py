@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from journeymap import account_views, health, views
+from journeymap import account_views, health, locale_views, views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -11,7 +11,7 @@ urlpatterns = [
     path("accounts/signup/", account_views.signup, name="signup"),
     path("accounts/confirm/<uidb64>/<token>/", account_views.email_confirm, name="email_confirm"),
     path("accounts/confirm/send/", account_views.email_confirm_send, name="email_confirm_send"),
-    path("accounts/preferences/", views.preferences, name="preferences"),
+    path("accounts/preferences/", locale_views.preferences, name="preferences"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path(
         "accounts/password_reset/",
@@ -24,7 +24,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("language/", views.language_set, name="language_set"),
+    path("language/", locale_views.language_set, name="language_set"),
     path("orgs/new/", views.organisation_create, name="organisation_create"),
     path(
         "orgs/<int:organisation_id>/settings/",
@@ -43,7 +43,7 @@ urlpatterns = [
     ),
     path(
         "orgs/<int:organisation_id>/settings/locale/",
-        views.organisation_locale_update,
+        locale_views.organisation_locale_update,
         name="organisation_locale",
     ),
     path("orgs/<int:organisation_id>/members/", views.member_list, name="member_list"),

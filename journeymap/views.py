@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,9 +7,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,10 +22,8 @@ from journeymap.access import (
 )
 from journeymap.forms import (
     InviteForm,
-    LanguageForm,
     OrganisationForm,
     OrganisationLocaleForm,
-    PreferencesForm,
     RoleForm,
     SharingForm,
 )
@@ -209,12 +205,34 @@ def member_change_role(request: HttpRequest, organisation_id: int, member_id: in
     return redirect("member_list", organisation_id=organisation.id)
 
 
+def _confirmed(request: HttpRequest) -> bool:
+    """Whether a POST that cannot be undone was confirmed: by the page's dialog
+    (static/js/page/confirm.js adds `confirmed` once it is accepted) or, when the click
+    came before the page's scripts ran or without them, on the page `_confirm` shows."""
+    return request.POST.get("confirmed") == "1"
+
+
+def _confirm(request: HttpRequest, question: str, button: str, back: str) -> HttpResponse:
+    return render(
+        request,
+        "journeymap/confirm.html",
+        {"question": question, "button": button, "back": back, "danger": True},
+    )
+
+
 @login_required
 @require_POST
 def member_remove(request: HttpRequest, organisation_id: int, member_id: int) -> HttpResponse:
     organisation, actor, target = _member_for_manager(request, organisation_id, member_id)
     if not may_assign_role(actor, target.role, target.role):
         raise PermissionDenied
+    if not _confirmed(request):
+        return _confirm(
+            request,
+            _("Remove %(name)s from the organisation?") % {"name": target.user.name},
+            _("Remove"),
+            reverse("member_list", args=[organisation.id]),
+        )
     try:
         actions.membership_remove(membership=target)
     except actions.ActionError as error:
@@ -230,6 +248,13 @@ def member_remove(request: HttpRequest, organisation_id: int, member_id: int) ->
 @require_POST
 def organisation_leave(request: HttpRequest, organisation_id: int) -> HttpResponse:
     organisation, membership = get_organisation_for_user(request.user, organisation_id)
+    if not _confirmed(request):
+        return _confirm(
+            request,
+            _("Leave this organisation? You will lose access to its boards."),
+            _("Leave organisation"),
+            reverse("member_list", args=[organisation.id]),
+        )
     try:
         actions.membership_remove(membership=membership)
     except actions.ActionError as error:
@@ -322,82 +347,3 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
             return redirect("board_list", organisation_id=membership.organisation_id)
     return render(request, "journeymap/invite_accept.html", {"invite": invite})
-
-
-@login_required
-@require_POST
-def organisation_locale_update(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    organisation, _membership = get_organisation_for_user(
-        request.user, organisation_id, Can.RENAME_ORGANISATION
-    )
-    form = OrganisationLocaleForm(request.POST)
-    if form.is_valid():
-        actions.organisation_set_locale(
-            organisation=organisation,
-            language=form.cleaned_data["language"],
-            time_zone=form.cleaned_data["time_zone"],
-        )
-        messages.success(request, _("Language and time zone saved."))
-    else:
-        messages.error(request, _("Choose a language and a time zone from the lists."))
-    return redirect("organisation_settings", organisation_id=organisation.id)
-
-
-def _back(request: HttpRequest, url: str = "") -> str:
-    """Where the person came from (`next`, else the page the form was on), if it is ours."""
-    for candidate in (url, request.headers.get("referer", "")):
-        if candidate and url_has_allowed_host_and_scheme(
-            candidate, {request.get_host()}, require_https=request.is_secure()
-        ):
-            return candidate
-    return reverse("home")
-
-
-@require_POST
-def language_set(request: HttpRequest) -> HttpResponse:
-    """The switcher on every page: remembered in a cookie, and in the profile of a person
-    who is logged in."""
-    form = LanguageForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a language from the list."))
-        return redirect(_back(request))
-    language = form.cleaned_data["language"]
-    if request.user.is_authenticated:
-        actions.user_set_language(user=request.user, language=language)
-    response = redirect(_back(request, form.cleaned_data["next"]))
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite="Lax",
-        secure=request.is_secure(),
-    )
-    return response
-
-
-@login_required
-def preferences(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    form = PreferencesForm(
-        request.POST or None, initial={"language": user.language, "time_zone": user.time_zone}
-    )
-    if request.method == "POST" and form.is_valid():
-        actions.user_set_preferences(
-            user=user,
-            language=form.cleaned_data["language"],
-            time_zone=form.cleaned_data["time_zone"],
-        )
-        if user.language:
-            translation.activate(user.language)
-        messages.success(request, _("Your preferences are saved."))
-        response = redirect("preferences")
-        if user.language:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                user.language,
-                samesite="Lax",
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                secure=request.is_secure(),
-            )
-        return response
-    return render(request, "journeymap/preferences.html", {"form": form})

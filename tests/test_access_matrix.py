@@ -280,6 +280,7 @@ ROUTES: dict[str, Route] = {
         url=lambda world: reverse(
             "member_remove", args=[world.org.id, world.membership("viewer").id]
         ),
+        data=lambda world, who: {"confirmed": "1"},
         took_effect=lambda world, who: (
             not Membership.objects.filter(
                 organisation=world.org, user=world.members["viewer"]
@@ -288,6 +289,7 @@ ROUTES: dict[str, Route] = {
     ),
     "POST organisation_leave": Route(
         url=_org_url("organisation_leave"),
+        data=lambda world, who: {"confirmed": "1"},
         took_effect=lambda world, who: world.org.memberships.count() < 5,
     ),
     "POST invite_create": Route(

@@ -248,3 +248,14 @@ def test_changing_an_address_in_the_admin_unconfirms_it(admin_client, members):
     editor.refresh_from_db()
     assert editor.email == "new.address@example.com"
     assert not editor.email_verified
+
+
+def test_the_sharing_switches_are_read_only_in_the_admin(admin_client, org):
+    """Turning share links off must go through organisation_set_sharing (guests' sockets
+    closed at once, an audit entry): the admin shows the switches but cannot save them."""
+    page = admin_client.get(_url(org))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="allow_share_links"' not in html
+    assert 'name="allow_exports"' not in html
+    assert "Share links" in page_text(page) or "share links" in page_text(page).lower()

@@ -53,7 +53,7 @@ def test_it_records_role_changes_and_removals_by_whom(org, members):
     client = as_owner(members)
     viewer = Membership.objects.get(organisation=org, user=members["viewer"])
     client.post(reverse("member_change_role", args=[org.id, viewer.id]), {"role": Role.EDITOR})
-    client.post(reverse("member_remove", args=[org.id, viewer.id]))
+    client.post(reverse("member_remove", args=[org.id, viewer.id]), {"confirmed": "1"})
 
     [changed] = events(org, AuditAction.ROLE_CHANGED)
     assert changed.subject == "viewer@example.com"

@@ -14,6 +14,9 @@ LAST_OWNER_DEMOTED = "The last owner cannot be demoted. Make someone else an own
 LAST_OWNER_LEAVES = "The last owner cannot leave or be removed. Make someone else an owner first."
 
 
+CONFIRMED = {"confirmed": "1"}  # as the page's dialog sends it once accepted
+
+
 def _membership(org, user) -> Membership:
     return Membership.objects.get(organisation=org, user=user)
 
@@ -38,7 +41,7 @@ def test_it_keeps_the_only_owner_from_being_removed(org, members, client_for):
     owner = _membership(org, members["owner"])
 
     response = client_for("owner").post(
-        reverse("member_remove", args=[org.id, owner.id]), follow=True
+        reverse("member_remove", args=[org.id, owner.id]), CONFIRMED, follow=True
     )
 
     assert LAST_OWNER_LEAVES in page_text(response)
@@ -46,7 +49,9 @@ def test_it_keeps_the_only_owner_from_being_removed(org, members, client_for):
 
 
 def test_it_keeps_the_only_owner_from_leaving(org, members, client_for):
-    response = client_for("owner").post(reverse("organisation_leave", args=[org.id]), follow=True)
+    response = client_for("owner").post(
+        reverse("organisation_leave", args=[org.id]), CONFIRMED, follow=True
+    )
 
     assert response.redirect_chain[-1][0] == reverse("member_list", args=[org.id])
     assert LAST_OWNER_LEAVES in page_text(response)
@@ -81,7 +86,8 @@ def test_it_forbids_an_admin_to_change_an_owners_role(org, members, client_for):
 def test_it_forbids_an_admin_to_remove_an_owner(org, members, client_for):
     owner = _membership(org, members["owner"])
 
-    response = client_for("admin").post(reverse("member_remove", args=[org.id, owner.id]))
+    url = reverse("member_remove", args=[org.id, owner.id])
+    response = client_for("admin").post(url, CONFIRMED)
 
     assert response.status_code == 403
     assert Membership.objects.filter(pk=owner.pk).exists()
@@ -126,7 +132,9 @@ def test_it_refuses_a_role_that_does_not_exist(org, members, client_for):
 
 
 def test_it_lets_a_member_leave(org, members, client_for):
-    response = client_for("editor").post(reverse("organisation_leave", args=[org.id]), follow=True)
+    response = client_for("editor").post(
+        reverse("organisation_leave", args=[org.id]), CONFIRMED, follow=True
+    )
 
     assert "You left Acme Marketing." in page_text(response)
     assert not Membership.objects.filter(organisation=org, user=members["editor"]).exists()
@@ -137,7 +145,9 @@ def test_it_lets_a_member_leave(org, members, client_for):
 def test_it_lets_one_of_two_owners_leave(org, members, client_for):
     Membership.objects.filter(organisation=org, user=members["admin"]).update(role=Role.OWNER)
 
-    response = client_for("owner").post(reverse("organisation_leave", args=[org.id]), follow=True)
+    response = client_for("owner").post(
+        reverse("organisation_leave", args=[org.id]), CONFIRMED, follow=True
+    )
 
     assert "You left Acme Marketing." in page_text(response)
     assert not Membership.objects.filter(organisation=org, user=members["owner"]).exists()
@@ -181,3 +191,26 @@ def test_it_does_not_open_an_organisation_the_person_has_left(org, members, clie
 
     assert client.get(reverse("home"))["Location"] == reverse("board_list", args=[second.id])
     assert Organisation.objects.filter(pk=org.pk).exists()
+
+
+def test_a_removal_that_was_not_confirmed_asks_first(org, members, client_for):
+    """A click on Remove before the page's scripts ran (or without them) sends no
+    confirmation: the server asks on a page of its own, and removes nobody until then."""
+    viewer = _membership(org, members["viewer"])
+    url = reverse("member_remove", args=[org.id, viewer.id])
+
+    asked = client_for("owner").post(url)
+
+    assert asked.status_code == 200
+    assert "Remove Viewer Person from the organisation?" in page_text(asked)
+    assert Membership.objects.filter(pk=viewer.pk).exists()
+    done = client_for("owner").post(url, CONFIRMED, follow=True)
+    assert "was removed from the organisation" in page_text(done)
+    assert not Membership.objects.filter(pk=viewer.pk).exists()
+
+
+def test_leaving_that_was_not_confirmed_asks_first(org, members, client_for):
+    asked = client_for("editor").post(reverse("organisation_leave", args=[org.id]))
+
+    assert "Leave this organisation?" in page_text(asked)
+    assert Membership.objects.filter(organisation=org, user=members["editor"]).exists()

@@ -10,6 +10,14 @@ document.addEventListener(
     if (!window.confirm(form.dataset.confirm)) {
       event.preventDefault();
       event.stopImmediatePropagation();
+      return;
+    }
+    // Asked and accepted: the server need not ask again (without this, or before this
+    // script ran, it shows a confirmation page of its own).
+    if (!form.elements.namedItem("confirmed")) {
+      const confirmed = document.createElement("input");
+      Object.assign(confirmed, { type: "hidden", name: "confirmed", value: "1" });
+      form.append(confirmed);
     }
   },
   true,
