@@ -63,6 +63,8 @@ def test_the_editor_asks_where_cards_and_kpis_go_and_undo_brings_the_phase_back(
     dialog.get_by_role("button", name="Delete phase").click()
 
     expect(headings(olivia)).to_have_text(["Awareness", "Purchase", "Loyalty"])
+    # The keyboard is where the cards went.
+    expect(olivia.get_by_role("button", name="Options for phase Awareness")).to_be_focused()
     moved = phase(olivia, "Awareness").get_by_role("group", name=re.compile("Comparison page"))
     expect(moved).to_be_visible()
     settled(olivia)

@@ -153,7 +153,13 @@ export class Phases {
   async askDelete(id) {
     const op = await this.deleteDialog.ask(this.ed.state, id);
     // Through the undo stack: undo brings the phase back whole (./phaseundo.js).
-    if (op && this.ed.canEdit) this.ed.actions.commit([op]);
-    else this.ed.renderer.phases.get(id)?.menuButton.focus();
+    if (!op || !this.ed.canEdit) {
+      this.ed.renderer.phases.get(id)?.menuButton.focus();
+      return;
+    }
+    this.ed.actions.commit([op]);
+    // The phase is gone: the keyboard goes to where its cards went (or the first phase).
+    const next = op.to ?? this.ed.state.phases[0]?.id;
+    this.ed.renderer.phases.get(next)?.menuButton.focus({ preventScroll: true });
   }
 }
