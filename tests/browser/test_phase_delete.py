@@ -5,6 +5,7 @@ the outline, and Undo brings the phase back whole (issue 15, item 10)."""
 from __future__ import annotations
 
 import re
+import uuid
 
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -146,3 +147,39 @@ def test_the_outline_deletes_a_phase_asking_where_its_cards_go(
     assert Card.objects.get(text="Comparison page").phase_id == purchase.pk
     assert [k["name"] for k in purchase.kpis] == ["Visits", "Sign-ups"]
     assert reverse("board_outline", args=[board.id]) in page.url
+
+
+def test_undo_brings_back_a_phase_of_more_cards_than_one_frame_carries(open_board, board, members):
+    """600 cards: their way back is more than 500 ops, so it goes as several frames."""
+    owner = members["owner"]
+    consideration = board.phases.get(name="Consideration")
+    Card.objects.bulk_create(
+        Card(
+            id=uuid.uuid4(),
+            board=board,
+            kind=CardKind.NOTE,
+            phase=consideration,
+            x=(n % 2) * 220,
+            y=200 + (n // 2) * 130,
+            text=f"Idea {n}",
+            author=owner,
+        )
+        for n in range(600)
+    )
+    olivia = open_board(owner)
+    count = phase(olivia, "Consideration").locator(".count")
+    expect(count).to_have_text("601")
+
+    olivia.get_by_role("button", name="Options for phase Consideration").click()
+    olivia.get_by_role("menuitem", name="Delete phase…").click()
+    dialog = olivia.get_by_role("dialog", name="Delete the phase Consideration?")
+    dialog.get_by_role("button", name="Delete phase").click()
+    expect(phase(olivia, "Awareness").locator(".count")).to_have_text("602")
+
+    olivia.get_by_role("button", name="Undo").click()
+    expect(count).to_have_text("601")
+    expect(phase(olivia, "Awareness").locator(".count")).to_have_text("1")
+    settled(olivia)
+    restored = Phase.objects.get(board=board, name="Consideration")
+    assert Card.objects.filter(phase=restored, deleted=False).count() == 601
+    assert not olivia.get_by_role("alert").filter(has_text=re.compile("too")).count()
