@@ -4,8 +4,8 @@
 daphne (autobahn underneath) refuses to *send* a message larger than its
 `--websocket-max-message-size` (1 MiB by default), the same limit that guards what it
 reads: the send raises, and the socket drops, so a client that syncs again gets the same
-refusal and loops. A 10,000-card board's snapshot is about 3 MB, and one busy group
-commit can bundle more than 1 MiB of patches. So nothing larger than
+refusal and loops. A snapshot of 10,000 cards and 5,000 arrows is about 3.8 MiB, and one
+busy group commit can bundle more than 1 MiB of patches. So nothing larger than
 `WEBSOCKET_MAX_MESSAGE_BYTES` leaves the server as one message:
 
 - a group commit's patches go out as several `bundle` frames, each under the limit, in
