@@ -52,7 +52,7 @@ def main() -> int:
     _board, viewer = get_viewer_for_board(
         user, fixture.board_id, fixture.cookies[0].split("=", 1)[1]
     )
-    size = len(_sync(viewer, fixture.board_id, None, None, Snapshots()).encode())
+    size = sum(len(t.encode()) for t in _sync(viewer, fixture.board_id, None, None, Snapshots()))
     print(f"board: {args.cards} cards, snapshot frame {size / 1024:.0f} KiB")
     for label, cache in (("each sync reads the board", None), ("one Snapshots", Snapshots())):
         times = []

@@ -194,6 +194,12 @@ WEBSOCKET_ALLOWED_ORIGINS = env_list(
     + (["http://127.0.0.1:*", "http://localhost:*", "http://testserver"] if DEBUG else []),
 )
 WEBSOCKET_MAX_FRAME_BYTES = env_int("WEBSOCKET_MAX_FRAME_BYTES", 65536, minimum=1024)
+# The largest message the server sends: larger ones go as several (docs/protocol.md, "Large
+# messages"). Must not exceed daphne's --websocket-max-message-size (1 MiB by default),
+# which daphne applies to what it sends as well as to what it reads.
+WEBSOCKET_MAX_MESSAGE_BYTES = env_int("WEBSOCKET_MAX_MESSAGE_BYTES", 524288, minimum=4096)
+# Live cards on one board: card.create beyond it and imports of more are refused.
+BOARD_MAX_CARDS = env_int("BOARD_MAX_CARDS", 10000, minimum=1)
 WEBSOCKET_MAX_OPS = env_int("WEBSOCKET_MAX_OPS", 500, minimum=1)
 WEBSOCKET_RATE = env_int("WEBSOCKET_RATE", 60, minimum=1)  # frames per second, refilled
 WEBSOCKET_BURST = env_int("WEBSOCKET_BURST", 120, minimum=1)  # token bucket size

@@ -47,7 +47,8 @@ def database_url() -> str:
 class DaphneProcess:
     """One daphne process serving journeymap.asgi on 127.0.0.1 and a free port.
 
-    `env` adds to (or overrides) this process's environment; `redis_url` sets REDIS_URL
+    `env` adds to (or overrides) this process's environment; `args` are more daphne
+    options (e.g. its message limit); `redis_url` sets REDIS_URL
     (without it the subprocess inherits this process's, if any). Its output goes to `log`
     (default test-results/<name>-<port>.log), emptied at the first start and appended to
     on restarts. stop() and start() again keep the port, as a reconnect test needs.
@@ -63,6 +64,7 @@ class DaphneProcess:
         log: Path | None = None,
         name: str = "daphne",
         start_timeout: float = 30,
+        args: list[str] | None = None,
     ) -> None:
         self.port = port or free_port()
         self.url = f"http://{HOST}:{self.port}"
@@ -70,6 +72,7 @@ class DaphneProcess:
         self.ws_url = f"ws://{HOST}:{self.port}"
         self.log = log or RESULTS / f"{name}-{self.port}.log"
         self.start_timeout = start_timeout
+        self.args = list(args or [])
         self.process: subprocess.Popen | None = None
         self._started_once = False
         self.env = {
@@ -106,7 +109,7 @@ class DaphneProcess:
         command = [sys.executable, "-m", "daphne", "-b", HOST, "-p", str(self.port)]
         with self.log.open(mode) as log:
             self.process = subprocess.Popen(
-                [*command, "journeymap.asgi:application"],
+                [*command, *self.args, "journeymap.asgi:application"],
                 cwd=BASE,
                 env=self.env,
                 stdout=log,

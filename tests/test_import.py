@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from boards.exports import boardfile
 from boards.exports.build import export_board
 from boards.exports.jsonio import ImportRefused, board_import
 from boards.models import Arrow, Board, Card, CardLink, OpLog, Phase
@@ -298,8 +297,8 @@ def test_it_refuses_a_file_over_the_size_limit_before_reading_it(settings, org, 
     assert _rows() == before
 
 
-def test_it_refuses_more_cards_than_an_import_takes(monkeypatch, document, org, members):
-    monkeypatch.setattr(boardfile, "MAX_CARDS", 3)
+def test_it_refuses_more_cards_than_an_import_takes(settings, document, org, members):
+    settings.BOARD_MAX_CARDS = 3  # the live board's cap too (test_big_boards)
 
     with pytest.raises(ImportRefused) as refused:
         board_import(organisation=org, data=json.dumps(document), actor=members["editor"])

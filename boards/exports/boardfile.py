@@ -49,7 +49,6 @@ from boards.schema import (
 FORMAT = "journeymap-board"
 VERSION = 1
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-MAX_CARDS = 10_000
 MAX_ARROWS = 20_000
 MAX_LINKS = 20_000
 EMAIL_MAX = 254
@@ -272,7 +271,8 @@ def clean_document(document: dict) -> dict:
             _("A board has %(low)s to %(high)s phases; this file has %(count)s.")
             % {"low": MIN_PHASES, "high": MAX_PHASES, "count": len(raw_phases)}
         )
-    raw_cards = _list(document, "cards", MAX_CARDS)
+    # The same cap as the live board's card.create (boards.live.batch_cards).
+    raw_cards = _list(document, "cards", settings.BOARD_MAX_CARDS)
     raw_arrows = _list(document, "arrows", MAX_ARROWS)
     raw_links = _list(document, "links", MAX_LINKS)
 

@@ -58,6 +58,12 @@ class _Batch(CardRules, LineRules, PhaseRules):
     members: set[int] = field(default_factory=set)  # user ids the batch may name as owner
     board_changes: dict = field(default_factory=dict)  # board field -> value, set on write
     out: list[dict] = field(default_factory=list)
+    # Live cards: as stored when the group began (read once, when a card is made or
+    # restored), plus what the group's earlier frames and this one made, restored or
+    # deleted since (BOARD_MAX_CARDS, batch_cards).
+    stored_cards: int | None = None
+    earlier_cards: int = 0
+    card_delta: int = 0
 
     # Loading: one query per kind of object the batch names.
 
@@ -70,6 +76,8 @@ class _Batch(CardRules, LineRules, PhaseRules):
         self.links = _Held(work.rows[CardLink])
         if work.phases is not None:
             self.phases = [_copy(phase) for phase in work.phases]
+        self.stored_cards = work.stored_cards
+        self.earlier_cards = work.card_delta
 
     def _load(self, ops: list[dict]) -> None:
         named = _named(ops)
@@ -187,6 +195,8 @@ class _Batch(CardRules, LineRules, PhaseRules):
         if obj.deleted != deleted:
             obj.deleted = deleted
             self._touch(obj, "deleted")
+            if isinstance(obj, Card):
+                self.card_delta += -1 if deleted else 1
 
     def _board_update(self, op: dict) -> None:
         fields = [name for name in ("title", "stage") if name in op]

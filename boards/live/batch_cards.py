@@ -6,6 +6,8 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from boards.live.batch_lines import link_fits
@@ -24,9 +26,22 @@ CARD_ATTRS = CARD.plain
 class CardRules:
     """card.create, card.update, card.delete and card.restore."""
 
+    def _room_for_a_card(self: _Batch) -> None:
+        """Refuse a card beyond BOARD_MAX_CARDS live ones (the limit imports keep too)."""
+        if self.stored_cards is None:
+            self.stored_cards = Card.objects.filter(board=self.board, deleted=False).count()
+        limit = settings.BOARD_MAX_CARDS
+        if self.stored_cards + self.earlier_cards + self.card_delta >= limit:
+            raise ProtocolError(
+                "card_limit",
+                _("This board holds %(limit)s cards, as many as a board can: delete some first.")
+                % {"limit": number_format(limit, force_grouping=True)},
+            )
+
     def _card_create(self: _Batch, op: dict) -> None:
         if op["id"] in self.cards:
             raise ProtocolError("exists", _("A card with this id exists already."))
+        self._room_for_a_card()
         phase = self._phase(op["phase"]) if op["phase"] else None
         card = Card(
             id=uuid.UUID(op["id"]),
@@ -38,6 +53,7 @@ class CardRules:
         )
         self.cards[op["id"]] = card
         self.new.append(card)
+        self.card_delta += 1
         self.out.append(op)
 
     def _card_update(self: _Batch, op: dict) -> None:
@@ -72,6 +88,8 @@ class CardRules:
 
     def _card_restore(self: _Batch, op: dict) -> None:
         card = self._card(op["id"], alive=False)
+        if card.deleted:
+            self._room_for_a_card()
         self._set_deleted(card, False)
         # The whole card travels with the patch: a page that loaded the board after the
         # delete has never seen it.

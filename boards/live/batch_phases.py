@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from boards.frameworks import PHASE_COLOURS
 from boards.live.protocol import ProtocolError
 from boards.models import MAX_PHASES, MIN_PHASES, Card, Phase
-from boards.schema import PHASE
+from boards.schema import CARD_LIMITS, KPI_MAX, PHASE
+
+GAP_BELOW = 40  # between a phase's cards and those a deleted phase's move in below them
 
 if TYPE_CHECKING:
     from boards.live.batch import _Batch
@@ -64,6 +66,37 @@ class PhaseRules:
         self._renumber([*others[:position], phase, *others[position:]])
         self.out.append({**op, "position": position})
 
+    def _kpis_joined(self: _Batch, target: Phase, phase: Phase) -> list[dict]:
+        """The KPIs `target` has once `phase`'s join them: its own, then those of `phase`
+        whose names it lacks (a card's `kpi` names one by name, and still does)."""
+        names = {kpi["name"] for kpi in target.kpis}
+        joined = [*target.kpis, *(kpi for kpi in phase.kpis if kpi["name"] not in names)]
+        if len(joined) > KPI_MAX:
+            raise ProtocolError(
+                "invalid",
+                _(
+                    "%(target)s cannot take the KPIs of %(phase)s: a phase has at most"
+                    " %(n)d KPIs. Remove some first, or delete them with the phase."
+                )
+                % {"target": target.name, "phase": phase.name, "n": KPI_MAX},
+            )
+        return joined
+
+    def _offset_below(self: _Batch, target: Phase, moving: list[Card]) -> float:
+        """How far down the cards `moving` into `target` go to land below its own cards
+        rather than on them (0 when they do not meet): they keep their places among
+        themselves."""
+        if not moving:
+            return 0
+        held = [c for c in self.cards.values() if c.phase_id == target.id and not c.deleted]
+        stored = Card.objects.filter(phase=target, deleted=False).exclude(id__in=self.cards.keys())
+        bottoms = [card.y + card.h for card in held]
+        bottoms += [y + h for y, h in stored.values_list("y", "h")]
+        if not bottoms:
+            return 0
+        top = min(card.y for card in moving)
+        return max(0, max(bottoms) + GAP_BELOW - top)
+
     def _phase_delete(self: _Batch, op: dict) -> None:
         phase = self._phase(op["id"])
         phases = self._phases()
@@ -83,13 +116,19 @@ class PhaseRules:
         ):
             self.cards[str(card.id)] = card
             members.append(card)
+        if target is not None:
+            kpis = self._kpis_joined(target, phase)
+            offset = self._offset_below(target, members)
         for card in sorted(members, key=lambda card: card.id):  # as in _arrows_of
             if target is not None:
-                self._card_update(
-                    {"op": "card.update", "id": str(card.id), "phase": str(target.id)}
-                )
+                move = {"op": "card.update", "id": str(card.id), "phase": str(target.id)}
+                if offset:
+                    move["y"] = min(card.y + offset, CARD_LIMITS["coord"])
+                self._card_update(move)
             else:
                 self._card_delete({"op": "card.delete", "id": str(card.id)})
+        if target is not None and kpis != target.kpis:
+            self._phase_update({"op": "phase.update", "id": str(target.id), "kpis": kpis})
         # A deleted card loses the phase that goes (the write does so for those not held
         # here): a later restore in the same group must find it as a fresh load would.
         for card in self.cards.values():

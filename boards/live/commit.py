@@ -301,6 +301,8 @@ class _Group:
         self.created: dict[tuple[type, str], None] = {}  # in creation order
         self.dirty: dict[tuple[type, str], set[str]] = {}
         self.deleted_phases: set[str] = set()
+        self.stored_cards: int | None = None  # live cards as stored, once a frame asked
+        self.card_delta = 0  # live cards made, restored (+) and deleted (-) by the group
 
     def merge(self, batch: _Batch) -> None:
         """Take an accepted frame's objects as the latest, and what it changed."""
@@ -321,6 +323,8 @@ class _Group:
                 self.dirty.setdefault(key, set()).update(names)
         for name, value in batch.board_changes.items():
             setattr(self.board, name, value)  # saved with the revision by the caller
+        self.stored_cards = batch.stored_cards
+        self.card_delta += batch.card_delta
 
     def _rows(self, keys, model) -> list:
         return [self.rows[model][ident] for kind, ident in keys if kind is model]

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from boards.live import events, metrics
 from boards.live.commit import BoardGone, Commit, OpRequest, SignedOut
 from boards.live.inbox import InboxConsumer, TokenBucket
+from boards.live.parts import fits, parts
 from boards.live.protocol import ProtocolError, dumps_frame, parse_frame
 from boards.live.reads import (
     CLOSE_FLOOD,
@@ -164,6 +165,20 @@ class BoardConsumer(InboxConsumer):
     async def send_json(self, frame: dict) -> None:
         await self.send(text_data=dumps_frame(frame))
 
+    async def send(self, text_data=None, bytes_data=None, close=False) -> None:
+        """Send, as `part` frames when the message is over WEBSOCKET_MAX_MESSAGE_BYTES
+        (boards.live.parts): daphne drops the socket rather than send one that large.
+        Snapshots and bundles come split already; this catches any other (one huge
+        patch)."""
+        limit = settings.WEBSOCKET_MAX_MESSAGE_BYTES
+        if text_data is not None and not fits(text_data, limit):
+            for text in parts(text_data, limit):
+                await super().send(text_data=text)
+            if close:
+                await super().send(close=close)
+            return
+        await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+
     async def flooded(self) -> None:
         metrics.FRAMES_REFUSED.labels("flood").inc()
         await self.close(CLOSE_FLOOD)
@@ -235,7 +250,8 @@ class BoardConsumer(InboxConsumer):
         reply = await database_sync_to_async(sync_reply)(
             self.viewer, self.board_id, frame["rev"], frame["epoch"], self.room.snapshots
         )
-        await self.send(text_data=reply)
+        for text in reply:  # one message, or the parts of one (nothing else in between)
+            await self.send(text_data=text)
 
     async def on_ping(self, frame: dict) -> None:
         revision = await database_sync_to_async(current)(self.viewer, self.board_id)

@@ -31,6 +31,7 @@ from boards.live.fields import (
     trimmed_text,
     uuid_field,
 )
+from boards.live.parts import bundles
 from boards.models import MAX_PHASES, TITLE_MAX, Stage
 from boards.schema import (
     ARROW,
@@ -57,7 +58,7 @@ __all__ = [
     "clean_op",
     "dumps_frame",
     "parse_frame",
-    "patch_text",
+    "patch_texts",
 ]
 
 SELECTION_MAX = 500
@@ -186,13 +187,11 @@ def dumps_frame(frame: dict) -> str:
     return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
 
 
-def patch_text(patches: list[dict]) -> str:
-    """The one message that tells every page about `patches` (in revision order): the
-    patch itself, or a `bundle` of several."""
-    texts = [dumps_frame(patch) for patch in patches]
-    if len(texts) == 1:
-        return texts[0]
-    return '{"type":"bundle","frames":[' + ",".join(texts) + "]}"
+def patch_texts(patches: list[dict], limit: int) -> list[str]:
+    """The messages that tell every page about `patches` (in revision order): the patch
+    itself, or `bundle`s of several, each under `limit` bytes if it can be
+    (boards.live.parts)."""
+    return bundles([dumps_frame(patch) for patch in patches], limit)
 
 
 def parse_frame(text_data: str, *, max_ops: int) -> dict:

@@ -6,11 +6,13 @@ Viewer (boards.access) whether its person may still read the board.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.http import Http404
 
 from boards.access import ShareLinkGone, Viewer, get_viewer_for_board, get_viewer_for_share
 from boards.live.commit import BoardGone, SignedOut
+from boards.live.parts import parts
 from boards.live.protocol import dumps_frame
 from boards.models import Board
 from boards.selectors import board_state, patches_since
@@ -63,9 +65,14 @@ def require_reader(viewer: Viewer, board: Board | None) -> None:
         raise BoardGone
 
 
-def sync_reply(viewer: Viewer, board_id, rev: int | None, epoch: int | None, snapshots) -> str:
-    """The reply to a sync, as sent: the patches since `rev`, or a snapshot (the one of
-    `snapshots`, boards.live.room.Snapshots, while the board has not changed)."""
+def sync_reply(
+    viewer: Viewer, board_id, rev: int | None, epoch: int | None, snapshots
+) -> list[str]:
+    """The reply to a sync, as the messages sent: the patches since `rev`, or a snapshot
+    (the one of `snapshots`, boards.live.room.Snapshots, while the board has not
+    changed); cut into `part` frames when larger than the message limit
+    (boards.live.parts)."""
+    limit = settings.WEBSOCKET_MAX_MESSAGE_BYTES
     # Holding the board's lock while reading makes the reply exactly the board at its
     # rev: no commit can land between reading the revision and reading the rows.
     with transaction.atomic():
@@ -74,7 +81,7 @@ def sync_reply(viewer: Viewer, board_id, rev: int | None, epoch: int | None, sna
         if rev is not None and epoch == board.epoch and rev <= board.rev:
             patches = patches_since(board, rev)
             if patches is not None:
-                return dumps_frame(
+                text = dumps_frame(
                     {
                         "type": "patches",
                         "from_rev": rev,
@@ -83,8 +90,9 @@ def sync_reply(viewer: Viewer, board_id, rev: int | None, epoch: int | None, sna
                         "patches": patches,
                     }
                 )
-        text = snapshots.get(board.epoch, board.rev)
-        if text is None:
+                return parts(text, limit)
+        messages = snapshots.get(board.epoch, board.rev)
+        if messages is None:
             text = dumps_frame(
                 {
                     "type": "snapshot",
@@ -93,8 +101,9 @@ def sync_reply(viewer: Viewer, board_id, rev: int | None, epoch: int | None, sna
                     "state": board_state(board),
                 }
             )
-            snapshots.put(board.epoch, board.rev, text)
-        return text
+            messages = parts(text, limit)
+            snapshots.put(board.epoch, board.rev, messages)
+        return messages
 
 
 def current(viewer: Viewer, board_id) -> dict:

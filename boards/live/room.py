@@ -35,11 +35,12 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.exceptions import ChannelFull
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from boards.live import metrics
 from boards.live.commit import Commit, OpRequest, Outcome, commit_requests
 from boards.live.events import board_group
-from boards.live.protocol import patch_text
+from boards.live.protocol import patch_texts
 
 logger = logging.getLogger(__name__)
 
@@ -150,8 +151,8 @@ class Room:
                 await reply(outcome)
             except Exception:
                 logger.exception("Replying to an op frame failed")
-        if committed:
-            self.publish(patch_message(committed))
+        for message in patch_messages(committed):
+            self.publish(message)
 
     # Events.
 
@@ -213,7 +214,8 @@ class Room:
 
 
 class Snapshots:
-    """The last `snapshot` frame served for one board in this process, as sent, with the
+    """The last `snapshot` frame served for one board in this process, as sent (its
+    messages: one, or its `part` frames, boards.live.parts), with the
     (epoch, rev) it shows.
 
     What it buys: the next socket that syncs an unchanged board gets the same text without
@@ -227,16 +229,16 @@ class Snapshots:
     (one entry, replaced whole)."""
 
     def __init__(self) -> None:
-        self.entry: tuple[int, int, str] | None = None
+        self.entry: tuple[int, int, list[str]] | None = None
 
-    def get(self, epoch: int, rev: int) -> str | None:
+    def get(self, epoch: int, rev: int) -> list[str] | None:
         entry = self.entry
         if entry is not None and entry[:2] == (epoch, rev):
             return entry[2]
         return None
 
-    def put(self, epoch: int, rev: int, text: str) -> None:
-        self.entry = (epoch, rev, text)
+    def put(self, epoch: int, rev: int, messages: list[str]) -> None:
+        self.entry = (epoch, rev, messages)
 
 
 class Rooms:
@@ -358,9 +360,16 @@ def _sender(reply: Reply) -> object:
     return getattr(reply, "__self__", reply)
 
 
-def patch_message(commits: list[Commit]) -> dict:
-    """The board event that tells every page about `commits` (in revision order)."""
-    return {"type": "board.patch", "text": patch_text([commit.patch() for commit in commits])}
+def patch_messages(commits: list[Commit]) -> list[dict]:
+    """The board events that tell every page about `commits` (in revision order): one,
+    unless their patches bundled together would pass the message limit
+    (boards.live.parts)."""
+    if not commits:
+        return []
+    texts = patch_texts(
+        [commit.patch() for commit in commits], settings.WEBSOCKET_MAX_MESSAGE_BYTES
+    )
+    return [{"type": "board.patch", "text": text} for text in texts]
 
 
 def publish(board_id, commits: list[Commit]) -> None:
@@ -371,16 +380,17 @@ def publish(board_id, commits: list[Commit]) -> None:
     layer = get_channel_layer()
     if layer is None or not commits:
         return
-    async_to_sync(_publish_now)(layer, board_id, patch_message(commits))
+    async_to_sync(_publish_now)(layer, board_id, patch_messages(commits))
 
 
-async def _publish_now(layer, board_id, message: dict) -> None:
+async def _publish_now(layer, board_id, messages: list[dict]) -> None:
     here = rooms(layer)
     room = here.rooms.get(str(board_id))
-    if room is not None:
-        for socket in tuple(room.sockets):
-            socket.deliver(message)
-    # Awaited, not queued: outside a server (a management command) this loop ends next.
-    await layer.group_send(
-        board_group(board_id), metrics.stamped({**message, "origin": here.origin})
-    )
+    for message in messages:
+        if room is not None:
+            for socket in tuple(room.sockets):
+                socket.deliver(message)
+        # Awaited, not queued: outside a server (a management command) this loop ends next.
+        await layer.group_send(
+            board_group(board_id), metrics.stamped({**message, "origin": here.origin})
+        )

@@ -10,6 +10,7 @@ import { errorText, showAlert, showErrors } from "../page/alerts.js";
 import { followCan, pageCan } from "../page/can.js";
 import { guardUnsent, showStatus } from "../page/status.js";
 import { makeActions } from "./actions.js";
+import { submitInFrames } from "./batches.js";
 import { installDraw } from "./draw.js";
 import { installExports } from "./exports.js";
 import { installPointer } from "./interact.js";
@@ -58,7 +59,7 @@ const ed = {
 };
 ed.viewport = new Viewport($("viewport"), $("world"), $("zoom-level"), $("toolbar"));
 ed.renderer = new Renderer(ed);
-ed.undo = new UndoStack(() => sync.state, (ops) => sync.submit(ops));
+ed.undo = new UndoStack(() => sync.state, (ops) => submitInFrames(sync, ops));
 ed.actions = makeActions(ed);
 ed.editor = new TextEditor(ed);
 ed.presence = new Presence(ed);

@@ -1,8 +1,9 @@
 // The lifecycle line's phases: rename in place, recolour, move left/right, add, and
-// delete with a choice of what happens to the phase's cards (2 to 8 phases).
+// delete with a choice of where the phase's cards and KPIs go (2 to 8 phases).
 
 import { schema } from "../live/schema.js";
 import { newOpId } from "../live/sync.js";
+import { PhaseDeleteDialog } from "../page/phasedelete.js";
 import { cloneTemplate, t } from "../page/strings.js";
 
 const PHASE_COLOURS = schema.phase.colours;
@@ -13,10 +14,7 @@ export class Phases {
   constructor(ed) {
     this.ed = ed;
     this.menu = null;
-    this.dialog = document.getElementById("phase-delete-dialog");
-    this.form = document.getElementById("phase-delete-form");
-    this.target = document.getElementById("phase-delete-to");
-    this.deleting = null;
+    this.deleteDialog = new PhaseDeleteDialog();
 
     const line = document.getElementById("lifecycle");
     line.addEventListener("click", (event) => {
@@ -26,10 +24,6 @@ export class Phases {
     document.getElementById("add-phase").addEventListener("click", () => this.add());
     document.addEventListener("pointerdown", (event) => {
       if (this.menu && !event.target.closest(".phase-menu, .phase-menu-button")) this.closeMenu();
-    });
-    this.dialog.addEventListener("close", () => {
-      if (this.dialog.returnValue === "confirm" && this.deleting) this.confirmDelete();
-      this.deleting = null;
     });
   }
 
@@ -156,34 +150,16 @@ export class Phases {
     if (this.phase(id)) this.rename(id);
   }
 
-  askDelete(id) {
-    const phase = this.phase(id);
-    if (!phase) return;
-    const others = this.ed.state.phases.filter((p) => p.id !== id).sort((a, b) => a.position - b.position);
-    this.target.replaceChildren(
-      ...others.map((p) => {
-        const option = document.createElement("option");
-        option.value = p.id;
-        option.textContent = p.name;
-        return option;
-      }),
-    );
-    // Nearest neighbour by default: the phase before, or else the one after.
-    const before = others.filter((p) => p.position < phase.position).pop();
-    this.target.value = (before ?? others[0])?.id ?? "";
-    this.form.elements.cards.value = "move";
-    this.dialog.querySelector("h2").textContent = t("delete_phase_title", { name: phase.name });
-    this.deleting = id;
-    this.dialog.returnValue = "";
-    this.dialog.showModal();
-  }
-
-  confirmDelete() {
-    const id = this.deleting;
-    const how = this.form.elements.cards.value;
-    const op = { op: "phase.delete", id, cards: how };
-    if (how === "move") op.to = this.target.value;
-    // Not undoable (the server spells out what happens to the cards); sent directly.
-    if (this.ed.canEdit) this.ed.sync.submit([op]);
+  async askDelete(id) {
+    const op = await this.deleteDialog.ask(this.ed.state, id);
+    // Through the undo stack: undo brings the phase back whole (./phaseundo.js).
+    if (!op || !this.ed.canEdit) {
+      this.ed.renderer.phases.get(id)?.menuButton.focus();
+      return;
+    }
+    this.ed.actions.commit([op]);
+    // The phase is gone: the keyboard goes to where its cards went (or the first phase).
+    const next = op.to ?? this.ed.state.phases[0]?.id;
+    this.ed.renderer.phases.get(next)?.menuButton.focus({ preventScroll: true });
   }
 }

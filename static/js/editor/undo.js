@@ -5,6 +5,7 @@
 // an inverse restores comes from the schema: every field of a card, arrow or phase.
 
 import { schema } from "../live/schema.js";
+import { undoPhaseDelete } from "./phaseundo.js";
 
 const CARD_FIELDS = schema.card.fields;
 const ARROW_FIELDS = schema.arrow.fields;
@@ -24,7 +25,7 @@ function previous(item, op, fields) {
 }
 
 /** The ops that undo `ops` when applied to the board `state` they were made on
- * (null when a part cannot be undone, e.g. deleting a phase). */
+ * (null when a part cannot be undone). */
 export function inverseOps(state, ops) {
   const inverse = [];
   // Track what this batch deletes so a card's arrows are restored with it.
@@ -110,8 +111,12 @@ export function inverseOps(state, ops) {
       case "board.update":
         inverse.push({ op: "board.update", title: state.board.title });
         break;
+      case "phase.delete":
+        // The phase back whole, with its cards, arrows and KPIs (./phaseundo.js).
+        inverse.push(undoPhaseDelete(state, op));
+        break;
       default:
-        return null;  // phase.delete: the server spells out its consequences; not undoable
+        return null;
     }
   }
   // Undo in reverse order; restores of a card come before the restores of its arrows.
@@ -124,13 +129,15 @@ function guard(state, forward, inverse) {
   const mine = new Map();
   for (const op of forward) if (op.id) mine.set(`${op.op}:${op.id}`, op);
   const out = [];
+  const back = new Set();  // cards and phases this inverse restores before it updates them
   for (const op of inverse) {
     const kind = op.op;
+    if (kind === "card.restore" || kind === "phase.create") back.add(op.id);
     if (kind === "card.update" || kind === "arrow.update" || kind === "phase.update") {
       const list = kind === "card.update" ? state.cards : kind === "arrow.update" ? state.arrows : state.phases;
       const item = find(list, op.id);
       const ours = mine.get(`${kind}:${op.id}`);
-      if (!item) continue;
+      if (!item && !back.has(op.id)) continue;
       const kept = { op: kind, id: op.id };
       let any = false;
       for (const [name, value] of Object.entries(op)) {
@@ -190,7 +197,8 @@ export class UndoStack extends EventTarget {
       const state = this.getState();
       const ops = guard(state, entry.forward, entry.inverse);
       if (!ops.length) continue;  // nothing of it is still ours to change
-      const back = inverseOps(state, ops);
+      // Undoing a phase's deletion: redo deletes it again as it was deleted.
+      const back = entry.forward.some((op) => op.op === "phase.delete") ? entry.forward : inverseOps(state, ops);
       if (this.submit(ops) && back && back.length) to.push({ forward: ops, inverse: back });
       this.changed();
       return true;

@@ -20,7 +20,38 @@ export function receive(sync, data) {
   HANDLERS[frame?.type]?.(sync, frame);
 }
 
+// The parts of a message too large for one (docs/protocol.md, "Large messages"), per
+// BoardSync and connection: parts of a message cut short by a reconnect are dropped.
+const PARTS = new WeakMap();  // sync -> {serial, messages: Map(id -> {count, texts, got})}
+
+function partsOf(sync) {
+  let held = PARTS.get(sync);
+  if (!held || held.serial !== sync.serial) {
+    held = { serial: sync.serial, messages: new Map() };
+    PARTS.set(sync, held);
+  }
+  return held.messages;
+}
+
 const HANDLERS = {
+  part(sync, frame) {
+    // Held until every part is in, then handled as the one frame they make: a snapshot
+    // is applied whole or not at all.
+    const { id, index, count, text } = frame;
+    if (typeof id !== "string" || typeof text !== "string" || !(index >= 0 && index < count)) return;
+    const messages = partsOf(sync);
+    let message = messages.get(id);
+    if (!message) {
+      message = { count, texts: new Array(count), got: 0 };
+      messages.set(id, message);
+    }
+    if (message.texts[index] === undefined) message.got += 1;
+    message.texts[index] = text;
+    if (message.got < message.count) return;
+    messages.delete(id);
+    receive(sync, message.texts.join(""));
+  },
+
   welcome(sync, frame) {
     clearTimeout(sync.timers.pong);
     sync.timers.pong = null;

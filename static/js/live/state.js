@@ -31,6 +31,8 @@ const MAX_PHASES = schema.phase.max;
 // Shown until the patch arrives: the server picks a phase's colour from
 // schema.phase.colours when a create names none, and its patch carries the one it chose.
 const FALLBACK_PHASE_COLOUR = "#e5e7eb";
+const COORD_LIMIT = schema.card.limits.coord;
+const GAP_BELOW = 40;  // boards/live/batch_phases.py GAP_BELOW
 
 /** An empty state, for a page that has not heard from the server yet. */
 export function emptyState() {
@@ -275,9 +277,23 @@ const HANDLERS = {
     if (op.cards === "move" && (!op.to || op.to === op.id || findIndex(state.phases, op.to) === -1)) {
       return false;
     }
-    for (const card of state.cards.filter((c) => c.phase === op.id)) {
-      if (op.cards === "move") card.phase = op.to;
-      else deleteCard(state, card.id);
+    const members = state.cards.filter((c) => c.phase === op.id);
+    if (op.cards === "move") {
+      // As the server does (docs/protocol.md, phase.delete): the cards go below the
+      // target's own, keeping their places among themselves; its KPIs join the target's.
+      const bottoms = state.cards.filter((c) => c.phase === op.to).map((c) => c.y + c.h);
+      const top = Math.min(...members.map((c) => c.y));
+      const offset = bottoms.length && members.length ? Math.max(0, Math.max(...bottoms) + GAP_BELOW - top) : 0;
+      for (const card of members) {
+        card.phase = op.to;
+        card.y = Math.min(card.y + offset, COORD_LIMIT);
+      }
+      const target = state.phases.find((p) => p.id === op.to);
+      const phase = state.phases[index];
+      const names = new Set((target.kpis ?? []).map((k) => k.name));
+      target.kpis = [...(target.kpis ?? []), ...(phase.kpis ?? []).filter((k) => !names.has(k.name))];
+    } else {
+      for (const card of members) deleteCard(state, card.id);
     }
     for (const card of Object.values(state.trash.cards)) {
       if (card.phase === op.id) card.phase = null;

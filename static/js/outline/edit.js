@@ -1,9 +1,10 @@
 // Editing from the outline: add a card to a phase, edit its text, move it to another
-// phase, delete it. Every change is one protocol op, submitted through `ol.submit` so
+// phase, delete it; delete a phase, asked where its cards and KPIs go. Every change is one protocol op, submitted through `ol.submit` so
 // that the page does not announce its own edit as someone else's.
 
 import { schema } from "../live/schema.js";
 import { newOpId } from "../live/sync.js";
+import { PhaseDeleteDialog } from "../page/phasedelete.js";
 import { cloneTemplate as clone, t } from "../page/strings.js";
 import { announce, cardName, phaseName } from "./words.js";
 
@@ -139,5 +140,22 @@ export function makeEditing(ol) {
     (target ?? form?.elements.text ?? document.getElementById("board-title"))?.focus();
   }
 
-  return { makeAddCardForm, openEdit, closeEdit, saveEdit, moveCard, deleteCard };
+  let phaseDialog = null;
+
+  async function deletePhase(phaseId, button) {
+    phaseDialog ??= new PhaseDeleteDialog();
+    const name = phaseName(ol.sync.state, phaseId);
+    const op = await phaseDialog.ask(ol.sync.state, phaseId);
+    if (!op || !ol.canEdit) {
+      button.focus();
+      return;
+    }
+    ol.submit([op]);
+    announce(t("said.phase_deleted", { name }));
+    // The phase's section is gone: the keyboard goes to where its cards went, or the top.
+    const to = op.to ? document.querySelector(`[data-phase-id="${op.to}"] [data-role=delete-phase]`) : null;
+    (to ?? document.getElementById("board-title"))?.focus();
+  }
+
+  return { makeAddCardForm, openEdit, closeEdit, saveEdit, moveCard, deleteCard, deletePhase };
 }

@@ -83,15 +83,21 @@ export function makeLists(ol) {
 
   function makeColumn() {
     const section = clone("tpl-phase");
-    return {
+    const view = {
       section,
       step: section.querySelector(".outline-step"),
       heading: section.querySelector("h2"),
       count: section.querySelector(".outline-count"),
       list: section.querySelector(".outline-cards"),
+      remove: section.querySelector("[data-role=delete-phase]"),
+      phaseId: null,
       empty: null,
       form: null,
     };
+    view.remove.addEventListener("click", () => {
+      if (view.phaseId) ol.edit.deletePhase(view.phaseId, view.remove);
+    });
+    return view;
   }
 
   function renderColumn(view, column, index, state, pendingIds) {
@@ -104,6 +110,10 @@ export function makeLists(ol) {
     view.step.textContent = String(index + 1);
     view.heading.textContent = phase ? phase.name : t("outside");
     view.count.textContent = number(cards.length);
+    view.phaseId = phase?.id ?? null;
+    view.section.dataset.phaseId = view.phaseId ?? "";
+    view.remove.hidden = !(ol.canEdit && phase && state.phases.length > schema.phase.min);
+    if (phase) view.remove.setAttribute("aria-label", t("delete_phase.button", { name: phase.name }));
 
     if (cards.length === 0) {
       view.empty ??= clone("tpl-empty-phase");
