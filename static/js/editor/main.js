@@ -10,6 +10,7 @@ import { errorText, showAlert, showErrors } from "../page/alerts.js";
 import { followCan, pageCan } from "../page/can.js";
 import { guardUnsent, showStatus } from "../page/status.js";
 import { makeActions } from "./actions.js";
+import { installConflicts } from "./conflicts.js";
 import { installDraw } from "./draw.js";
 import { installExports } from "./exports.js";
 import { installPointer } from "./interact.js";
@@ -76,6 +77,7 @@ installPermissions(ed, root);
 installPointer(ed);
 installKeyboard(ed);
 installExports();
+installConflicts(ed);
 
 followCan(sync, (now) => ed.setCan(now));
 sync.addEventListener("welcome", () => ed.presence.renderPeople());
