@@ -8,7 +8,7 @@
 import { BoardSync } from "../live/sync.js";
 import { errorText, showAlert, showErrors } from "../page/alerts.js";
 import { followCan, pageCan } from "../page/can.js";
-import { guardUnsent, showStatus } from "../page/status.js";
+import { guardUnsent, keepUnsent, showStatus } from "../page/status.js";
 import { makeActions } from "./actions.js";
 import { installConflicts } from "./conflicts.js";
 import { installDraw } from "./draw.js";
@@ -97,6 +97,7 @@ showStatus(sync, {
 });
 showErrors(sync);
 guardUnsent(sync);
+keepUnsent(sync, root);
 
 // For tests and the benchmark: read-only hooks, no behaviour.
 globalThis.journeymapEditor = ed;
