@@ -391,9 +391,7 @@ def test_saving_another_field_from_a_stale_panel_keeps_the_new_text(
 ):
     edit_on_the_canvas(board, card, members["facilitator"], text="Reels ad")
 
-    client_for("editor").post(
-        save_url(board, card), valid_post(channel="email") | shown(), **HTMX
-    )
+    client_for("editor").post(save_url(board, card), valid_post(channel="email") | shown(), **HTMX)
 
     card.refresh_from_db()
     assert (card.text, card.channel) == ("Reels ad", "email")
