@@ -50,6 +50,7 @@ export function keepOutbox(sync, { boardId, userId, storage = globalThis.localSt
 
   const save = () => {
     const unsent = sync.pending.filter((entry) => entry.ackedRev === null);
+    if (!unsent.length && !own.size) return;  // the usual case: nothing to keep or clear
     const ids = new Set(unsent.map((entry) => entry.op_id));
     const stored = read();
     for (const opId of own) {
