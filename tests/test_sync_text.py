@@ -85,8 +85,10 @@ async def test_without_a_base_the_last_edit_wins_as_before(pair):
     assert await _text(card) == "YouTube ad"
 
 
-async def test_texts_too_long_for_one_card_put_the_edit_into_a_copy_beside_it(pair):
+async def test_texts_too_long_for_one_card_put_the_edit_into_a_copy_beside_it(pair, members):
     alex, ben, card = pair
+    owner = members["viewer"].pk  # a member, named as the card's owner
+    await send_ops(alex, [{"op": "card.update", "id": card, "owner": owner}])
     theirs, mine = "a" * 1500, "b" * 1500
     await _edit(alex, card, "Instagram ad", theirs)
     patch = await _edit(ben, card, "Instagram ad", mine)

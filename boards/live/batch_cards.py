@@ -94,7 +94,9 @@ class CardRules:
             "text": op["text"],
         }
         del copy["author"]
+        owner, copy["owner"] = copy["owner"], None  # checked when it was given
         self._card_create(copy)
+        self.cards.get(copy["id"]).owner_id = copy["owner"] = owner
         op.update(text=card.text, merge="conflict", copy=copy["id"])
         return op
 
