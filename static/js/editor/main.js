@@ -7,10 +7,10 @@
 
 import { BoardSync } from "../live/sync.js";
 import { errorText, showAlert, showErrors } from "../page/alerts.js";
+import { installConflicts } from "../page/conflicts.js";
 import { followCan, pageCan } from "../page/can.js";
 import { guardUnsent, keepUnsent, showStatus } from "../page/status.js";
 import { makeActions } from "./actions.js";
-import { installConflicts } from "./conflicts.js";
 import { installDraw } from "./draw.js";
 import { installExports } from "./exports.js";
 import { installPointer } from "./interact.js";
@@ -77,7 +77,7 @@ installPermissions(ed, root);
 installPointer(ed);
 installKeyboard(ed);
 installExports();
-installConflicts(ed);
+installConflicts(sync);
 
 followCan(sync, (now) => ed.setCan(now));
 sync.addEventListener("welcome", () => ed.presence.renderPeople());

@@ -7,6 +7,7 @@
 
 import { BoardSync } from "../live/sync.js";
 import { errorText, showAlert, showErrors } from "../page/alerts.js";
+import { installConflicts } from "../page/conflicts.js";
 import { followCan, pageCan } from "../page/can.js";
 import { renderPeople } from "../page/people.js";
 import { guardUnsent, keepUnsent, showStatus } from "../page/status.js";
@@ -85,6 +86,7 @@ showStatus(sync, {
 });
 showErrors(sync);
 guardUnsent(sync);
+installConflicts(sync);
 keepUnsent(sync, root);
 
 setCanEdit(ol.canEdit);

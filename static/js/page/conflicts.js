@@ -5,11 +5,13 @@
 // it concerns: the author of the edit, and whoever wrote the text it met (a conflict) or
 // deleted the card (a restore). A clean merge needs no word: both texts are there.
 
-import { t } from "../page/strings.js";
-import { showToast } from "../page/toast.js";
+// Shared by the canvas and the outline.
 
-export function installConflicts(ed) {
-  const { sync } = ed;
+import { t } from "./strings.js";
+import { showToast } from "./toast.js";
+
+/** Toast what `sync`'s patches say about this person's words meeting someone else's. */
+export function installConflicts(sync) {
   const wroteText = new Map();  // card id -> user id of the last committed text edit
   const deletedBy = new Map();  // card id -> user id of whoever deleted it
 
