@@ -178,6 +178,11 @@ class CardPanelForm(forms.Form):
 
     def __init__(self, *args, card=None, members=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Each field also posts the value the panel showed ("initial-<name>", hidden), so
+        # a save sends only what the person changed: a field someone else changed since
+        # the panel was drawn is not written back (`changes`).
+        for field in self.fields.values():
+            field.show_hidden_initial = True
         if card is None or card.kind != CardKind.OPPORTUNITY:
             for name in self.OPPORTUNITY_FIELDS:
                 del self.fields[name]
@@ -199,11 +204,34 @@ class CardPanelForm(forms.Form):
     def clean_colour(self) -> str:
         return self.cleaned_data["colour"].strip()
 
+    def _shown_text(self) -> str | None:
+        """The text the panel showed (None: the post did not say, as a plain client)."""
+        shown = self.data.get(self["text"].html_initial_name)
+        return None if shown is None else shown.replace("\r\n", "\n")
+
     def changes(self, card) -> dict:
-        """The fields whose cleaned value differs from `card`: a card.update sends only
-        these, so it does not overwrite what others changed meanwhile."""
+        """The fields the person changed in the panel that differ from `card` now: a
+        card.update sends only these, so it does not overwrite what others changed
+        meanwhile. A changed text carries the text the panel showed as `base`, so that
+        the server merges it with what was typed on the canvas since
+        (docs/protocol.md, "Concurrent text")."""
         current = {name: getattr(card, CARD.column(name)) for name in self.cleaned_data}
-        return {name: value for name, value in self.cleaned_data.items() if current[name] != value}
+        touched = set(self.changed_data)
+        shown_text = self._shown_text()
+        if "text" in self.cleaned_data and shown_text is not None:
+            # Compared as cleaned: a browser may post line ends as \r\n, or not.
+            touched.discard("text")
+            if self.cleaned_data["text"] != shown_text.strip():
+                touched.add("text")
+        told = any(bound.html_initial_name in self.data for bound in self)
+        out = {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if current[name] != value and (name in touched or not told)
+        }
+        if "text" in out and shown_text is not None and shown_text != card.text:
+            out["base"] = shown_text
+        return out
 
 
 class CardLinksForm(forms.Form):

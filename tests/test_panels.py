@@ -360,3 +360,56 @@ def test_it_names_people_by_an_id_the_page_can_match_however_large(client_for, b
     Membership.objects.create(organisation=org, user=late, role=Role.EDITOR)
     html = client_for("viewer").get(reverse("panel_people", args=[board.id]), **HTMX)
     assert 'data-user-id="123456"' in html.content.decode()
+
+
+# A panel drawn before someone else's edit
+
+
+def shown(**values) -> dict:
+    """What a panel drawn for the fixture card posts besides its fields: the values it
+    showed, in the hidden initial-<name> fields the form renders."""
+    return {f"initial-{name}": value for name, value in (valid_post() | values).items()}
+
+
+def edit_on_the_canvas(board, card, user, **fields) -> None:
+    from boards import actions
+
+    actions.board_apply_ops(
+        board=board, actor=user, ops=[{"op": "card.update", "id": str(card.id), **fields}]
+    )
+
+
+def test_the_panel_posts_the_values_it_showed(client_for, board, card):
+    html = client_for("editor").get(card_url(board, card), **HTMX).content.decode()
+
+    assert 'name="initial-text" value="Instagram ad"' in html
+    assert 'name="initial-channel"' in html
+
+
+def test_saving_another_field_from_a_stale_panel_keeps_the_new_text(
+    client_for, board, card, members
+):
+    edit_on_the_canvas(board, card, members["facilitator"], text="Reels ad")
+
+    client_for("editor").post(save_url(board, card), valid_post(channel="email") | shown(), **HTMX)
+
+    card.refresh_from_db()
+    assert (card.text, card.channel) == ("Reels ad", "email")
+    assert OpLog.objects.filter(board=board).order_by("rev").last().ops == [
+        {"op": "card.update", "id": str(card.id), "channel": "email"}
+    ]
+
+
+def test_text_typed_in_a_stale_panel_is_merged_with_the_canvas_edit(
+    client_for, board, card, members
+):
+    edit_on_the_canvas(board, card, members["facilitator"], text="Paid Instagram ad")
+
+    client_for("editor").post(
+        save_url(board, card),
+        valid_post(text="Instagram ad with coupon") | shown(),
+        **HTMX,
+    )
+
+    card.refresh_from_db()
+    assert card.text == "Paid Instagram ad with coupon"

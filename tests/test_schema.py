@@ -324,6 +324,6 @@ def test_it_matches_the_ops_table_of_the_protocol_docs():
         return re.findall(r"`(\w+)`", row.split("|")[2])
 
     assert fields("card.create") == ["id", *CARD.names]
-    assert fields("card.update") == ["id", *CARD.names]
+    assert fields("card.update") == ["id", *CARD.names, "base"]
     assert fields("arrow.create") == ["id", *ARROW.names]
     assert fields("phase.update") == ["id", *PHASE.names]

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from boards.live.batch_lines import link_fits
 from boards.live.protocol import ProtocolError
+from boards.live.textmerge import merge3
 from boards.models import Card
-from boards.schema import CARD
+from boards.schema import CARD, CARD_LIMITS
 from boards.selectors import card_state
 
 if TYPE_CHECKING:
@@ -57,6 +58,8 @@ class CardRules:
         self.out.append(op)
 
     def _card_update(self: _Batch, op: dict) -> None:
+        if "base" in op:
+            op = self._text_edit(op)
         card = self._card(op["id"])
         if "kind" in op and op["kind"] != card.kind:
             # The links the new kind no longer allows go in the same revision, before the
@@ -75,6 +78,43 @@ class CardRules:
             changed.append("owner")
         self._touch(card, *changed)
         self.out.append(op)
+
+    def _text_edit(self: _Batch, op: dict) -> dict:
+        """A text edit that says which text it started from (`base`): its words are never
+        lost (docs/protocol.md, "Concurrent text"). A card deleted meanwhile comes back
+        with them; someone else's edit since `base` is merged with it word by word; where
+        both changed the same words, both texts are kept and the patch says so."""
+        op = dict(op)
+        base = op.pop("base")
+        card = self._card(op["id"], alive=False)
+        if card.deleted:
+            self._set_deleted(card, False)
+            self.out.append({"op": "card.restore", "id": op["id"], "card": card_state(card)})
+            op["restored"] = True
+        if card.text in (base, op["text"]):
+            return op
+        name = getattr(self.user, "name", "") or _("someone")
+        marker = "— " + _("Also written at the same time, by %(name)s:") % {"name": name}
+        merged = merge3(base, card.text, op["text"], marker=marker)
+        if len(merged.text) <= CARD_LIMITS["text"]:
+            op["text"] = merged.text
+            op["merge"] = "clean" if merged.clean else "conflict"
+            return op
+        # Both texts do not fit in one card: this edit's text goes into a copy beside it.
+        copy = {
+            **CARD.of(card),
+            "op": "card.create",
+            "id": str(uuid.uuid4()),
+            "x": card.x + 24,
+            "y": card.y + 24,
+            "text": op["text"],
+        }
+        del copy["author"]
+        owner, copy["owner"] = copy["owner"], None  # checked when it was given
+        self._card_create(copy)
+        self.cards.get(copy["id"]).owner_id = copy["owner"] = owner
+        op.update(text=card.text, merge="conflict", copy=copy["id"])
+        return op
 
     def _card_delete(self: _Batch, op: dict) -> None:
         card = self._card(op["id"], alive=False)

@@ -114,7 +114,13 @@ OP_SCHEMAS: dict[str, tuple[dict, dict, dict, bool]] = {
         CARD_DEFAULTS,
         False,
     ),
-    "card.update": ({"id": uuid_field}, CARD_FIELDS, {}, True),
+    # `base`: the text a text edit started from (docs/protocol.md, "Concurrent text").
+    "card.update": (
+        {"id": uuid_field},
+        {**CARD_FIELDS, "base": text(CARD_LIMITS["text"])},
+        {},
+        True,
+    ),
     "card.delete": ({"id": uuid_field}, {}, {}, False),
     "card.restore": ({"id": uuid_field}, {}, {}, False),
     "arrow.create": (
@@ -177,6 +183,8 @@ def clean_op(data: Any) -> dict:
         where=_("The op %(op)s") % {"op": name},
         at_least_one=at_least_one,
     )
+    if name == "card.update" and "base" in cleaned and "text" not in cleaned:
+        raise ProtocolError("invalid", _("“base” goes with “text”: the text it was edited from."))
     if name == "phase.delete" and cleaned["cards"] == "move" and "to" not in cleaned:
         raise ProtocolError("invalid", _("Say which phase the cards move “to”."))
     return {"op": name, **cleaned}

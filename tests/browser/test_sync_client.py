@@ -400,3 +400,61 @@ def test_it_applies_the_patches_of_a_bundle_in_order_and_acks_its_own(page_on_si
         "title": "Mine",
         "phase": "Buy",
     }
+
+
+def test_unanswered_edits_are_kept_across_a_reload_and_sent_again_with_their_ids(
+    page_on_site,
+):
+    result = run(
+        page_on_site,
+        """
+        const { keepOutbox } = await import("/static/js/live/outbox.js");
+        const stored = new Map();
+        const storage = {
+          getItem: (k) => stored.get(k) ?? null,
+          setItem: (k, v) => stored.set(k, v),
+          removeItem: (k) => stored.delete(k),
+        };
+        const news = [];
+        const open = () => {
+          const page = new BoardSync(
+            "b", { url: "ws://test/", WebSocket: ScriptedSocket, window: fakeWindow },
+          );
+          keepOutbox(page, { boardId: "b", userId: "1", storage,
+            onRestored: (n) => news.push(`restored ${n}`), onSent: () => news.push("sent") });
+          return page;
+        };
+        // A page whose socket never answers its two edits, then is reloaded.
+        const before = open();
+        before.start();
+        const first = sockets.at(-1);
+        first.receive(welcome("s2"));
+        first.receive({ type: "snapshot", rev: 1, epoch: 1, state: board });
+        const a = before.submit([{ op: "card.create", id: C1, kind: "note", phase: P1 }]);
+        const b = before.submit([{ op: "card.update", id: C1, text: "Hi", base: "" }]);
+        const kept = Object.keys(JSON.parse(stored.get("journeymap.outbox.b.1")));
+        before.stop();
+
+        const after = open();
+        const shownBefore = news.slice();
+        after.start();
+        const second = sockets.at(-1);
+        second.receive(welcome("s3"));
+        second.receive({ type: "snapshot", rev: 1, epoch: 1, state: board });
+        const resent = second.sent.filter((f) => f.type === "op").map((f) => f.op_id);
+        const text = after.state.cards[0]?.text;
+        second.receive({ type: "ack", op_id: a, rev: 2 });
+        const afterOne = Object.keys(JSON.parse(stored.get("journeymap.outbox.b.1")));
+        second.receive({ type: "ack", op_id: b, rev: 3 });
+        return { ids: [a, b], kept, shownBefore, resent, text, afterOne,
+                 left: stored.has("journeymap.outbox.b.1"), news };
+        """,
+    )
+    a, b = result["ids"]
+    assert result["kept"] == [a, b]
+    assert result["shownBefore"] == ["restored 2"]
+    assert result["resent"] == [a, b]  # in the order made, with the same ids
+    assert result["text"] == "Hi"
+    assert result["afterOne"] == [b]
+    assert result["left"] is False
+    assert result["news"] == ["restored 2", "sent"]

@@ -111,7 +111,10 @@ export function makeActions(ed) {
     commit([...ed.selection].map((id) => ({ op: "card.update", id, colour })));
   }
 
-  function setText(id, text) {
+  /** Set a card's text, typed from `base` (the text shown when typing began): the server
+   * merges it with what others wrote meanwhile, and brings back a card deleted meanwhile
+   * (docs/protocol.md, "Concurrent text"). */
+  function setText(id, text, base = null) {
     const value = text.slice(0, TEXT_LIMIT);
     if (ed.draft?.id === id) {
       const op = { ...ed.draft, text: value };
@@ -121,8 +124,14 @@ export function makeActions(ed) {
       return;
     }
     const card = ed.cardsById.get(id);
-    if (!card) return;
-    if (value !== card.text) commit([{ op: "card.update", id, text: value }]);
+    if (base === null) {
+      if (card && value !== card.text) commit([{ op: "card.update", id, text: value }]);
+      return;
+    }
+    // Gone while the person typed: their words bring it back (if they wrote any).
+    if (card ? value !== card.text : value !== base) {
+      commit([{ op: "card.update", id, text: value, base: base.slice(0, TEXT_LIMIT) }]);
+    }
   }
 
   function deleteSelection() {

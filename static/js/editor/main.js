@@ -7,8 +7,9 @@
 
 import { BoardSync } from "../live/sync.js";
 import { errorText, showAlert, showErrors } from "../page/alerts.js";
+import { installConflicts } from "../page/conflicts.js";
 import { followCan, pageCan } from "../page/can.js";
-import { guardUnsent, showStatus } from "../page/status.js";
+import { guardUnsent, keepUnsent, showStatus } from "../page/status.js";
 import { makeActions } from "./actions.js";
 import { submitInFrames } from "./batches.js";
 import { installDraw } from "./draw.js";
@@ -77,6 +78,7 @@ installPermissions(ed, root);
 installPointer(ed);
 installKeyboard(ed);
 installExports();
+installConflicts(sync);
 
 followCan(sync, (now) => ed.setCan(now));
 sync.addEventListener("welcome", () => ed.presence.renderPeople());
@@ -96,6 +98,7 @@ showStatus(sync, {
 });
 showErrors(sync);
 guardUnsent(sync);
+keepUnsent(sync, root);
 
 // For tests and the benchmark: read-only hooks, no behaviour.
 globalThis.journeymapEditor = ed;

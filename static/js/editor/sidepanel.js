@@ -1,7 +1,11 @@
 // The side panel: server-rendered htmx fragments (boards/panels.py) under four tabs.
 //
 // - Details follows the selection: the selected card's details, or the board's settings
-//   (reloaded when the board's revision moves, like Gaps and Strategy below).
+//   (reloaded when the board's revision moves, like Gaps and Strategy below). A card's
+//   form follows live edits: a field the person has not touched shows the card as it is
+//   now (while they work in the form, in place), and a save posts only what they
+//   changed (each field posts what the panel showed as initial-<name>; a changed text
+//   is merged with what was typed meanwhile: boards/forms.py, CardPanelForm.changes).
 // - Gaps and Strategy are the lifecycle method's read-outs; they are reloaded when the
 //   board changes in a way that can change them (kinds, phases, channels, links, arrows,
 //   KPIs), at most every 800 ms, and never while someone types in them.
@@ -29,8 +33,12 @@ export class SidePanel {
       button.addEventListener("click", () => this.show(button.dataset.tab));
     }
     tabs.addEventListener("keydown", (event) => this.keyNav(event));
-    // After a swap, mark the people present (the People tab).
-    panel.addEventListener("htmx:afterSwap", () => this.markPresent());
+    // After a swap, mark the people present (the People tab), and show a card as the
+    // page knows it: the server may have answered before an edit made here reached it.
+    panel.addEventListener("htmx:afterSwap", () => {
+      this.markPresent();
+      if (this.loaded?.startsWith("card:")) this.followCard(this.loaded.slice("card:".length));
+    });
   }
 
   show(tab, { focus = false } = {}) {
@@ -123,10 +131,15 @@ export class SidePanel {
       const id = this.ed.selection.size === 1 ? [...this.ed.selection][0] : null;
       if (this.loaded === "unsaved" && id && this.serverHas(id)) this.load();
       const key = id ? this.ed.renderer.cards.get(id)?.key ?? "" : "";
+      if (this.loaded === `card:${id}`) this.followCard(id);
       if (key !== this.cardKey) {
         const changed = this.cardKey !== "" && key !== "" && this.loaded === `card:${id}`;
         this.cardKey = key;
-        if (changed && !this.typing()) this.load({ force: true });
+        if (!changed) return;
+        // Someone changed the card: draw it again, unless the person is busy in its
+        // form; then the fields they have not touched follow the change in place.
+        if (this.typing() || this.formTouched()) this.followCard(id);
+        else this.load({ force: true });
       }
       return;
     }
@@ -144,6 +157,38 @@ export class SidePanel {
       // Only what was stale: if the panel shows something else by now, leave it be.
       if (this.loaded === shown && !this.typing() && !document.hidden) this.load({ force: true });
     }, REFRESH_MS);
+  }
+
+  /** The card form's fields the person has not changed (each posts, hidden, the value
+   * the panel showed as initial-<name>): set to what `id` holds now, shown and hidden,
+   * so the panel shows the live card and a save sends only what the person changed. */
+  followCard(id) {
+    const card = this.ed.sync.state.cards.find((c) => c.id === id);
+    const form = this.panel.querySelector(`[data-card-id="${id}"] form.jm-panel-form`);
+    if (!card || !form) return;
+    for (const [name, shown] of this.fields(form)) {
+      const field = form.elements[name];
+      if (!(name in card) || field === document.activeElement || field.value !== shown.value) continue;
+      const value = card[name] === null ? "" : String(card[name]);
+      if ([...(field.options ?? [])].length && ![...field.options].some((o) => o.value === value)) {
+        continue;  // a choice this form does not offer (a KPI of another phase): leave it
+      }
+      field.value = value;
+      shown.value = value;
+    }
+  }
+
+  /** [name, hidden initial input] of the card form's fields. */
+  fields(form) {
+    return [...form.querySelectorAll("input[type=hidden][name^='initial-']")]
+      .map((hidden) => [hidden.name.slice("initial-".length), hidden])
+      .filter(([name]) => form.elements[name]);
+  }
+
+  /** Whether the person changed a field of the card form without saving it. */
+  formTouched() {
+    const form = this.panel.querySelector("[data-card-id] form.jm-panel-form");
+    return Boolean(form) && this.fields(form).some(([name, shown]) => form.elements[name].value !== shown.value);
   }
 
   typing() {

@@ -13,6 +13,12 @@ export class TextEditor {
   constructor(ed) {
     this.ed = ed;
     this.current = null;
+    // Someone deleted the card while this person types in it: the card is drawn no
+    // more, and the field went with it. Save what they typed, which brings the card
+    // back (the server does the same), and let them go on typing.
+    ed.sync.addEventListener("state", () => setTimeout(() => {
+      if (this.current && !this.current.done && !this.current.area.isConnected) this.finish({ resume: true });
+    }, 0));
   }
 
   start(id) {
@@ -32,7 +38,9 @@ export class TextEditor {
     message.setAttribute("role", "status");
     view.el.append(area, message);
     view.el.classList.add("is-editing");
-    const current = { id, area, message, view, done: false };
+    // The text this edit starts from: the server merges what others write meanwhile
+    // into it (docs/protocol.md, "Concurrent text").
+    const current = { id, area, message, view, done: false, base: card.text };
     this.current = current;
     const update = () => {
       const count = area.value.length;
@@ -59,7 +67,7 @@ export class TextEditor {
         if (current.done) return;
         const lost = document.activeElement === document.body || document.activeElement === null;
         if (lost && area.isConnected) area.focus({ preventScroll: true });
-        else this.finish();
+        else this.finish({ resume: lost });  // lost with the card: see the constructor
       }, 0);
     });
     area.addEventListener("pointerdown", (event) => event.stopPropagation());
@@ -70,17 +78,23 @@ export class TextEditor {
     ed.sync.setPresence({ editing: id });
   }
 
-  finish({ refocus = false } = {}) {
+  finish({ refocus = false, resume = false } = {}) {
     const current = this.current;
     if (!current || current.done) return;
     current.done = true;
     this.current = null;
     const value = current.area.value;
+    const caret = current.area.selectionStart;
     current.area.remove();
     current.message.remove();
     current.view.el.classList.remove("is-editing");
-    this.ed.actions.setText(current.id, value);
+    this.ed.actions.setText(current.id, value, current.base);
     this.ed.sync.setPresence({ editing: null });
+    if (resume && this.ed.cardsById.has(current.id)) {
+      this.start(current.id);
+      this.current?.area.setSelectionRange(caret, caret);
+      return;
+    }
     if (refocus) this.ed.renderer.cards.get(current.id)?.el.focus({ preventScroll: true });
   }
 }

@@ -2,6 +2,7 @@
 // them that says what a click will do next.
 
 import { t } from "../page/strings.js";
+import { showToast } from "../page/toast.js";
 
 export function installToolbar(ed) {
   const $ = (id) => document.getElementById(id);
@@ -29,6 +30,9 @@ export function installToolbar(ed) {
   }
   undo.addEventListener("click", () => ed.undoLast());
   redo.addEventListener("click", () => ed.redo());
+  ed.undo.addEventListener("blocked", (event) => {
+    showToast(t(event.detail.partly ? "undo_partly" : "undo_blocked"));
+  });
   ed.undo.addEventListener("change", () => {
     undo.disabled = ed.undo.done.length === 0;
     redo.disabled = ed.undo.undone.length === 0;

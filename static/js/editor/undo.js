@@ -1,8 +1,12 @@
 // Undo and redo of your own changes only. Each change you make is remembered with its
 // inverse, computed from the board as it was just before; undo sends the inverse as a
 // new op batch (card.restore/arrow.restore/link.restore bring deleted things back). Someone else's
-// work is never undone: an inverse skips fields that others changed since. Which fields
-// an inverse restores comes from the schema: every field of a card, arrow or phase.
+// work is never undone: an inverse skips fields that others changed since, and a card
+// you made is not deleted again once someone else has changed it. Undo takes back your
+// last change only, never an older one behind it: when nothing of it still stands as you
+// left it, nothing is undone, and a "blocked" event ({partly: false}) says so (with
+// {partly: true} when only some of it was). Which fields an inverse restores comes from
+// the schema: every field of a card, arrow or phase.
 
 import { schema } from "../live/schema.js";
 import { undoPhaseDelete } from "./phaseundo.js";
@@ -123,13 +127,14 @@ export function inverseOps(state, ops) {
   return inverse.reverse().flat();
 }
 
-/** Drop the parts of `inverse` that would overwrite what someone else changed after
- * `forward` (our change) was made. */
+/** The parts of `inverse` that would not overwrite what someone else changed after
+ * `forward` (our change) was made: {ops, dropped} (dropped: some part was left out). */
 function guard(state, forward, inverse) {
   const mine = new Map();
   for (const op of forward) if (op.id) mine.set(`${op.op}:${op.id}`, op);
   const out = [];
   const back = new Set();  // cards and phases this inverse restores before it updates them
+  let dropped = false;
   for (const op of inverse) {
     const kind = op.op;
     if (kind === "card.restore" || kind === "phase.create") back.add(op.id);
@@ -137,19 +142,30 @@ function guard(state, forward, inverse) {
       const list = kind === "card.update" ? state.cards : kind === "arrow.update" ? state.arrows : state.phases;
       const item = find(list, op.id);
       const ours = mine.get(`${kind}:${op.id}`);
-      if (!item && !back.has(op.id)) continue;
+      if (!item && !back.has(op.id)) {
+        dropped = true;  // deleted since: restoring its fields is not ours to do
+        continue;
+      }
       const kept = { op: kind, id: op.id };
       let any = false;
       for (const [name, value] of Object.entries(op)) {
         if (name === "op" || name === "id") continue;
         // Someone else changed this field after us: leave their value.
-        if (ours && name in ours && !same(item[name], ours[name])) continue;
+        if (item && ours && name in ours && !same(item[name], ours[name])) {
+          dropped = true;
+          continue;
+        }
         kept[name] = value;
         any = true;
       }
       if (any) out.push(kept);
     } else if (kind === "card.delete") {
-      if (find(state.cards, op.id)) out.push(op);
+      const card = find(state.cards, op.id);
+      // A card we made, that someone has written in or moved since: theirs now too.
+      const made = mine.get(`card.create:${op.id}`);
+      const changed = card && made && CARD_FIELDS.some((name) => name in made && !same(card[name], made[name]));
+      if (changed) dropped = true;
+      else if (card) out.push(op);
     } else if (kind === "arrow.delete") {
       if (find(state.arrows, op.id)) out.push(op);
     } else if (kind === "link.delete") {
@@ -158,7 +174,7 @@ function guard(state, forward, inverse) {
       out.push(op);
     }
   }
-  return out;
+  return { ops: out, dropped };
 }
 
 export class UndoStack extends EventTarget {
@@ -191,20 +207,24 @@ export class UndoStack extends EventTarget {
     return this.step(this.undone, this.done);
   }
 
+  /** Take back the last change of `from` (only that one), as far as it still stands;
+   * false when there is nothing to take back. */
   step(from, to) {
-    while (from.length) {
-      const entry = from.pop();
-      const state = this.getState();
-      const ops = guard(state, entry.forward, entry.inverse);
-      if (!ops.length) continue;  // nothing of it is still ours to change
+    const entry = from.pop();
+    if (!entry) {
+      this.changed();
+      return false;
+    }
+    const state = this.getState();
+    const { ops, dropped } = guard(state, entry.forward, entry.inverse);
+    if (dropped) this.dispatchEvent(new CustomEvent("blocked", { detail: { partly: ops.length > 0 } }));
+    if (ops.length) {
       // Undoing a phase's deletion: redo deletes it again as it was deleted.
       const back = entry.forward.some((op) => op.op === "phase.delete") ? entry.forward : inverseOps(state, ops);
       if (this.submit(ops) && back && back.length) to.push({ forward: ops, inverse: back });
-      this.changed();
-      return true;
     }
     this.changed();
-    return false;
+    return true;
   }
 
   changed() {

@@ -202,6 +202,7 @@ function applyPatch(sync, patch) {
   sync.seenRev = Math.max(sync.seenRev ?? 0, patch.rev);
   sync.confirmed.board.rev = patch.rev;
   sync.early.delete(patch.rev);
+  sync.emit("patch", patch);
   const index = sync.pending.findIndex((e) => e.op_id === patch.op_id);
   if (index !== -1) sync.pending.splice(index, 1);
   return true;

@@ -154,6 +154,11 @@ const HANDLERS = {
   },
 
   "card.update"(state, op) {
+    // A text edit (with `base`) of a card deleted meanwhile brings it back, on the
+    // server too (docs/protocol.md, "Concurrent text").
+    if ("base" in op && !cardAlive(state, op.id) && op.id in state.trash.cards) {
+      HANDLERS["card.restore"](state, { op: "card.restore", id: op.id });
+    }
     const card = state.cards.find((c) => c.id === op.id);
     if (!card) return false;
     if ("phase" in op && !phaseExists(state, op.phase)) return false;

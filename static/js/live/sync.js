@@ -17,6 +17,8 @@
 //   "peers"    {people}                    who else is on the board (persons)
 //   "presence" {session, cursor?, …}       someone's cursor or selection moved
 //   "error"    {code, message, op_id?}     a frame or edit was refused
+//   "patch"    {rev, op_id, by, ops}        a committed revision was applied to
+//                                          `confirmed` (before "state")
 
 import { receive } from "./frames.js";
 import { applyOpInPlace, cloneState, emptyState } from "./state.js";

@@ -74,6 +74,9 @@ export function makeEditing(ol) {
     if (!card) return;
     const form = item.querySelector(".outline-edit");
     form.elements.text.value = card.text;
+    // What the edit starts from: the server merges what others write meanwhile into it
+    // (docs/protocol.md, "Concurrent text").
+    form.dataset.base = card.text;
     form.hidden = false;
     item.querySelector(".outline-text").hidden = true;
     item.querySelector(".outline-tools").hidden = true;
@@ -92,9 +95,10 @@ export function makeEditing(ol) {
     const card = cardOf(item);
     const textarea = item.querySelector(".outline-edit textarea");
     const text = textarea.value.replace(/\r\n/g, "\n").trim();
+    const base = textarea.form.dataset.base ?? card?.text ?? "";
     closeEdit(item);
     if (card && text !== card.text) {
-      ol.submit([{ op: "card.update", id: card.id, text }]);
+      ol.submit([{ op: "card.update", id: card.id, text, base }]);
       announce(t("said.saved", { text: cardName({ ...card, text }) }));
     }
     item.querySelector("[data-role=edit]").focus();

@@ -7,9 +7,10 @@
 
 import { BoardSync } from "../live/sync.js";
 import { errorText, showAlert, showErrors } from "../page/alerts.js";
+import { installConflicts } from "../page/conflicts.js";
 import { followCan, pageCan } from "../page/can.js";
 import { renderPeople } from "../page/people.js";
-import { guardUnsent, showStatus } from "../page/status.js";
+import { guardUnsent, keepUnsent, showStatus } from "../page/status.js";
 import { makeEditing } from "./edit.js";
 import { makeLists } from "./lists.js";
 import { announceRemote } from "./words.js";
@@ -85,6 +86,8 @@ showStatus(sync, {
 });
 showErrors(sync);
 guardUnsent(sync);
+installConflicts(sync);
+keepUnsent(sync, root);
 
 setCanEdit(ol.canEdit);
 sync.start();
