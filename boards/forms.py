@@ -367,7 +367,6 @@ class ShareLinkForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        # Guests who edit are always live (boards.sharing.share_link_create).
         data["role"] = data.get("role") or Role.VIEWER
-        if data.get("role") == Role.EDITOR and not data.get("live", True):
-            self.add_error("live", _("Guests who edit need live updates."))
         return data

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-# By URL name: the board through the link and its data, joining, making an account and
-# confirming its address, the language switcher, logging in (as someone else) and out,
-# and the probes for load balancers.
+# By URL name: the board through the link and its data, joining, making an account (its
+# address is confirmed once it is no guest's any more), the language switcher, logging in
+# (as someone else) and out, and the probes for load balancers.
 GUEST_ROUTES = frozenset(
     {
         "shared_board",
         "shared_gaps_json",
         "share_join",
         "guest_account",
-        "email_confirm",
-        "email_confirm_send",
         "language_set",
         "login",
         "logout",

@@ -4,6 +4,7 @@ render."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +19,7 @@ from boards.guest_forms import GuestAccountForm, GuestJoinForm
 from boards.models import Board, ShareLink
 from journeymap import throttle, verification
 from journeymap.access import get_membership
+from journeymap.models import User
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -105,7 +107,15 @@ def guest_account(request: HttpRequest) -> HttpResponse:
                 update_session_auth_hash(request, user)
                 verification.send_confirmation(request, user, back)
             else:
-                owner = type(user).objects.filter(email__iexact=email).first()
+                owner = User.objects.filter(email__iexact=email).first()
                 verification.send_signup_notice(request, owner)
-            return render(request, "boards/guest_account_done.html", {"email": email, "back": back})
+            messages.success(
+                request,
+                _(
+                    "We sent a link to %(email)s. Open it to confirm the address, and your "
+                    "account is ready."
+                )
+                % {"email": email},
+            )
+            return redirect(back or "home")
     return render(request, "boards/guest_account.html", {"form": form, "back": back})
