@@ -326,6 +326,8 @@ EXPIRY_CHOICES = [
 
 
 class ShareLinkForm(forms.Form):
+    field_order = ["role", "label", "expires_in", "passcode", "live"]
+
     role = forms.ChoiceField(
         label=_("Guests may"),
         choices=GUEST_ROLE_CHOICES,
