@@ -174,6 +174,20 @@ class Viewer:
         user = User.objects.filter(pk=self.user.pk).only("is_active", "password").first()
         return is_signed_in(user, session)
 
+    def current_role(self, board: Board) -> str | None:
+        """The viewer's role on `board` as the database has it now (None: may no longer
+        read it): the member's membership role, or the guest's link's role while the link
+        opens the board. For a write judged in a transaction (as boards.live.commit judges
+        ops), asked inside it, after the board's lock."""
+        if self.is_guest:
+            if not self.may_read(board):
+                return None
+            if self.user is None:
+                return Role.VIEWER
+            return ShareLink.objects.filter(pk=self.link.pk).values_list("role", flat=True).first()
+        membership = get_membership(self.user, board.organisation_id)
+        return membership.role if membership is not None else None
+
     def refresh(self) -> bool:
         """Re-read the member's role (after a "membership changed" message); False when
         they are no longer a member."""

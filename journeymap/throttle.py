@@ -167,3 +167,13 @@ def passcode_failed(request: HttpRequest, link_key: str) -> bool:
 
 def passcode_cooloff_minutes() -> int:
     return max(1, -(-settings.SHARE_PASSCODE_WINDOW // 60))
+
+
+def guest_join_allowed(request: HttpRequest) -> bool:
+    """Count one join through a workshop link (each makes a guest account); False once
+    this address made SHARE_JOINS_PER_ADDRESS_PER_HOUR this hour. High: a whole room
+    behind one office NAT joins at once."""
+    return hit(
+        Rule("guest-join", settings.SHARE_JOINS_PER_ADDRESS_PER_HOUR, HOUR),
+        client_address(request),
+    )

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from boards.models import Card, Guest, ShareLink
 from boards.sharing import share_link_create, share_link_revoke
+from journeymap.access import Can
 from journeymap.models import Membership, User
 from tests.factories import make_card
 from tests.helpers import page_text
@@ -401,3 +402,40 @@ def test_an_address_that_has_an_account_is_not_taken(workshop, members):
     assert User.objects.get(name="Greta Guest").is_guest
     [notice] = mail.outbox
     assert notice.to == ["editor@example.com"]
+
+
+def test_joining_is_throttled_per_address(client, workshop, settings):
+    settings.SHARE_JOINS_PER_ADDRESS_PER_HOUR = 2
+    url = reverse("share_join", args=[workshop.token])
+
+    answers = [Client().post(url, {"name": f"Bot {n}"}).status_code for n in range(3)]
+
+    assert answers == [302, 302, 429]
+    assert User.objects.filter(is_guest=True).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_guest_cannot_open_the_members_socket_of_the_board(sockets, board, workshop):
+    client = await sync_to_async(joined)(workshop)
+
+    socket, connected = await open_socket(None, board, client=client)
+    sockets.opened.append(socket)
+
+    assert connected
+    assert await receive_close(socket, skip=frozenset()) == 4404
+
+
+def test_the_viewer_reads_its_role_again_for_writes_judged_elsewhere(workshop, board, members):
+    """Viewer.current_role: what facilitation actions (and any write outside the op
+    commit) judge a guest by: the link's role while it opens the board, then none."""
+    from boards.access import get_viewer_for_share
+
+    guest = User.objects.get(pk=joined(workshop, "Greta").session["_auth_user_id"])
+    _board, viewer = get_viewer_for_share(workshop.token, guest)
+    assert viewer.current_role(board) == "editor"
+    assert viewer.may(Can.EDIT_BOARD)
+    assert not viewer.may(Can.FACILITATE)
+
+    share_link_revoke(link=workshop)
+
+    assert viewer.current_role(board) is None

@@ -72,6 +72,9 @@ def share_join(request: HttpRequest, token: str) -> HttpResponse:
     signed_in = request.user if request.user.is_authenticated else None
     if signed_in is not None and get_membership(signed_in, board.organisation_id) is not None:
         return redirect("board_detail", board_id=board.pk)
+    if signed_in is None and not throttle.guest_join_allowed(request):
+        form.add_error(None, _("Too many requests from your network. Try again later."))
+        return join_page(request, board, link, form, status=429)
     user = guests.guest_join(link=link, name=form.cleaned_data["name"], user=signed_in)
     if signed_in is None:
         login(request, user, backend=BACKEND)
