@@ -1,6 +1,6 @@
 """A workshop link in the browser: a facilitator makes a link for guests who edit, a guest
-in another browser opens it, types a name and adds a card the facilitator sees, and
-revoking the link takes the guest off the board."""
+in another browser opens it, types a name and adds a card the facilitator sees, makes an
+account keeping the card, and revoking the link takes them off the board."""
 
 from __future__ import annotations
 
@@ -41,6 +41,19 @@ def test_a_guest_joins_by_name_edits_and_is_removed_by_revoking(
     expect(card(fiona, "Referral programme")).to_be_visible()
     assert_accessible(guest, "workshop link: the guest on the board")
     shot(guest, "guest")
+
+    # The guest keeps their work: an account, from a link on the board.
+    guest.get_by_role("link", name="Make an account to keep your cards").click()
+    expect(guest.get_by_role("heading", name="Keep your work: make an account")).to_be_visible()
+    assert_accessible(guest, "workshop link: making an account")
+    guest.get_by_label("E-mail address").fill("greta@example.com")
+    guest.get_by_label("Password", exact=True).fill("a long pass 42")
+    guest.get_by_label("Password again").fill("a long pass 42")
+    shot(guest, "account")
+    guest.get_by_role("button", name="Make my account").click()
+    expect(guest.get_by_text("We sent a link to greta@example.com.")).to_be_visible()
+    expect(status(guest)).to_have_text("Connected")
+    expect(card(guest, "Referral programme")).to_be_visible()
 
     fiona.get_by_role("link", name="Share").click()
     expect(fiona.get_by_text("Joined: Greta Guest")).to_be_visible()
