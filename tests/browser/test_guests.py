@@ -64,3 +64,28 @@ def test_a_guest_joins_by_name_edits_and_is_removed_by_revoking(
     guest.reload()
     expect(guest.get_by_role("heading", name="This link no longer opens the board")).to_be_visible()
     guest.context.close()
+
+
+def test_someone_invited_by_email_joins_on_one_page(
+    browser: Browser, browser_context_args, live, org, members, board, shot
+):
+    from django.urls import reverse
+
+    from journeymap.actions import invite_create
+
+    invite = invite_create(
+        organisation=org, role="editor", created_by=members["owner"], email="nina@example.com"
+    )
+    page = browser.new_context(**browser_context_args).new_page()
+    page.goto(live.url + reverse("invite_accept", args=[invite.token]))
+
+    expect(page.get_by_label("E-mail address")).to_have_value("nina@example.com")
+    assert_accessible(page, "invite: the one-page path")
+    page.get_by_label("Your name").fill("Nina Newcomer")
+    page.get_by_label("Choose a password").fill("a long pass 42")
+    shot(page, "invite")
+    page.get_by_role("button", name="Join Acme Marketing").click()
+
+    expect(page.get_by_text("You joined Acme Marketing. Your role: Editor.")).to_be_visible()
+    expect(page.get_by_role("link", name="Webshop lifecycle")).to_be_visible()
+    page.context.close()
