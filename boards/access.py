@@ -164,6 +164,20 @@ class Viewer:
             return shared.pk == board.pk
         return get_membership(self.user, board.organisation_id) is not None
 
+    def role_now(self, board: Board) -> str | None:
+        """The viewer's role on `board` read from the database now, for a write judged in
+        its own transaction (a facilitation action, boards.workshop.registry); None when
+        they may no longer read it. A guest's: their link's while it opens the board
+        (an anonymous guest's: viewer)."""
+        if self.is_guest:
+            if not self.may_read(board):
+                return None
+            if self.user is None:
+                return Role.VIEWER
+            return ShareLink.objects.filter(pk=self.link.pk).values_list("role", flat=True).first()
+        membership = get_membership(self.user, board.organisation_id)
+        return membership.role if membership is not None else None
+
     def signed_in(self) -> bool:
         """Whether the person's session still signs them in (not logged out, password not
         changed elsewhere, still active): asked of the database again. An anonymous guest
@@ -173,20 +187,6 @@ class Viewer:
         session = Session.objects.filter(session_key=self.session_key or "").first()
         user = User.objects.filter(pk=self.user.pk).only("is_active", "password").first()
         return is_signed_in(user, session)
-
-    def current_role(self, board: Board) -> str | None:
-        """The viewer's role on `board` as the database has it now (None: may no longer
-        read it): the member's membership role, or the guest's link's role while the link
-        opens the board. For a write judged in a transaction (as boards.live.commit judges
-        ops), asked inside it, after the board's lock."""
-        if self.is_guest:
-            if not self.may_read(board):
-                return None
-            if self.user is None:
-                return Role.VIEWER
-            return ShareLink.objects.filter(pk=self.link.pk).values_list("role", flat=True).first()
-        membership = get_membership(self.user, board.organisation_id)
-        return membership.role if membership is not None else None
 
     def refresh(self) -> bool:
         """Re-read the member's role (after a "membership changed" message); False when

@@ -426,16 +426,16 @@ async def test_a_guest_cannot_open_the_members_socket_of_the_board(sockets, boar
 
 
 def test_the_viewer_reads_its_role_again_for_writes_judged_elsewhere(workshop, board, members):
-    """Viewer.current_role: what facilitation actions (and any write outside the op
+    """Viewer.role_now: what facilitation actions (and any write outside the op
     commit) judge a guest by: the link's role while it opens the board, then none."""
     from boards.access import get_viewer_for_share
 
     guest = User.objects.get(pk=joined(workshop, "Greta").session["_auth_user_id"])
     _board, viewer = get_viewer_for_share(workshop.token, guest)
-    assert viewer.current_role(board) == "editor"
+    assert viewer.role_now(board) == "editor"
     assert viewer.may(Can.EDIT_BOARD)
     assert not viewer.may(Can.FACILITATE)
 
     share_link_revoke(link=workshop)
 
-    assert viewer.current_role(board) is None
+    assert viewer.role_now(board) is None
