@@ -439,3 +439,27 @@ def test_the_viewer_reads_its_role_again_for_writes_judged_elsewhere(workshop, b
     share_link_revoke(link=workshop)
 
     assert viewer.role_now(board) is None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", ["board", "phase"])
+async def test_a_guest_editor_leaves_the_title_and_phases_as_they_are(
+    sockets, board, workshop, kind
+):
+    phase = await sync_to_async(lambda: str(board.phases.order_by("position").first().pk))()
+    op = (
+        {"op": "board.update", "title": "Ours now"}
+        if kind == "board"
+        else {"op": "phase.update", "id": phase, "name": "Renamed"}
+    )
+    client = await sync_to_async(joined)(workshop)
+    socket = await _guest_socket(client, workshop)
+    sockets.opened.append(socket)
+    await receive_type(socket, "welcome")
+    before = await stored(board.pk)
+
+    refused = await send_ops(socket, [op])
+
+    assert (refused["type"], refused["code"]) == ("error", "forbidden")
+    assert "the board's title and phases stay as set" in refused["message"]
+    assert await stored(board.pk) == before

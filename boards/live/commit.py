@@ -31,6 +31,8 @@ from journeymap.access import Can, is_signed_in, role_allows
 from journeymap.models import Membership, Organisation, User
 
 BOARD_FIELDS = sql.attnames(Board)
+# Ops a guest of a workshop link may not send, whatever the link's role (boards.guests).
+GUEST_FIXED = ("board.", "phase.")
 
 logger = logging.getLogger(__name__)
 
@@ -296,6 +298,13 @@ def _commit_one(
     if not role_allows(role, Can.EDIT_BOARD):
         return ProtocolError(
             "forbidden", _("Your role lets you view this board, not change it."), op_id
+        )
+    if request.link_id and any(op["op"].startswith(GUEST_FIXED) for op in request.ops):
+        # A workshop guest edits the content; the board's frame is the organisation's.
+        return ProtocolError(
+            "forbidden",
+            _("Guests change cards, arrows and links; the board's title and phases stay as set."),
+            op_id,
         )
     batch = _Batch(board, request.user, role)
     batch.start_from(work)
