@@ -1,13 +1,14 @@
 """Apply a batch of protocol ops to a board: the one write path of live editing.
 
 `commit_ops` runs in one transaction that locks the board row: it refuses a role that may
-not edit, answers a re-sent op_id with its original revision, applies every op (all or
-nothing), bumps `board.rev` and appends the batch to the op log. `commit_requests` does the
-same for several frames in one transaction (a group commit, see boards.live.room), each
-its own revision. It returns the ops as
-applied, with their consequences spelled out (the arrows and links of a deleted card, the
-links a kind change no longer allows, the cards of a deleted phase), which is what clients
-replay. Broadcasting is the caller's job, after this returns (and so after the commit).
+not edit (a member's membership role; a workshop guest's link's role, boards.guests),
+answers a re-sent op_id with its original revision, applies every op (all or nothing),
+bumps `board.rev` and appends the batch to the op log. `commit_requests` does the same
+for several frames in one transaction (a group commit, see boards.live.room), each its
+own revision. It returns the ops as applied, with their consequences spelled out (the
+arrows and links of a deleted card, the links a kind change no longer allows, the cards
+of a deleted phase), which is what clients replay. Broadcasting is the caller's job,
+after this returns (and so after the commit).
 """
 
 from __future__ import annotations
