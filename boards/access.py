@@ -2,7 +2,10 @@
 
 A board is read by the members of its organisation, whose role says what else they may
 do there (journeymap.access: roles, capabilities), and by guests holding one of its share
-links, who only read. Both are a `Viewer`.
+links. Both are a `Viewer`. A guest through a plain link watches, anonymous; a guest
+through a workshop link (ShareLink.asks_name) joined by name first (boards.guests) and is
+a person on the board, `user` set, with the link's role (viewer or editor) and nothing
+more: no other board, page or person of the organisation is theirs to see.
 
 - Someone who may not read a board gets 404 (its existence is not leaked); a member whose
   role is too low gets 403. A share link that worked and no longer does is ShareLinkGone.
@@ -24,7 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from boards.models import Board, ShareLink
+from boards.models import Board, Guest, ShareLink
 from journeymap.access import (
     Can,
     capabilities,
@@ -61,6 +64,23 @@ class ShareLinkGone(Exception):
         self.reason = reason  # "revoked" | "expired" | "disabled"
 
 
+class MustJoin(Exception):
+    """A workshop link opened by someone who has not joined through it yet: the page asks
+    for their name (boards.views.guests), the socket closes with 4401."""
+
+    def __init__(self, board: Board, link: ShareLink) -> None:
+        super().__init__("join first")
+        self.board = board
+        self.link = link
+
+
+def is_guest_of(user, link: ShareLink) -> bool:
+    """Whether `user` joined the board through `link` (boards.models.Guest)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return Guest.objects.filter(user=user, link=link).exists()
+
+
 def get_board_for_share(token: str) -> tuple[Board, ShareLink]:
     """The board a share link opens, and the link: the one check for guests, over HTTP and
     over the WebSocket. An unknown or tampered token is 404; a known one that no longer
@@ -80,7 +100,8 @@ def get_board_for_share(token: str) -> tuple[Board, ShareLink]:
 class Viewer:
     """Someone on a board: a member of its organisation (`user` and their `membership`
     as last read, and for a socket the `session_key` that signed them in), or a guest
-    through a share `link` (role viewer; reads, never writes)."""
+    through a share `link`: anonymous (no `user`, role viewer, reads only), or a person
+    who joined through a workshop link (`user` and `session_key` set, the link's role)."""
 
     def __init__(
         self,
@@ -100,8 +121,8 @@ class Viewer:
         return cls(user=user, membership=membership, session_key=session_key)
 
     @classmethod
-    def guest(cls, link: ShareLink) -> Viewer:
-        return cls(link=link)
+    def guest(cls, link: ShareLink, user: User | None = None, session_key: str | None = None):
+        return cls(link=link, user=user, session_key=session_key)
 
     @property
     def is_guest(self) -> bool:
@@ -109,17 +130,20 @@ class Viewer:
 
     @property
     def role(self) -> str:
-        return Role.VIEWER if self.is_guest else self.membership.role
+        if self.is_guest:
+            return self.link.role if self.user is not None else Role.VIEWER
+        return self.membership.role
 
     @property
     def organisation(self) -> Organisation:
         return self.link.board.organisation if self.is_guest else self.membership.organisation
 
     def may(self, capability: Can) -> bool:
-        """Whether the viewer may do `capability` now: a guest only reads; a member as
-        their role and their organisation's settings allow (membership_allows)."""
+        """Whether the viewer may do `capability` now: a guest reads, and edits when they
+        joined through an editor link; a member as their role and their organisation's
+        settings allow (membership_allows)."""
         if self.is_guest:
-            return capability is Can.VIEW_BOARD
+            return capability in GUEST_CAPABILITIES and role_allows(self.role, capability)
         return membership_allows(self.membership, capability)
 
     def can(self) -> dict[str, bool]:
@@ -140,11 +164,25 @@ class Viewer:
             return shared.pk == board.pk
         return get_membership(self.user, board.organisation_id) is not None
 
-    def signed_in(self) -> bool:
-        """Whether the member's session still signs them in (not logged out, password not
-        changed elsewhere, still active): asked of the database again. A guest has no
-        session to lose."""
+    def role_now(self, board: Board) -> str | None:
+        """The viewer's role on `board` read from the database now, for a write judged in
+        its own transaction (a facilitation action, boards.workshop.registry); None when
+        they may no longer read it. A guest's: their link's while it opens the board
+        (an anonymous guest's: viewer)."""
         if self.is_guest:
+            if not self.may_read(board):
+                return None
+            if self.user is None:
+                return Role.VIEWER
+            return ShareLink.objects.filter(pk=self.link.pk).values_list("role", flat=True).first()
+        membership = get_membership(self.user, board.organisation_id)
+        return membership.role if membership is not None else None
+
+    def signed_in(self) -> bool:
+        """Whether the person's session still signs them in (not logged out, password not
+        changed elsewhere, still active): asked of the database again. An anonymous guest
+        has no session to lose."""
+        if self.user is None:
             return True
         session = Session.objects.filter(session_key=self.session_key or "").first()
         user = User.objects.filter(pk=self.user.pk).only("is_active", "password").first()
@@ -160,14 +198,25 @@ class Viewer:
         return True
 
 
+# All a guest may ever do, whatever their link's role: never export, share, snapshot...
+GUEST_CAPABILITIES = frozenset({Can.VIEW_BOARD, Can.EDIT_BOARD})
+
+
 def get_viewer_for_board(user, board_id, session_key: str | None = None) -> tuple[Board, Viewer]:
     """The board and its member `user` as a Viewer: 404 as get_board_for_user."""
     board, membership = get_board_for_user(user, board_id)
     return board, Viewer.member(user, membership, session_key)
 
 
-def get_viewer_for_share(token: str) -> tuple[Board, Viewer]:
+def get_viewer_for_share(
+    token: str, user=None, session_key: str | None = None
+) -> tuple[Board, Viewer]:
     """The board a share link opens and its guest: 404 or ShareLinkGone as
-    get_board_for_share."""
+    get_board_for_share. A workshop link (asks_name) opens only to someone who joined
+    through it (`user`, signed in by `session_key`): MustJoin for anyone else."""
     board, link = get_board_for_share(token)
+    if link.asks_name:
+        if not is_guest_of(user, link):
+            raise MustJoin(board, link)
+        return board, Viewer.guest(link, user, session_key)
     return board, Viewer.guest(link)

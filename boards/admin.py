@@ -23,6 +23,7 @@ from boards.models import (
     BoardTemplate,
     Card,
     CardLink,
+    Guest,
     OpLog,
     Phase,
     ShareLink,
@@ -188,14 +189,33 @@ class SnapshotAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ["board", "created_by"]
 
 
+class GuestInline(ReadOnlyMixin, admin.TabularInline):
+    """Who joined through a workshop link (boards.guests)."""
+
+    model = Guest
+    extra = 0
+    fields = ["user", "created"]
+    readonly_fields = ["user", "created"]
+
+
 @admin.register(ShareLink)
 class ShareLinkAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["__str__", "board", "live", "expires", "revoked", "created_by", "created"]
-    list_filter = ["live", ("revoked", admin.EmptyFieldListFilter)]
+    list_display = [
+        "__str__",
+        "board",
+        "role",
+        "live",
+        "expires",
+        "revoked",
+        "created_by",
+        "created",
+    ]
+    list_filter = ["role", "live", ("revoked", admin.EmptyFieldListFilter)]
     search_fields = ["label", "board__title"]
     list_select_related = ["board", "created_by"]
     # The token opens the board: an operator revokes a link, never copies it.
     exclude = ["token"]
+    inlines = [GuestInline]
     actions = ["revoke"]
 
     @admin.action(description=_("Revoke selected share links"))

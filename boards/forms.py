@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 from boards.frameworks import CUSTOM_FRAMEWORK, DEFAULT_FRAMEWORK, FRAMEWORK_CHOICES
 from boards.models import (
     COLOUR_REGEX,
+    GUEST_ROLE_CHOICES,
     TEMPLATE_NAME_MAX,
     TITLE_MAX,
     CardKind,
@@ -16,6 +17,7 @@ from boards.models import (
 )
 from boards.schema import CARD, CARD_LIMITS, KPI_LIMITS, KPI_MAX
 from boards.selectors import templates_for_organisation
+from journeymap.models import Role
 
 
 class _TitleMixin:
@@ -352,6 +354,19 @@ EXPIRY_CHOICES = [
 
 
 class ShareLinkForm(forms.Form):
+    field_order = ["role", "label", "expires_in", "passcode", "live"]
+
+    role = forms.ChoiceField(
+        label=_("Guests may"),
+        choices=GUEST_ROLE_CHOICES,
+        initial=Role.VIEWER,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Guests who edit type their name when they open the link, and join without an account."
+        ),
+        error_messages={"invalid_choice": _("Choose whether guests view or edit.")},
+    )
     label = forms.CharField(
         label=_("Who is it for?"),
         required=False,
@@ -371,3 +386,17 @@ class ShareLinkForm(forms.Form):
         empty_value=None,
         error_messages={"invalid_choice": _("Choose one of the expiry times in the list.")},
     )
+    passcode = forms.CharField(
+        label=_("Passcode (optional)"),
+        required=False,
+        max_length=64,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("Guests type it to join. Say it out loud in the room, not in the invite."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        # Guests who edit are always live (boards.sharing.share_link_create).
+        data["role"] = data.get("role") or Role.VIEWER
+        return data

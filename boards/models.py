@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from boards.frameworks import BOARD_FRAMEWORK_CHOICES, DEFAULT_FRAMEWORK, PHASE_COLOURS
-from journeymap.models import Organisation
+from journeymap.models import Organisation, Role
 
 TITLE_MAX = 120
 TEMPLATE_NAME_MAX = 80
@@ -439,6 +439,12 @@ class Snapshot(models.Model):
         return f"{self.name} @{self.rev}"
 
 
+GUEST_ROLE_CHOICES = [
+    (Role.VIEWER.value, _("view the board")),
+    (Role.EDITOR.value, _("edit the board")),
+]
+
+
 def _share_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -459,6 +465,14 @@ class ShareLink(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
+    # A workshop link (role editor, or any link with a passcode) asks each guest for a
+    # display name (and the passcode) and makes them a guest (boards.guests): a person on
+    # the board, with the link's role. A plain viewer link opens the board to watch.
+    role = models.CharField(
+        _("guests may"), max_length=16, choices=GUEST_ROLE_CHOICES, default=Role.VIEWER
+    )
+    # Django's password hash of the passcode; empty: none.
+    passcode = models.CharField(max_length=128, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("share link")
@@ -471,3 +485,28 @@ class ShareLink(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked is None and (self.expires is None or self.expires > now)
+
+    @property
+    def asks_name(self) -> bool:
+        """Whether guests join by name (and passcode) before they see the board."""
+        return self.role == Role.EDITOR or bool(self.passcode)
+
+
+class Guest(models.Model):
+    """A person on a board through a workshop link: a user (a guest account, User.is_guest,
+    or someone's own account from outside the organisation) tied to the link. The tie is
+    what opens the board to them; revoking or expiry of the link ends it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guest_ties"
+    )
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="guests")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("guest")
+        verbose_name_plural = _("guests")
+        constraints = [models.UniqueConstraint(fields=["user", "link"], name="guest_once_a_link")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.link}"

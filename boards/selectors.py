@@ -302,7 +302,11 @@ def board_gap_marks(board: Board) -> dict:
 
 
 def board_share_links(board: Board) -> list:
-    return list(ShareLink.objects.filter(board=board).select_related("created_by"))
+    return list(
+        ShareLink.objects.filter(board=board)
+        .select_related("created_by")
+        .prefetch_related("guests__user")
+    )
 
 
 def board_share_link(board: Board, link_id) -> ShareLink | None:

@@ -1,9 +1,11 @@
-"""Read-only share links for people outside the organisation (boards.models.ShareLink).
+"""Share links for people outside the organisation (boards.models.ShareLink): read-only
+links to watch, and workshop links whose guests join by name (boards.guests).
 
 Revoking is immediate: the link stops opening the page, and the sockets opened through
-it are told to close after the commit. A socket that misses that message (the channel
-layer delivers at most once) is still closed at its next heartbeat, which re-checks the
-link (boards.live.consumer.ShareConsumer).
+it (anonymous watchers' and joined guests' alike) are told to close after the commit. A
+socket that misses that message (the channel layer delivers at most once) is still closed
+at its next heartbeat, which re-checks the link (boards.live.consumer.ShareConsumer), and
+a joined guest's next op is refused in its commit (boards.live.commit).
 """
 
 from __future__ import annotations
@@ -13,22 +15,34 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from boards import guests
 from boards.live import events
 from boards.models import Board, ShareLink
 from journeymap import audit
-from journeymap.models import AuditAction, User
+from journeymap.models import AuditAction, Role, User
 
 
 def share_link_create(
-    *, board: Board, actor: User, label: str = "", live_updates: bool = True, days: int | None
+    *,
+    board: Board,
+    actor: User,
+    label: str = "",
+    live_updates: bool = True,
+    days: int | None,
+    role: str = Role.VIEWER,
+    passcode: str = "",
 ) -> ShareLink:
+    """A link for people outside: to watch (role viewer), or a workshop link whose guests
+    join by name (role editor, or any link with a passcode: boards.guests)."""
     link = ShareLink(
         board=board,
         label=label.strip(),
-        live=live_updates,
+        live=live_updates or role == Role.EDITOR,
         expires=timezone.now() + timedelta(days=days) if days else None,
         created_by=actor,
+        role=role,
     )
+    guests.set_passcode(link, passcode)
     link.full_clean(exclude=["board", "created_by"])
     with transaction.atomic():
         link.save()
@@ -36,7 +50,13 @@ def share_link_create(
             organisation=board.organisation_id,
             action=AuditAction.SHARE_LINK_CREATED,
             subject=board.title,
-            details={"board": str(board.pk), "link": str(link.pk), "label": link.label},
+            details={
+                "board": str(board.pk),
+                "link": str(link.pk),
+                "label": link.label,
+                "role": link.role,
+                "passcode": bool(link.passcode),
+            },
             actor=actor,
         )
     return link

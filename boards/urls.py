@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boards.views import card_panel, exports, pages, panels, sharing, versions
+from boards.views import card_panel, exports, guests, pages, panels, sharing, versions
 
 urlpatterns = [
     path("orgs/<int:organisation_id>/boards/", pages.board_list, name="board_list"),
@@ -100,4 +100,7 @@ urlpatterns += [
     ),
     path("s/<str:token>/", sharing.shared_board, name="shared_board"),
     path("s/<str:token>/gaps.json", sharing.shared_gaps_json, name="shared_gaps_json"),
+    # Guests of workshop links (boards/guests.py).
+    path("s/<str:token>/join/", guests.share_join, name="share_join"),
+    path("guest/account/", guests.guest_account, name="guest_account"),
 ]

@@ -265,3 +265,23 @@ def invite_accept(*, token: str, user: User) -> Membership:
             actor=user,
         )
     return membership
+
+
+def invite_signup(*, token: str, name: str, password: str) -> Membership:
+    """The short path of an e-mail invite for someone without an account: the account (its
+    address the invite's, confirmed, since the invite's link was mailed to it) and the
+    membership, in one step. Refused, nothing made, when the address has an account
+    already (its owner logs in to accept) or the invite is not usable."""
+    with transaction.atomic():
+        invite = Invite.objects.select_for_update().filter(token=token).first()
+        if invite is None or not invite.email:
+            raise ActionError(_("This invite is not valid. Ask for a new one."))
+        if User.objects.filter(email__iexact=invite.email).exists():
+            raise ActionError(
+                _("There is an account for %(email)s already. Log in to accept the invite.")
+                % {"email": invite.email}
+            )
+        user = User.objects.create_user(email=invite.email, password=password, name=name)
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
+        return invite_accept(token=token, user=user)

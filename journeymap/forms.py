@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from journeymap import throttle
 from journeymap.locale import time_zone_choices
-from journeymap.models import Organisation, Role, User
+from journeymap.models import Organisation, Role, User, validate_single_line
 
 INVITABLE_ROLES = [(value, label) for value, label in Role.choices if value != Role.OWNER]
 
@@ -200,3 +200,35 @@ class OrganisationLocaleForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = time_zone_choices()
+
+
+class InviteSignupForm(forms.Form):
+    """The one page of an e-mail invite for someone without an account: a name and a
+    password; the address is the invite's."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        validate_single_line(name)
+        return name
+
+    def clean_password(self) -> str:
+        from django.contrib.auth.password_validation import validate_password
+
+        password = self.cleaned_data["password"]
+        validate_password(password, User(email=self.email, name=self.data.get("name", "")))
+        return password

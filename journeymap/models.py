@@ -60,6 +60,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Empty: the browser's (its Accept-Language, its clock). journeymap.locale applies them.
     language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    # Someone on a board through a workshop link (boards.models.Guest), with no account of
+    # their own yet: no usable password, a placeholder address (GUEST_EMAIL_DOMAIN) no mail
+    # goes to, never a member of an organisation. Making an account clears it.
+    is_guest = models.BooleanField(_("guest"), default=False)
 
     objects = UserManager()
 

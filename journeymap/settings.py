@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "journeymap.context.RequestContextMiddleware",
+    "journeymap.guests.GuestMiddleware",
     "journeymap.locale.LocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -285,6 +286,14 @@ else:
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 10, minimum=1)
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 50, minimum=1)
 LOGIN_COOLOFF = env_int("LOGIN_COOLOFF", 900, minimum=60)  # seconds
+# Wrong passcodes of a workshop link (boards.guests) before the address, or the link for
+# everyone, is refused for the window (seconds).
+SHARE_PASSCODE_FAILURES_PER_ADDRESS = env_int("SHARE_PASSCODE_FAILURES_PER_ADDRESS", 5, minimum=1)
+SHARE_PASSCODE_FAILURES_PER_LINK = env_int("SHARE_PASSCODE_FAILURES_PER_LINK", 50, minimum=1)
+SHARE_PASSCODE_WINDOW = env_int("SHARE_PASSCODE_WINDOW", 900, minimum=60)
+# Guests joining through workshop links from one client address in an hour (each join of
+# someone not signed in makes a guest account).
+SHARE_JOINS_PER_ADDRESS_PER_HOUR = env_int("SHARE_JOINS_PER_ADDRESS_PER_HOUR", 300, minimum=1)
 ACCOUNT_FORMS_PER_HOUR = env_int("ACCOUNT_FORMS_PER_HOUR", 60, minimum=1)
 MAILS_PER_ADDRESS_PER_HOUR = env_int("MAILS_PER_ADDRESS_PER_HOUR", 3, minimum=1)
 # Behind a reverse proxy every request comes from the proxy: take the client's address

@@ -127,3 +127,53 @@ def account_form_allowed(request: HttpRequest) -> bool:
 def mail_allowed(email: str) -> bool:
     """Count one account mail to `email`; False once it had its share this hour."""
     return hit(Rule("mail", settings.MAILS_PER_ADDRESS_PER_HOUR, HOUR), email)
+
+
+# Passcodes of workshop links (boards.guests).
+
+
+def _passcode_rules() -> tuple[Rule, Rule]:
+    window = settings.SHARE_PASSCODE_WINDOW
+    return (
+        Rule("passcode-address", settings.SHARE_PASSCODE_FAILURES_PER_ADDRESS, window),
+        Rule("passcode-link", settings.SHARE_PASSCODE_FAILURES_PER_LINK, window),
+    )
+
+
+def _passcode_subjects(request: HttpRequest, link_key: str) -> list[tuple[Rule, str]]:
+    address, link = _passcode_rules()
+    return [(address, f"{link_key}:{client_address(request)}"), (link, link_key)]
+
+
+def passcode_locked(request: HttpRequest, link_key: str) -> bool:
+    """Whether tries at the passcode of the link `link_key` are refused unchecked: too many
+    wrong ones from this address (or, against a guessing crowd, from everyone) lately."""
+    return any(
+        cache.get(_key(rule, subject, "locked"))
+        for rule, subject in _passcode_subjects(request, link_key)
+    )
+
+
+def passcode_failed(request: HttpRequest, link_key: str) -> bool:
+    """Count a wrong passcode; whether it locked the address (or the link)."""
+    locked = False
+    for rule, subject in _passcode_subjects(request, link_key):
+        if _count(rule, subject) >= rule.limit:
+            cache.set(_key(rule, subject, "locked"), True, rule.window)
+            cache.delete(_key(rule, subject))
+            locked = True
+    return locked
+
+
+def passcode_cooloff_minutes() -> int:
+    return max(1, -(-settings.SHARE_PASSCODE_WINDOW // 60))
+
+
+def guest_join_allowed(request: HttpRequest) -> bool:
+    """Count one join through a workshop link (each makes a guest account); False once
+    this address made SHARE_JOINS_PER_ADDRESS_PER_HOUR this hour. High: a whole room
+    behind one office NAT joins at once."""
+    return hit(
+        Rule("guest-join", settings.SHARE_JOINS_PER_ADDRESS_PER_HOUR, HOUR),
+        client_address(request),
+    )

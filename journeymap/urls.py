@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from journeymap import account_views, health, locale_views, views
+from journeymap import account_views, health, invite_views, locale_views, views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -64,7 +64,7 @@ urlpatterns = [
         views.invite_revoke,
         name="invite_revoke",
     ),
-    path("invites/<str:token>/", views.invite_accept, name="invite_accept"),
+    path("invites/<str:token>/", invite_views.invite_accept, name="invite_accept"),
     path("", include("boards.urls")),
     path("admin/", admin.site.urls),
 ]

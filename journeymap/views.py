@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -324,26 +324,3 @@ def invite_revoke(request: HttpRequest, organisation_id: int, invite_id) -> Http
     actions.invite_revoke(invite=invite)
     messages.success(request, _("Invite revoked."))
     return redirect("member_list", organisation_id=organisation.id)
-
-
-def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
-    invite = Invite.objects.select_related("organisation", "created_by").filter(token=token).first()
-    if invite is None:
-        raise Http404
-    if request.method == "POST" and request.user.is_authenticated:
-        try:
-            membership = actions.invite_accept(token=token, user=request.user)
-        except actions.ActionError as error:
-            messages.error(request, str(error))
-        else:
-            request.session[SESSION_ORGANISATION] = membership.organisation_id
-            messages.success(
-                request,
-                _("You joined %(organisation)s. Your role: %(role)s.")
-                % {
-                    "organisation": membership.organisation,
-                    "role": membership.get_role_display(),
-                },
-            )
-            return redirect("board_list", organisation_id=membership.organisation_id)
-    return render(request, "journeymap/invite_accept.html", {"invite": invite})

@@ -13,6 +13,10 @@ fails here. The outcomes:
 - AWAY  302 elsewhere, and the database does not show it (where the route has one)
 - NOGET 405: a GET on an action that takes POST only, which changes nothing
 - SHUT  403 whoever asks: no person's role opens it (/metrics, for its token or address)
+
+Guests (joined through a workshop link: boards/guests.py) get HIDE for everything but
+their link's board, making an account, the language switcher, logging in and the probes
+(journeymap/guests.py).
 """
 
 from __future__ import annotations
@@ -23,14 +27,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from boards.frameworks import phase_examples_for
-from boards.models import Board, Card, CardLink, ShareLink, Snapshot
+from boards.models import Board, Card, CardLink, Guest, ShareLink, Snapshot
 from journeymap.actions import invite_create
 from journeymap.models import Invite, Membership, Organisation, Role, User
 
-VISITORS = ["owner", "admin", "facilitator", "editor", "viewer", "outsider", "anonymous"]
+VISITORS = [
+    "owner",
+    "admin",
+    "facilitator",
+    "editor",
+    "viewer",
+    "outsider",
+    "anonymous",
+    # Joined through a workshop link of the board (boards.guests): role editor, and role
+    # viewer (with a passcode). They see the board through their link, and nothing else.
+    "guest_editor",
+    "guest_viewer",
+]
 
 
 @dataclass
@@ -67,89 +84,97 @@ TOO_LOW = "Your role in this organisation does not allow this."
 # One row a route, one column a visitor.
 # fmt: off
 MATRIX: dict[str, tuple[Outcome, ...]] = {
-    #                              owner  admin  facil. editor viewer outsdr anon.
+    #                              owner  admin  facil. editor viewer outsdr anon. guestE guestV
     # Everyone signed in is sent on to an organisation (or to create one).
-    "GET home":                   (AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  LOGIN),
+    "GET home":                   (AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  LOGIN, HIDE,  HIDE),
     # Signed-in people have an account already and are sent home.
-    "GET signup":                 (AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  SHOW),
+    "GET signup":                 (AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  SHOW, HIDE,  HIDE),
     # Logging in and resetting a password are open to all (throttled: test_throttle).
-    "GET login":                  (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW),
-    "GET password_reset":         (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW),
-    "GET password_reset_confirm": (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW),
+    "GET login":                  (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW, SHOW,  SHOW),
+    "GET password_reset":         (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW, HIDE,  HIDE),
+    "GET password_reset_confirm": (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW, HIDE,  HIDE),
     # A confirmation link whose token does not check out is not found, for anyone.
-    "GET email_confirm":          (HIDE,  HIDE,  HIDE,  HIDE,  HIDE,  HIDE,  HIDE),
-    "POST email_confirm_send":    (AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  LOGIN),
-    "GET organisation_create":    (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  LOGIN),
-    "POST organisation_create":   (DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  LOGIN),
-    "GET organisation_settings":  (SHOW,  SHOW,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
+    "GET email_confirm":          (HIDE,  HIDE,  HIDE,  HIDE,  HIDE,  HIDE,  HIDE, HIDE,  HIDE),
+    "POST email_confirm_send":    (AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  LOGIN, HIDE,  HIDE),
+    "GET organisation_create":    (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  LOGIN, HIDE,  HIDE),
+    "POST organisation_create":   (DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  LOGIN, HIDE,  HIDE),
+    "GET organisation_settings":  (SHOW,  SHOW,  DENY,  DENY,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
     # For load balancers and monitoring (journeymap/health.py): no login; the metrics
     # answer a token or an allowed address (none here), never a person's session.
-    "GET healthz":                (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW),
-    "GET readyz":                 (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW),
-    "GET metrics":                (SHUT,  SHUT,  SHUT,  SHUT,  SHUT,  SHUT,  SHUT),
+    "GET healthz":                (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW, SHOW,  SHOW),
+    "GET readyz":                 (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW, SHOW,  SHOW),
+    "GET metrics":                (SHUT,  SHUT,  SHUT,  SHUT,  SHUT,  SHUT,  SHUT, SHUT,  SHUT),
     # The audit log: owners only.
-    "GET audit_log":              (SHOW,  DENY,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
-    "POST organisation_settings": (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
-    "GET member_list":            (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
-    "POST member_change_role":    (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
-    "POST member_remove":         (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
+    "GET audit_log":              (SHOW,  DENY,  DENY,  DENY,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST organisation_settings": (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "GET member_list":            (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST member_change_role":    (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST member_remove":         (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
     # The owner is the only owner: the request is answered, but refused (see
     # test_memberships for the message).
-    "POST organisation_leave":    (AWAY,  DONE,  DONE,  DONE,  DONE,  HIDE,  LOGIN),
-    "POST invite_create":         (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
-    "POST invite_revoke":         (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
+    "POST organisation_leave":    (AWAY,  DONE,  DONE,  DONE,  DONE,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST invite_create":         (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST invite_revoke":         (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
     # The token is the capability: whoever holds the link may see whom it invites.
-    "GET invite_accept":          (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW),
-    "GET board_list":             (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
-    "GET board_create":           (SHOW,  SHOW,  SHOW,  SHOW,  DENY,  HIDE,  LOGIN),
-    "POST board_create":          (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN),
-    "GET board_detail":           (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
+    "GET invite_accept":          (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW, HIDE,  HIDE),
+    "GET board_list":             (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN, HIDE,  HIDE),
+    "GET board_create":           (SHOW,  SHOW,  SHOW,  SHOW,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST board_create":          (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "GET board_detail":           (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN, HIDE,  HIDE),
     # Board actions take POST only, before anything else but the login.
-    "GET board_rename":           (NOGET, NOGET, NOGET, NOGET, NOGET, NOGET, LOGIN),
-    "POST board_rename":          (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN),
+    "GET board_rename":           (NOGET, NOGET, NOGET, NOGET, NOGET, NOGET, LOGIN, HIDE,  HIDE),
+    "POST board_rename":          (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
     # The outline and the side panel (boards/views/panels.py, card_panel.py): every
     # member reads, editors write.
-    "GET board_outline":          (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
-    "GET panel_card":             (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
-    "POST panel_card_save":       (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN),
-    "POST panel_card_links":      (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN),
-    "GET panel_board":            (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
-    "POST panel_board_rename":    (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN),
-    "POST panel_board_template":  (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN),
-    "GET panel_gaps":             (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
-    "GET board_gaps_json":        (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
-    "GET panel_strategy":         (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
-    "GET panel_phase":            (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
-    "POST panel_phase_save":      (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN),
-    "POST panel_phase_suggestion": (DONE, DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN),
-    "GET board_versions":         (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
-    "POST board_versions":        (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN),
+    "GET board_outline":          (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN, HIDE,  HIDE),
+    "GET panel_card":             (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST panel_card_save":       (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST panel_card_links":      (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "GET panel_board":            (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST panel_board_rename":    (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST panel_board_template":  (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "GET panel_gaps":             (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN, HIDE,  HIDE),
+    "GET board_gaps_json":        (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN, HIDE,  HIDE),
+    "GET panel_strategy":         (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN, HIDE,  HIDE),
+    "GET panel_phase":            (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST panel_phase_save":      (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST panel_phase_suggestion": (DONE, DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "GET board_versions":         (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST board_versions":        (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
     # Versions: every member looks; facilitators and above restore.
-    "GET snapshot_detail":        (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
-    "POST snapshot_restore":      (DONE,  DONE,  DONE,  DENY,  DENY,  HIDE,  LOGIN),
+    "GET snapshot_detail":        (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST snapshot_restore":      (DONE,  DONE,  DONE,  DENY,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
     # Making and revoking share links: facilitators and above.
-    "GET board_sharing":          (SHOW,  SHOW,  SHOW,  DENY,  DENY,  HIDE,  LOGIN),
-    "POST board_sharing":         (DONE,  DONE,  DONE,  DENY,  DENY,  HIDE,  LOGIN),
-    "POST share_revoke":          (DONE,  DONE,  DONE,  DENY,  DENY,  HIDE,  LOGIN),
+    "GET board_sharing":          (SHOW,  SHOW,  SHOW,  DENY,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST board_sharing":         (DONE,  DONE,  DONE,  DENY,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST share_revoke":          (DONE,  DONE,  DONE,  DENY,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
     # Anyone holding the link, logged in or not, member or not.
-    "GET shared_board":           (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW),
-    "GET shared_gaps_json":       (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW),
-    "POST organisation_sharing":  (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
-    "GET panel_people":           (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
+    "GET shared_board":           (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW, SHOW,  SHOW),
+    "GET shared_gaps_json":       (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW, SHOW,  SHOW),
+    # Workshop links (boards/guests.py): whoever opens one joins by name, except the
+    # organisation's members, who are sent to the board itself; a guest of another link
+    # joins this one too. The board opens to those who joined it.
+    "GET shared_board workshop":  (AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  SHOW,  SHOW, SHOW,  SHOW),
+    "POST share_join":            (AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  DONE,  DONE, DONE,  DONE),
+    # Making an account of a guest session: guests only (anyone else has one).
+    "GET guest_account":          (AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  LOGIN, SHOW,  SHOW),
+    "POST guest_account":         (AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  AWAY,  LOGIN, DONE,  DONE),
+    "POST organisation_sharing":  (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "GET panel_people":           (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN, HIDE,  HIDE),
     # Language and time zone: the organisation's by its owners and admins; each person
     # their own; the switcher for everyone, remembered in the profile of whoever is in.
-    "POST organisation_locale":   (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
-    "GET preferences":            (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  LOGIN),
-    "POST language_set":          (DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  AWAY),
-    "GET board_archive":          (NOGET, NOGET, NOGET, NOGET, NOGET, NOGET, LOGIN),
-    "POST board_archive":         (DONE,  DONE,  DONE,  DENY,  DENY,  HIDE,  LOGIN),
-    "GET board_delete":           (SHOW,  SHOW,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
-    "POST board_delete":          (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN),
+    "POST organisation_locale":   (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "GET preferences":            (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  LOGIN, HIDE,  HIDE),
+    "POST language_set":          (DONE,  DONE,  DONE,  DONE,  DONE,  DONE,  AWAY, DONE,  DONE),
+    "GET board_archive":          (NOGET, NOGET, NOGET, NOGET, NOGET, NOGET, LOGIN, HIDE,  HIDE),
+    "POST board_archive":         (DONE,  DONE,  DONE,  DENY,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "GET board_delete":           (SHOW,  SHOW,  DENY,  DENY,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST board_delete":          (DONE,  DONE,  DENY,  DENY,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
     # Exports and imports (boards/export_views.py): every member downloads;
     # those who may create boards import.
-    "GET board_export":           (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN),
-    "GET board_import":           (SHOW,  SHOW,  SHOW,  SHOW,  DENY,  HIDE,  LOGIN),
-    "POST board_import":          (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN),
+    "GET board_export":           (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN, HIDE,  HIDE),
+    "GET board_import":           (SHOW,  SHOW,  SHOW,  SHOW,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST board_import":          (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
 }
 # fmt: on
 
@@ -192,9 +217,23 @@ def _serves(world: World, who: str) -> dict:
 def _share_link(world: World):
     from boards.sharing import share_link_create
 
-    existing = ShareLink.objects.filter(board=world.board).first()
+    existing = ShareLink.objects.filter(board=world.board, role="viewer", passcode="").first()
     return existing or share_link_create(
         board=world.board, actor=world.members["owner"], label="Agency", days=None
+    )
+
+
+def _workshop_link(world: World):
+    """A workshop link of the board that none of the visitors joined."""
+    from boards.sharing import share_link_create
+
+    existing = ShareLink.objects.filter(board=world.board, label="Matrix workshop").first()
+    return existing or share_link_create(
+        board=world.board,
+        actor=world.members["owner"],
+        label="Matrix workshop",
+        days=None,
+        role="editor",
     )
 
 
@@ -406,6 +445,24 @@ ROUTES: dict[str, Route] = {
     "GET shared_gaps_json": Route(
         url=lambda world: reverse("shared_gaps_json", args=[_share_link(world).token]),
     ),
+    "GET shared_board workshop": Route(
+        url=lambda world: reverse("shared_board", args=[_workshop_link(world).token]),
+    ),
+    "POST share_join": Route(
+        url=lambda world: reverse("share_join", args=[_workshop_link(world).token]),
+        data=lambda world, who: {"name": f"Joiner {who}"},
+        took_effect=lambda world, who: Guest.objects.filter(link__label="Matrix workshop").exists(),
+    ),
+    "GET guest_account": Route(url=lambda world: reverse("guest_account")),
+    "POST guest_account": Route(
+        url=lambda world: reverse("guest_account"),
+        data=lambda world, who: {
+            "email": "became@example.com",
+            "password1": "a long pass 42",
+            "password2": "a long pass 42",
+        },
+        took_effect=lambda world, who: User.objects.filter(email="became@example.com").exists(),
+    ),
     "POST organisation_sharing": Route(
         url=_org_url("organisation_sharing"),
         data=lambda world, who: {"allow_share_links": "on"},
@@ -459,6 +516,29 @@ def _metrics_closed(settings):
     # As in production: no token, no allowed address (development allows loopback).
     settings.METRICS_TOKEN = ""
     settings.METRICS_ALLOWED_ADDRESSES = []
+
+
+@pytest.fixture
+def client_for(client_for, board, members):
+    """The conftest's visitors, and guests who joined the board through a workshop link
+    (an editor link; a viewer link with a passcode)."""
+    from boards.sharing import share_link_create
+
+    def make(who: str) -> Client:
+        if who not in {"guest_editor", "guest_viewer"}:
+            return client_for(who)
+        role = "editor" if who == "guest_editor" else "viewer"
+        link = share_link_create(
+            board=board, actor=members["owner"], days=None, role=role, passcode="tulip"
+        )
+        client = Client()
+        joined = client.post(
+            reverse("share_join", args=[link.token]), {"name": who, "passcode": "tulip"}
+        )
+        assert joined.status_code == 302
+        return client
+
+    return make
 
 
 @pytest.fixture

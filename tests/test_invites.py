@@ -254,3 +254,56 @@ def test_it_sends_the_invite_even_when_an_old_name_has_a_line_break(org, client_
     )
     assert response.status_code == 302
     assert mail.outbox[-1].subject == "You are invited to Acme Marketing on Journeymap"
+
+
+# The short path: one page for someone invited by e-mail without an account.
+
+
+@pytest.fixture
+def email_invite(org, members) -> Invite:
+    return invite_create(
+        organisation=org, role=Role.EDITOR, created_by=members["owner"], email="nina@example.com"
+    )
+
+
+def test_an_email_invite_asks_a_new_person_only_for_a_name_and_a_password(email_invite):
+    text = page_text(Client().get(reverse("invite_accept", args=[email_invite.token])))
+
+    assert 'value="nina@example.com" readonly' in text
+    assert "Your name" in text
+    assert "Choose a password" in text
+    assert "Join Acme Marketing" in text
+
+
+def test_a_new_person_joins_from_the_invite_page_in_one_step(org, email_invite):
+    client = Client()
+
+    response = _accept(client, email_invite, data={"name": "Nina", "password": "a long pass 42"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("board_list", args=[org.id])
+    nina = User.objects.get(email="nina@example.com")
+    assert nina.email_verified  # the invite's link came to this address
+    assert Membership.objects.get(organisation=org, user=nina).role == Role.EDITOR
+    assert client.get(reverse("board_list", args=[org.id])).status_code == 200
+
+
+def test_the_one_page_path_refuses_an_address_that_has_an_account(org, members):
+    invite = invite_create(
+        organisation=org, role=Role.EDITOR, created_by=members["owner"], email="outsider@x.com"
+    )
+    User.objects.create_user(email="outsider@x.com", password=PASSWORD, name="Existing")
+
+    response = _accept(Client(), invite, data={"name": "Imposter", "password": "a long pass 42"})
+
+    assert response.status_code == 400
+    assert "There is an account for outsider@x.com already." in page_text(response)
+    assert User.objects.get(email="outsider@x.com").name == "Existing"
+    assert Invite.objects.get(pk=invite.pk).accepted is None
+
+
+def test_the_one_page_path_refuses_a_weak_password_and_makes_nothing(org, email_invite):
+    response = _accept(Client(), email_invite, data={"name": "Nina", "password": "123"})
+
+    assert response.status_code == 400
+    assert not User.objects.filter(email="nina@example.com").exists()

@@ -1,13 +1,14 @@
 """Apply a batch of protocol ops to a board: the one write path of live editing.
 
 `commit_ops` runs in one transaction that locks the board row: it refuses a role that may
-not edit, answers a re-sent op_id with its original revision, applies every op (all or
-nothing), bumps `board.rev` and appends the batch to the op log. `commit_requests` does the
-same for several frames in one transaction (a group commit, see boards.live.room), each
-its own revision. It returns the ops as
-applied, with their consequences spelled out (the arrows and links of a deleted card, the
-links a kind change no longer allows, the cards of a deleted phase), which is what clients
-replay. Broadcasting is the caller's job, after this returns (and so after the commit).
+not edit (a member's membership role; a workshop guest's link's role, boards.guests),
+answers a re-sent op_id with its original revision, applies every op (all or nothing),
+bumps `board.rev` and appends the batch to the op log. `commit_requests` does the same
+for several frames in one transaction (a group commit, see boards.live.room), each its
+own revision. It returns the ops as applied, with their consequences spelled out (the
+arrows and links of a deleted card, the links a kind change no longer allows, the cards
+of a deleted phase), which is what clients replay. Broadcasting is the caller's job,
+after this returns (and so after the commit).
 """
 
 from __future__ import annotations
@@ -19,17 +20,20 @@ from dataclasses import dataclass, replace
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from boards.live import metrics, sql
 from boards.live.batch import _Batch, _named
 from boards.live.protocol import ProtocolError
-from boards.models import Arrow, Board, Card, CardLink, OpLog, Phase
+from boards.models import Arrow, Board, Card, CardLink, OpLog, Phase, ShareLink
 from journeymap.access import Can, is_signed_in, role_allows
-from journeymap.models import Membership, User
+from journeymap.models import Membership, Organisation, User
 
 BOARD_FIELDS = sql.attnames(Board)
+# Ops a guest of a workshop link may not send, whatever the link's role (boards.guests).
+GUEST_FIXED = ("board.", "phase.")
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +85,9 @@ class OpRequest:
     ops: list[dict]
     session_key: str | None = None
     language: str | None = None
+    # A guest's (boards.guests): the workshop link they joined through, whose role, read in
+    # the commit, is theirs. None: a member, judged by their membership.
+    link_id: object = None
 
 
 Outcome = Commit | ProtocolError | BoardGone | SignedOut | DatabaseError
@@ -183,6 +190,7 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
         return [BoardGone() for _request in requests]
     [board] = boards
     roles = {m.user_id: m.role for m in memberships if m.organisation_id == board.organisation_id}
+    guest_roles = _guest_roles(board, requests)
     logged = {str(entry.op_id): entry for entry in logged_entries}
     signed_in = _signed_in(requests, users, session_rows)
     work = _Group(board)
@@ -200,7 +208,11 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
             outcomes.append(SignedOut())
             continue
         with _speaking(request.language):
-            outcome = _commit_one(work, request, roles, logged, done, board_fields)
+            if request.link_id:
+                role = guest_roles.get(request.link_id)
+            else:
+                role = roles.get(request.user.pk)
+            outcome = _commit_one(work, request, role, logged, done, board_fields)
         outcomes.append(outcome)
         if isinstance(outcome, Commit) and not outcome.duplicate:
             done[request.op_id] = outcome
@@ -229,6 +241,23 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
     return outcomes
 
 
+def _guest_roles(board: Board, requests: list[OpRequest]) -> dict:
+    """The role of each workshop link the guests among `requests` joined through, read
+    after the board's lock: a link revoked, expired, of another board, or of an
+    organisation that turned share links off since the guest's socket opened has none (so
+    its guests' ops are refused as a removed member's are: BoardGone, 4410)."""
+    ids = {request.link_id for request in requests if request.link_id}
+    if not ids:
+        return {}
+    if not Organisation.objects.filter(pk=board.organisation_id, allow_share_links=True).exists():
+        return {}
+    now = timezone.now()
+    links = ShareLink.objects.filter(pk__in=ids, board_id=board.pk, revoked__isnull=True).filter(
+        Q(expires__isnull=True) | Q(expires__gt=now)
+    )
+    return dict(links.values_list("pk", "role"))
+
+
 def _speaking(language: str | None) -> contextlib.AbstractContextManager:
     return translation.override(language) if language else contextlib.nullcontext()
 
@@ -252,13 +281,12 @@ def _signed_in(requests: list[OpRequest], users: list, sessions: list) -> list[b
 def _commit_one(
     work: _Group,
     request: OpRequest,
-    roles: dict[int, str],
+    role: str | None,
     logged: dict[str, OpLog],
     done: dict[str, Commit],
     board_fields: set[str],
 ) -> Outcome:
     board = work.board
-    role = roles.get(request.user.pk)
     if role is None:
         return BoardGone()
     op_id = request.op_id
@@ -271,6 +299,13 @@ def _commit_one(
     if not role_allows(role, Can.EDIT_BOARD):
         return ProtocolError(
             "forbidden", _("Your role lets you view this board, not change it."), op_id
+        )
+    if request.link_id and any(op["op"].startswith(GUEST_FIXED) for op in request.ops):
+        # A workshop guest edits the content; the board's frame is the organisation's.
+        return ProtocolError(
+            "forbidden",
+            _("Guests change cards, arrows and links; the board's title and phases stay as set."),
+            op_id,
         )
     batch = _Batch(board, request.user, role)
     batch.start_from(work)

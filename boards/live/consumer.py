@@ -228,6 +228,7 @@ class BoardConsumer(InboxConsumer):
             frame["ops"],
             session_key=self.viewer.session_key,
             language=self.language,
+            link_id=self.viewer.link.pk if self.viewer.link else None,
         )
         self.room.submit(request, self.op_done)
 
@@ -327,18 +328,24 @@ class NoSuchBoard(AsyncWebsocketConsumer):
 
 
 class ShareConsumer(BoardConsumer):
-    """A guest on a board through a read-only share link: the same live board, with the
-    link checked where a member's membership is (at connect, on sync, on every ping),
-    no writes, and a close as soon as the link is revoked or sharing turned off."""
+    """A guest on a board through a share link: the same live board, with the link checked
+    where a member's membership is (at connect, on sync, on every ping), and a close as
+    soon as the link is revoked or sharing turned off. An anonymous guest (a plain link)
+    watches; a guest who joined a workshop link by name (boards.guests) is a person, signed
+    in by their session, with the link's role: an editor's ops are committed as a
+    member's are, against the link's role read in the commit (boards.live.commit)."""
 
     async def connect(self) -> None:
         self.groups_joined: list[str] = []
         self.presence_task: asyncio.Task | None = None
         await self.accept()
         # A guest's browser decides (or, signed in, their profile), as on the link's page.
-        self.speak(language_for_scope(self.scope, self.scope.get("user")))
+        user = self.scope.get("user")
+        self.speak(language_for_scope(self.scope, user))
         token = self.scope["url_route"]["kwargs"]["token"]
-        opened = await database_sync_to_async(open_share)(token)
+        session = self.scope.get("session")
+        session_key = session.session_key if session is not None else None
+        opened = await database_sync_to_async(open_share)(token, user, session_key)
         if isinstance(opened, int):
             await self.close(opened)
             return
@@ -347,14 +354,16 @@ class ShareConsumer(BoardConsumer):
             await self.close(CLOSE_TOO_MANY_SOCKETS)
             return
         self.board_id = info["board_id"]
-        context.bind(board_id=str(self.board_id))  # for its log lines
+        person = self.viewer.user
+        context.bind(board_id=str(self.board_id), user_id=person.pk if person else None)
         self.session = uuid.uuid4().hex[:16]
         self.person = {
             "session": self.session,
-            "user": None,
-            "name": _("Guest"),
+            "user": person.pk if person else None,
+            "name": person.name if person else _("Guest"),
             "role": self.viewer.role,
-            "colour": "#64748b",
+            "colour": PERSON_COLOURS[person.pk % len(PERSON_COLOURS)] if person else "#64748b",
+            "guest": True,
         }
         self.own_groups = [
             events.share_group(self.viewer.link.pk),
@@ -363,18 +372,26 @@ class ShareConsumer(BoardConsumer):
         await self._join(info)
 
     async def on_op(self, frame: dict) -> None:
-        raise ProtocolError(
-            "forbidden",
-            _("This is a read-only link: the board cannot be changed here."),
-            frame["op_id"],
-        )
+        if self.viewer.user is None:
+            raise ProtocolError(
+                "forbidden",
+                _("This is a read-only link: the board cannot be changed here."),
+                frame["op_id"],
+            )
+        await super().on_op(frame)
 
     async def on_presence(self, frame: dict) -> None:
-        return  # guests watch; their pointers are not broadcast
+        if self.viewer.user is None:
+            return  # anonymous guests watch; their pointers are not broadcast
+        await super().on_presence(frame)
 
     def seen(self, person: dict) -> dict:
-        # Someone outside the organisation sees names, not its members' ids and roles.
-        return {key: value for key, value in person.items() if key not in {"user", "role"}}
+        # Someone outside the organisation sees names, not its members' ids, roles or
+        # addresses (a name is never an address: a member without one is "Someone").
+        seen = {key: value for key, value in person.items() if key not in {"user", "role"}}
+        if "@" in seen.get("name", ""):
+            seen["name"] = _("Someone")
+        return seen
 
     async def share_ended(self, event: dict) -> None:
         await self.close(CLOSE_REVOKED)

@@ -1,7 +1,8 @@
 """What a board socket reads from the database, each in one trip to the database thread:
-opening a socket (a member's or a share-link guest's), the reply to a `sync` (patches
-since a revision, or a snapshot), and the revision for a `pong`, each time asking the
-Viewer (boards.access) whether its person may still read the board.
+opening a socket (a member's, or a share-link guest's: anonymous, or joined by name),
+the reply to a `sync` (patches since a revision, or a snapshot), and the revision for a
+`pong`, each time asking the Viewer (boards.access) whether its person may still read the
+board.
 """
 
 from __future__ import annotations
@@ -10,7 +11,13 @@ from django.conf import settings
 from django.db import transaction
 from django.http import Http404
 
-from boards.access import ShareLinkGone, Viewer, get_viewer_for_board, get_viewer_for_share
+from boards.access import (
+    MustJoin,
+    ShareLinkGone,
+    Viewer,
+    get_viewer_for_board,
+    get_viewer_for_share,
+)
 from boards.live.commit import BoardGone, SignedOut
 from boards.live.parts import parts
 from boards.live.protocol import dumps_frame
@@ -39,17 +46,20 @@ def open_board(user, session_key: str | None, board_id) -> tuple[Viewer, dict] |
     return viewer, {"rev": board.rev, "epoch": board.epoch}
 
 
-def open_share(token: str) -> tuple[Viewer, dict] | int:
+def open_share(token: str, user=None, session_key: str | None = None) -> tuple[Viewer, dict] | int:
     """What a guest's socket opens on, or the close code: 4404 for a token that opens
     nothing (unknown, or a link without live updates, which shows the board as it is,
     with no socket); 4410 for a link that did open the board and no longer does (revoked,
-    expired, share links turned off), as its page answers 410 Gone."""
+    expired, share links turned off), as its page answers 410 Gone; 4401 for a workshop
+    link opened by someone who has not joined through it (its page asks their name)."""
     try:
-        board, viewer = get_viewer_for_share(token)
+        board, viewer = get_viewer_for_share(token, user, session_key)
     except Http404:
         return CLOSE_NOT_FOUND
     except ShareLinkGone:
         return CLOSE_REVOKED
+    except MustJoin:
+        return CLOSE_UNAUTHENTICATED
     if not viewer.link.live:
         return CLOSE_NOT_FOUND
     return viewer, {"board_id": board.pk, "rev": board.rev, "epoch": board.epoch}

@@ -1,5 +1,6 @@
 """Share links (boards/sharing.py): managing them on a board, and the board as a guest
-sees it through one. Thin: access, form, action, render."""
+sees it through one (joining a workshop link first: boards/views/guests.py). Thin:
+access, form, action, render."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from boards import selectors, sharing, snapshots
-from boards.access import ShareLinkGone, Viewer, get_board_for_share, get_board_for_user
+from boards.access import MustJoin, ShareLinkGone, get_board_for_user, get_viewer_for_share
 from boards.forms import ShareLinkForm
 from boards.models import CardKind, Channel
 from boards.schema import MOVEMENT_CHOICES, client_schema
+from boards.views import guests as guest_views
 from journeymap.access import Can, capabilities, require_share_links_allowed
 
 
@@ -36,6 +38,8 @@ def board_sharing(request: HttpRequest, board_id) -> HttpResponse:
                 label=form.cleaned_data["label"],
                 live_updates=form.cleaned_data["live"],
                 days=form.cleaned_data["expires_in"],
+                role=form.cleaned_data["role"],
+                passcode=form.cleaned_data["passcode"],
             )
             request.session["new_share_link"] = str(link.pk)
             messages.success(request, _("Share link made. Copy it and send it to your guests."))
@@ -48,6 +52,7 @@ def board_sharing(request: HttpRequest, board_id) -> HttpResponse:
             "url": request.build_absolute_uri(reverse("shared_board", args=[link.token])),
             "usable": link.is_usable(),
             "new": str(link.pk) == new,
+            "guests": link.guests.all(),
         }
         for link in selectors.board_share_links(board)
     ]
@@ -80,20 +85,26 @@ def share_revoke(request: HttpRequest, board_id, link_id) -> HttpResponse:
 
 
 def _shared_or_gone(request: HttpRequest, token: str):
+    """(board, viewer) for whoever opens the link, or the page to answer instead: 410 for
+    a link that no longer works, the join page for a workshop link not joined yet."""
     try:
-        return get_board_for_share(token), None
+        return get_viewer_for_share(token, request.user, request.session.session_key), None
     except ShareLinkGone as gone:
         return None, render(request, "boards/shared_gone.html", {"reason": gone.reason}, status=410)
+    except MustJoin as join:
+        return None, guest_views.join_page(request, join.board, join.link)
 
 
 def shared_board(request: HttpRequest, token: str) -> HttpResponse:
-    """The board for someone holding a share link, logged in or not: the live canvas,
-    read-only, or (for a link without live updates) the board as it is now."""
-    found, gone = _shared_or_gone(request, token)
-    if gone:
-        return gone
-    board, link = found
-    context = {"board": board, "link": link, "guest": True, "token": token}
+    """The board for someone holding a share link, logged in or not: the live canvas
+    (read-only, or editable for a guest who joined through an editor link), or (for a link
+    without live updates) the board as it is now."""
+    found, answer = _shared_or_gone(request, token)
+    if answer:
+        return answer
+    board, viewer = found
+    link = viewer.link
+    context = {"board": board, "link": link, "guest": True, "token": token, "viewer": viewer}
     if link.live:
         return render(
             request,
@@ -101,7 +112,7 @@ def shared_board(request: HttpRequest, token: str) -> HttpResponse:
             {
                 **context,
                 "phases": selectors.board_phases(board),
-                "can": Viewer.guest(link).can(),
+                "can": viewer.can(),
                 "socket_url": f"/ws/share/{token}/",
                 "gaps_url": reverse("shared_gaps_json", args=[token]),
                 "schema": client_schema(),
@@ -123,8 +134,8 @@ def shared_board(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def shared_gaps_json(request: HttpRequest, token: str) -> JsonResponse:
-    found, gone = _shared_or_gone(request, token)
-    if gone:
+    found, answer = _shared_or_gone(request, token)
+    if answer:
         raise PermissionDenied
     board, _link = found
     return JsonResponse(selectors.board_gap_marks(board))

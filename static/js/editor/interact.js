@@ -91,7 +91,7 @@ export function installPointer(ed) {
     } else if (linkEl) {
       actions.selectLink(linkEl.dataset.linkId);
       return;
-    } else if (header && ed.canEdit && !event.target.closest("button, input")) {
+    } else if (header && ed.canEdit && !ed.guest && !event.target.closest("button, input")) {
       const li = header.closest(".phase-col");
       const view = renderer.phases.get(li.dataset.phaseId);
       gesture = { type: "phase", id: li.dataset.phaseId, view, index: Number(li.dataset.position), start, moved: false };

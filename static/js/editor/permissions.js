@@ -5,6 +5,9 @@
 
 export function installPermissions(ed, root) {
   const viewOnly = document.getElementById("view-only");
+  // A guest of a workshop link edits cards, arrows and links; the board's title and
+  // phases are the organisation's (the server refuses board.* and phase.* ops from them).
+  ed.guest = root.classList.contains("is-guest");
 
   /** Take `can` as what the person may do now. With `notice: false` (the connection
    * has ended) the view-only notice stays hidden: the alert says why instead. */
@@ -15,7 +18,7 @@ export function installPermissions(ed, root) {
     ed.canEdit = canEdit;
     root.classList.toggle("can-edit", canEdit);
     viewOnly.hidden = canEdit || !notice;
-    ed.title.setEditable(canEdit);
+    ed.title.setEditable(canEdit && !ed.guest);
     if (!canEdit) {
       ed.editor.finish();
       ed.draft = null;

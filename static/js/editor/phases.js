@@ -105,7 +105,7 @@ export class Phases {
   /** Rename in place: the heading becomes a text field until Enter, Escape or blur. */
   rename(id) {
     const { ed } = this;
-    if (!ed.canEdit) return;
+    if (!ed.canEdit || ed.guest) return;
     const view = ed.renderer.phases.get(id);
     const phase = this.phase(id);
     if (!view || !phase || view.header.querySelector(".phase-rename")) return;
@@ -144,7 +144,7 @@ export class Phases {
   add() {
     const { ed } = this;
     const count = ed.state.phases.length;
-    if (!ed.canEdit || count >= MAX) return;
+    if (!ed.canEdit || ed.guest || count >= MAX) return;
     const id = newOpId();
     ed.actions.commit([{ op: "phase.create", id, name: t("new_phase"), position: count, colour: PHASE_COLOURS[count % PHASE_COLOURS.length] }]);
     if (this.phase(id)) this.rename(id);
