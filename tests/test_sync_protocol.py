@@ -101,6 +101,7 @@ async def test_it_answers_a_fresh_sync_with_the_whole_board(sockets, board, memb
         "title": "Webshop lifecycle",
         "framework": "clm4",
         "stage": "",
+        "locked": False,
         "rev": 0,
         "epoch": 1,
     }
@@ -129,6 +130,7 @@ async def test_it_answers_a_fresh_sync_with_the_whole_board(sockets, board, memb
         "priority": "",
         "owner": None,
         "kpi": "",
+        "locked": False,
         "author": members["owner"].pk,
     }
     assert cards["Welcome e-mail"]["phase"] == str(phases[1].id)

@@ -153,7 +153,7 @@ def stored(board_id) -> dict:
 
     return {
         "board": Board.objects.filter(pk=board_id)
-        .values("title", "stage", "rev", "epoch", "updated", "updated_by")
+        .values("title", "stage", "locked", "rev", "epoch", "updated", "updated_by")
         .first(),
         "phases": list(Phase.objects.filter(board_id=board_id).order_by("position", "id").values()),
         "cards": list(Card.objects.filter(board_id=board_id).order_by("id").values()),

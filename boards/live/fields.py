@@ -166,6 +166,12 @@ def optional_user(name: str, value: Any) -> int | None:
     return integer(1, 2**63 - 1)(name, value)
 
 
+def boolean(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ProtocolError("invalid", _("“%(field)s” must be true or false.") % {"field": name})
+    return value
+
+
 def choice(values: list[str]) -> Callable[[str, Any], str]:
     def check(name: str, value: Any) -> str:
         if not isinstance(value, str) or value not in values:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from boards.live.fields import (
     ProtocolError,
+    boolean,
     choice,
     colour,
     integer,
@@ -84,6 +85,7 @@ _CARD_CHECKS: dict[str, Callable] = {
     "priority": choice(PRIORITIES),
     "owner": optional_user,
     "kpi": trimmed_text(CARD_LIMITS["kpi"]),
+    "locked": boolean,
 }
 CARD_FIELDS: dict[str, Callable] = {name: _CARD_CHECKS[name] for name in CARD.names}
 CARD_DEFAULTS = dict(CARD.defaults)
@@ -101,6 +103,7 @@ _PHASE_CHECKS: dict[str, Callable] = {
     "name": text(PHASE_LIMITS["name"], required=True),
     "colour": phase_colour,
     "kpis": kpis,
+    "locked": boolean,
 }
 PHASE_FIELDS: dict[str, Callable] = {name: _PHASE_CHECKS[name] for name in PHASE.names}
 POSITION = integer(0, MAX_PHASES - 1)
@@ -146,7 +149,11 @@ OP_SCHEMAS: dict[str, tuple[dict, dict, dict, bool]] = {
     ),
     "board.update": (
         {},
-        {"title": text(TITLE_MAX, required=True), "stage": choice(Stage.values)},
+        {
+            "title": text(TITLE_MAX, required=True),
+            "stage": choice(Stage.values),
+            "locked": boolean,
+        },
         {},
         True,
     ),
