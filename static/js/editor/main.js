@@ -26,6 +26,7 @@ import { installTitle } from "./title.js";
 import { installToolbar } from "./toolbar.js";
 import { UndoStack } from "./undo.js";
 import { Viewport } from "./viewport.js";
+import { installLock } from "../workshop/lock.js";
 
 const root = document.querySelector("[data-board-id]");
 const $ = (id) => document.getElementById(id);
@@ -39,6 +40,7 @@ const sync = new BoardSync(
 );
 const can = pageCan();  // until the socket's welcome says
 const ed = {
+  root,
   sync,
   boardId,
   can,
@@ -71,6 +73,7 @@ ed.method = new Method(ed);
 ed.title = installTitle(ed);
 installToolbar(ed);
 installSelection(ed);
+installLock(ed);
 installDraw(ed);
 installPermissions(ed, root);
 installPointer(ed);

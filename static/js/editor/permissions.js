@@ -14,6 +14,7 @@ export function installPermissions(ed, root) {
     ed.can = can;
     ed.canEdit = canEdit;
     root.classList.toggle("can-edit", canEdit);
+    root.classList.toggle("can-facilitate", Boolean(can.facilitate));
     viewOnly.hidden = canEdit || !notice;
     ed.title.setEditable(canEdit);
     if (!canEdit) {
@@ -23,6 +24,7 @@ export function installPermissions(ed, root) {
       ed.phases.closeMenu();
     }
     ed.selectionChanged();
+    if (ed.showLocks && ed.state.board) ed.showLocks();
     if (changed) ed.sidePanel.roleChanged();
     ed.method.roleChanged();
   };
