@@ -278,7 +278,7 @@ def view(board, viewer: Any) -> dict | None:
         return out
     out["voters"] = len({owner for owner, _card, _count in dots})
     rows = results(vote)
-    names = {} if vote.anonymous else _names({u for row in rows for u in row["voters"]})
+    names = {} if vote.anonymous else names_of({u for row in rows for u in row["voters"]})
     for row in rows:
         voters = row.pop("voters")
         if not vote.anonymous:
@@ -287,6 +287,6 @@ def view(board, viewer: Any) -> dict | None:
     return out
 
 
-def _names(user_ids: set[int]) -> dict[int, str]:
+def names_of(user_ids: set[int]) -> dict[int, str]:
     """Display names only: a guest on the board sees nobody's e-mail address."""
     return dict(User.objects.filter(pk__in=user_ids).values_list("id", "name"))
