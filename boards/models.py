@@ -480,6 +480,7 @@ class ShareLink(models.Model):
         return self.revoked is None and (self.expires is None or self.expires > now)
 
 
-# The workshop's own models live with the code that runs them, in boards/workshop/;
-# imported here so that Django finds them.
+# The workshop's own models (the room's timer, done marks, dot votes...) live with the
+# code that runs them, in boards/workshop/; imported here so that Django finds them.
+from boards.workshop.models import DoneMark, Timer  # noqa: E402, F401
 from boards.workshop.vote_models import Dot, Vote  # noqa: E402, F401
