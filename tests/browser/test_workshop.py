@@ -57,3 +57,53 @@ def test_a_locked_phase_keeps_its_cards_where_they_are(open_board, board, member
     shot(participant, "board-locked")
     facilitator.get_by_role("button", name="Unlock board").click()
     expect(participant.get_by_text("The facilitator has locked the board")).to_be_hidden()
+
+
+def test_a_dot_vote_stays_hidden_until_the_facilitator_reveals_it(open_board, board, members, shot):
+    facilitator = open_board(members["facilitator"])
+    participant = open_board(members["editor"])
+
+    facilitator.get_by_role("button", name="Dot vote…").click()
+    dialog = facilitator.get_by_role("dialog", name="Start a dot vote")
+    dialog.get_by_label("Question (optional)").fill("Where do we start?")
+    dialog.get_by_label("Votes per person").fill("2")
+    shot(facilitator, "dialog")
+    dialog.get_by_role("button", name="Start the vote").click()
+
+    panel = participant.get_by_role("region", name="Dot vote")
+    expect(panel).to_contain_text("Where do we start?")
+    expect(panel).to_contain_text("2 of 2 votes left")
+    participant.get_by_role("button", name="Vote for Welcome e-mail").click()
+    expect(panel).to_contain_text("1 of 2 votes left")
+    participant.get_by_role("button", name="Vote for Welcome e-mail").click()
+    expect(panel).to_contain_text("0 of 2 votes left")
+    # All dots placed: no more + on any card.
+    expect(participant.get_by_role("button", name="Vote for Instagram ad")).to_have_count(0)
+    expect(
+        participant.get_by_role("button", name="Take a vote back from Welcome e-mail")
+    ).to_have_count(2)
+
+    # The facilitator sees that someone voted, not for what.
+    lead_panel = facilitator.get_by_role("region", name="Dot vote")
+    expect(lead_panel).to_contain_text("1 person has voted")
+    facilitator.get_by_role("button", name="Vote for Instagram ad").click()
+    expect(lead_panel).to_contain_text("2 people have voted")
+    expect(facilitator.get_by_role("img", name="2 votes for Welcome e-mail")).to_have_count(0)
+    shot(participant, "voting")
+    shot(facilitator, "facilitator-voting")
+    assert_accessible(participant, "a participant's page during a dot vote")
+
+    lead_panel.get_by_role("button", name="Reveal results").click()
+    expect(participant.get_by_role("img", name="2 votes for Welcome e-mail")).to_be_visible()
+    expect(participant.get_by_role("img", name="1 vote for Instagram ad")).to_be_visible()
+    ranking = panel.get_by_role("listitem")
+    expect(ranking).to_have_count(2)
+    expect(ranking.first).to_contain_text("Welcome e-mail")
+    expect(ranking.nth(1)).to_contain_text("Instagram ad")
+    shot(participant, "revealed")
+    assert_accessible(facilitator, "the facilitator's page with a revealed dot vote")
+
+    lead_panel.get_by_role("button", name="Make the top 2 opportunities").click()
+    expect(participant.get_by_role("group", name="Opportunity: Welcome e-mail")).to_be_visible()
+    lead_panel.get_by_role("button", name="Close vote").click()
+    expect(panel).to_be_hidden()

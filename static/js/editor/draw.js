@@ -31,6 +31,7 @@ export function installDraw(ed) {
     for (const entry of ed.presence.remote.values()) if (entry.marks.size) ed.presence.markCards(entry);
     ed.selectionDrawn();
     ed.showLocks();
+    ed.showVotes();
     // What the gap analysis depends on, worked out once per render for both readers.
     const signature = methodSignature(state);
     ed.sidePanel.boardChanged(signature);

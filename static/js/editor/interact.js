@@ -42,7 +42,7 @@ export function installPointer(ed) {
   el.addEventListener("pointerdown", (event) => {
     if (event.button === 2) return;
     vp.touched = true;
-    if (event.target.closest("textarea, input, select, .phase-menu")) return;
+    if (event.target.closest("textarea, input, select, .phase-menu, .vote-chip")) return;
     touches.set(event.pointerId, { x: event.clientX, y: event.clientY });
     if (touches.size === 2) {
       // Two fingers: pinch to zoom, move to pan. Whatever one finger began is dropped.

@@ -28,6 +28,7 @@ import { UndoStack } from "./undo.js";
 import { Viewport } from "./viewport.js";
 import { Room } from "../workshop/room.js";
 import { installLock } from "../workshop/lock.js";
+import { installVote } from "../workshop/vote.js";
 
 const root = document.querySelector("[data-board-id]");
 const $ = (id) => document.getElementById(id);
@@ -77,6 +78,7 @@ ed.title = installTitle(ed);
 installToolbar(ed);
 installSelection(ed);
 installLock(ed);
+installVote(ed);
 installDraw(ed);
 installPermissions(ed, root);
 installPointer(ed);

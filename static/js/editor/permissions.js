@@ -25,6 +25,7 @@ export function installPermissions(ed, root) {
     }
     ed.selectionChanged();
     if (ed.showLocks && ed.state.board) ed.showLocks();
+    ed.voteRoleChanged?.();
     if (changed) ed.sidePanel.roleChanged();
     ed.method.roleChanged();
   };

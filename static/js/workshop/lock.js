@@ -9,7 +9,7 @@
 import { t } from "../page/strings.js";
 
 const PADLOCK =
-  '<svg aria-hidden="true" viewBox="0 0 16 16" width="12" height="12"><rect x="2.5" y="7" width="11" height="7.5" rx="2" fill="currentColor"/><path d="M5 7V5a3 3 0 0 1 6 0v2" fill="none" stroke="currentColor" stroke-width="1.8"/></svg>';
+  '<svg aria-hidden="true" viewBox="0 0 16 16" width="14" height="14"><rect x="2.5" y="7" width="11" height="7.5" rx="2" fill="currentColor"/><path d="M5 7V5a3 3 0 0 1 6 0v2" fill="none" stroke="currentColor" stroke-width="1.8"/></svg>';
 
 /** Whether `card` is locked for someone who is not a facilitator, in `state`. */
 export function cardLocked(state, card) {
