@@ -311,3 +311,17 @@ async def test_a_lock_sent_as_not_a_boolean_is_invalid(live, sockets, members):
     error = await send_ops(facilitator, [{"op": "board.update", "locked": 1}])
     assert error["code"] == "invalid"
     assert not (await Board.objects.aget(pk=live.board.pk)).locked
+
+
+def test_the_card_panel_shows_a_locked_card_read_only_to_an_editor(
+    client_for, board, members, phases
+):
+    lock_phase(board, members, phases[0])
+    card = Card.objects.get(board=board, text="Instagram ad")
+    url = reverse("panel_card", args=[board.id, card.id])
+    editor = page_text(client_for("editor").get(url, HTTP_HX_REQUEST="true"))
+    assert "Locked by the facilitator" in editor
+    assert "<form" not in editor
+    facilitator = page_text(client_for("facilitator").get(url, HTTP_HX_REQUEST="true"))
+    assert "only facilitators can change this card" in facilitator
+    assert "<form" in facilitator
