@@ -32,6 +32,9 @@ def test_a_locked_phase_keeps_its_cards_where_they_are(open_board, board, member
     drag(participant, (x, y), (x + 520, y + 40))
     expect(participant.get_by_role("status").filter(has_text="locked this")).to_be_visible()
     assert Card.objects.get(board=board, text="Instagram ad").phase.name == "Awareness"
+    # Selected, the locked card offers nothing the lock would refuse.
+    expect(participant.get_by_role("button", name="Delete card Instagram ad")).to_be_hidden()
+    expect(participant.get_by_role("button", name="Edit text")).to_be_hidden()
     expect(card(participant, "Instagram ad")).to_be_visible()
     shot(participant, "participant")
 

@@ -105,6 +105,17 @@ export function installLock(ed) {
     boardButton.parentElement.hidden = !facilitates();
     const ids = [...ed.selection];
     selButton.hidden = !facilitates() || !ids.length;
+    // What the lock holds is not offered: no edit, colour, connect, link or delete of a
+    // locked card, nothing new on a locked board (selection.js shows the rest).
+    const held = !facilitates() && ids.some((id) => ed.isLocked(id));
+    for (const id of ["sel-edit", "sel-colours", "sel-connect", "sel-link", "sel-delete"]) {
+      const control = document.getElementById(id);
+      if (held) control.hidden = true;
+      else if (id === "sel-colours" || id === "sel-delete") control.hidden = false;
+    }
+    // A copy lands in the same phase, which a lock may hold too.
+    document.getElementById("sel-duplicate").hidden = held || (!facilitates() && Boolean(ed.state.board.locked));
+    if (held) document.getElementById("selbar").hidden = true;
     const all = ids.length && ids.every((id) => ed.cardsById.get(id)?.locked);
     selButton.setAttribute("aria-pressed", String(Boolean(all)));
     selButton.querySelector(".label").textContent = t(all ? "unlock_cards" : "lock_cards");
