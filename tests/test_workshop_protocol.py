@@ -10,10 +10,23 @@ import time
 import pytest
 from asgiref.sync import sync_to_async
 
-from boards.workshop.models import Timer
+from boards.workshop.models import DoneMark, Timer
 from journeymap.actions import membership_change_role
 from journeymap.models import Membership
-from tests.ws import receive_type
+from tests.ws import receive_frame
+
+SKIPPED = {"joined", "left", "presence", "workshop", "patch"}
+
+
+async def receive_type(communicator, types) -> dict:
+    """The next frame of one of `types`, skipping chatter and patches (board content)."""
+    types = {types} if isinstance(types, str) else types
+    while True:
+        frame = await receive_frame(communicator)
+        if frame["type"] in types:
+            return frame
+        assert frame["type"] in SKIPPED, frame
+
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -225,3 +238,86 @@ async def test_a_bad_view_is_refused(sockets, board, members, view):
     lead, _, _ = await sockets.join(members["facilitator"], board)
     error = await facilitate(lead, "summon", view=view)
     assert error["code"] in {"invalid", "out_of_range"}
+
+
+# Steps and "I'm done".
+
+
+async def _set_stage(communicator, stage: str) -> None:
+    from tests.ws import send_ops
+
+    assert (await send_ops(communicator, [{"op": "board.update", "stage": stage}]))["type"] == "ack"
+    await receive_type(communicator, "patch")
+
+
+async def test_participants_say_they_are_done_and_the_facilitator_sees_who(sockets, board, members):
+    lead, welcome, _ = await sockets.join(members["facilitator"], board)
+    assert welcome["workshop"]["step"]["suggested"]["touchpoints"] == 600
+    editor, _, _ = await sockets.join(members["editor"], board)
+    assert (await facilitate(editor, "done.set", done=True))["code"] == "conflict"  # no step
+    await _set_stage(lead, "touchpoints")
+
+    assert (await facilitate(editor, "done.set", ref="d", done=True))["type"] == "facilitated"
+    mine = await receive_type(editor, "workshop")
+    assert mine["done"] == {"stage": "touchpoints", "count": 1, "you": True}  # no names
+    theirs = await receive_type(lead, "workshop")
+    assert theirs["done"]["you"] is False
+    assert theirs["done"]["people"] == [{"user": members["editor"].pk, "name": "Editor Person"}]
+    assert theirs["step"]["stage"] == "touchpoints"
+
+    # Taking it back.
+    await facilitate(editor, "done.set", done=False)
+    assert (await receive_type(lead, "workshop"))["done"]["people"] == []
+
+
+async def test_moving_to_the_next_step_starts_everyone_afresh(sockets, board, members):
+    lead, _, _ = await sockets.join(members["facilitator"], board)
+    editor, _, _ = await sockets.join(members["editor"], board)
+    await _set_stage(lead, "touchpoints")
+    await facilitate(editor, "done.set", done=True)
+    await _set_stage(lead, "activities")
+    await editor.send_json_to({"type": "sync", "rev": None, "epoch": None})
+    await receive_type(editor, "snapshot")
+    frame = await receive_type(editor, "workshop")
+    assert frame["done"] == {"stage": "activities", "count": 0, "you": False}
+    assert frame["step"]["stage"] == "activities"
+
+
+async def test_a_viewer_cannot_say_done_and_nothing_is_stored(sockets, board, members):
+    lead, _, _ = await sockets.join(members["facilitator"], board)
+    await _set_stage(lead, "touchpoints")
+    viewer, _, _ = await sockets.join(members["viewer"], board)
+    error = await facilitate(viewer, "done.set", done=True)
+    assert error["code"] == "forbidden"
+    assert error["message"] == "Your role can only look at this board."
+    assert not await DoneMark.objects.filter(board=board).aexists()
+
+
+@pytest.mark.parametrize("role", ["owner", "admin", "facilitator", "editor"])
+async def test_everyone_who_edits_may_say_done(sockets, board, members, role):
+    lead, _, _ = await sockets.join(members["owner"], board)
+    await _set_stage(lead, "gaps")
+    communicator, _, _ = await sockets.join(members[role], board)
+    assert (await facilitate(communicator, "done.set", done=True))["type"] == "facilitated"
+    assert await DoneMark.objects.filter(board=board, user=members[role]).aexists()
+
+
+@pytest.mark.parametrize("done", [None, 1, "yes"])
+async def test_done_must_be_true_or_false(sockets, board, members, done):
+    lead, _, _ = await sockets.join(members["facilitator"], board)
+    await _set_stage(lead, "touchpoints")
+    error = await facilitate(lead, "done.set", done=done)
+    assert error["code"] == "invalid"
+    assert not await DoneMark.objects.filter(board=board).aexists()
+
+
+async def test_presence_carries_a_view_to_follow(sockets, board, members):
+    lead, _, _ = await sockets.join(members["facilitator"], board)
+    editor, _, _ = await sockets.join(members["editor"], board)
+    await lead.send_json_to({"type": "presence", "view": {"x": 10, "y": 20, "zoom": 1.5}})
+    presence = await receive_type(editor, "presence")
+    while "view" not in presence:
+        presence = await receive_type(editor, "presence")
+    assert presence["view"] == {"x": 10, "y": 20, "zoom": 1.5}
+    await lead.send_json_to({"type": "presence", "view": {"x": 10, "y": 20, "zoom": 30}})
+    assert (await receive_type(lead, "error"))["code"] == "out_of_range"

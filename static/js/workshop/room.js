@@ -44,6 +44,12 @@ export class Room extends EventTarget {
     this.emit("change", state);
   }
 
+  /** Something the features read besides the room changed (the board's step, what the
+   * person may do): they repaint. */
+  repaint() {
+    this.emit("change", this.state);
+  }
+
   /** The server's clock now, in epoch ms. */
   serverNow() {
     return Date.now() + this.offset;
