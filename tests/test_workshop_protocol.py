@@ -321,3 +321,58 @@ async def test_presence_carries_a_view_to_follow(sockets, board, members):
     assert presence["view"] == {"x": 10, "y": 20, "zoom": 1.5}
     await lead.send_json_to({"type": "presence", "view": {"x": 10, "y": 20, "zoom": 30}})
     assert (await receive_type(lead, "error"))["code"] == "out_of_range"
+
+
+# Every action against every role that may not send it.
+
+FACILITATOR_ACTIONS = [
+    ("timer.start", {"seconds": 60}),
+    ("timer.pause", {}),
+    ("timer.resume", {}),
+    ("timer.extend", {"seconds": 60}),
+    ("timer.stop", {}),
+    ("summon", {"view": {"x": 0, "y": 0, "zoom": 1}}),
+]
+
+
+@pytest.mark.parametrize("role", ["editor", "viewer"])
+@pytest.mark.parametrize(("action", "args"), FACILITATOR_ACTIONS)
+async def test_no_facilitator_action_is_open_to_editors_or_viewers(
+    sockets, board, members, role, action, args
+):
+    lead, _, _ = await sockets.join(members["facilitator"], board)
+    await facilitate(lead, "timer.start", seconds=120)
+    before = await timers(board)
+    communicator, _, _ = await sockets.join(members[role], board)
+    error = await facilitate(communicator, action, ref=action, **args)
+    assert error["code"] == "forbidden"
+    assert error["ref"] == action
+    assert await timers(board) == before
+    assert "summon" not in await frames_for_a_while(lead)
+
+
+@pytest.mark.parametrize(("action", "args"), [*FACILITATOR_ACTIONS, ("done.set", {"done": True})])
+async def test_a_read_only_share_link_guest_sees_the_room_and_runs_nothing(
+    sockets, board, members, action, args
+):
+    from boards.sharing import share_link_create
+    from tests.ws import ORIGIN
+
+    link = await sync_to_async(share_link_create)(
+        board=board, actor=members["facilitator"], label="Agency", days=None
+    )
+    lead, _, _ = await sockets.join(members["facilitator"], board)
+    await _set_stage(lead, "touchpoints")
+    await facilitate(lead, "timer.start", seconds=120)
+    guest, connected = await sockets.open(
+        None, board, path=f"/ws/share/{link.token}/", origin=ORIGIN
+    )
+    assert connected
+    welcome = await receive_type(guest, "welcome")
+    assert welcome["workshop"]["timer"]["running"] is True
+    assert "people" not in welcome["workshop"]["done"]  # names are the facilitator's
+    before = await timers(board)
+    error = await facilitate(guest, action, **args)
+    assert error["code"] == "forbidden"
+    assert await timers(board) == before
+    assert not await DoneMark.objects.filter(board=board).aexists()

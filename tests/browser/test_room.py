@@ -125,3 +125,23 @@ def test_the_facilitator_runs_the_room_and_participants_follow(open_board, board
     shot(eddie, "4-time-up")
     bar(fiona).get_by_role("button", name="Stop").click()
     expect(timer(eddie)).to_be_hidden()
+
+
+AFTER_RESTART_MS = 30_000  # reconnecting waits a random back-off (tests/browser/test_live_sync)
+
+
+def test_the_timer_survives_a_server_restart(open_board, live, board, members, shot):
+    fiona = open_board(members["facilitator"])
+    bar(fiona).get_by_label("Minutes").fill("10")
+    bar(fiona).get_by_role("button", name="Start timer").click()
+    expect(timer(fiona)).to_have_text(re.compile(r"^(10:00|9:\d\d)$"))
+
+    live.stop()
+    live.start()
+
+    eddie = open_board(members["editor"])
+    expect(timer(eddie)).to_have_text(re.compile(r"^9:\d\d$"))
+    status = fiona.get_by_role("status", name="Connection status")
+    expect(status).to_have_text("Connected", timeout=AFTER_RESTART_MS)
+    expect(timer(fiona)).to_have_text(re.compile(r"^9:\d\d$"))
+    expect(bar(fiona).get_by_role("button", name="Pause")).to_be_visible()
