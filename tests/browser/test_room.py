@@ -34,6 +34,9 @@ def test_the_facilitator_runs_the_room_and_participants_follow(open_board, board
     eddie = open_board(members["editor"])
 
     # The timer: the facilitator starts it, both pages count down in step.
+    expect(bar(fiona).get_by_role("button", name="Start timer")).to_be_visible()
+    assert_accessible(fiona, "room: the facilitator's bar before a timer")
+    shot(fiona, "0-ready")
     expect(bar(eddie).get_by_role("button", name="Start timer")).to_have_count(0)
     bar(fiona).get_by_label("Minutes").fill("5")
     bar(fiona).get_by_role("button", name="Start timer").click()
@@ -103,6 +106,7 @@ def test_the_facilitator_runs_the_room_and_participants_follow(open_board, board
 
     # Follow: Eddie follows Fiona's view until he moves himself.
     bar(eddie).get_by_text("Follow", exact=True).click()
+    assert_accessible(eddie, "room: whom to follow")
     bar(eddie).get_by_role("button", name="Facilitator Person").click()
     expect(bar(eddie).get_by_text("Following Facilitator Person")).to_be_visible()
     fiona.get_by_role("button", name="Zoom out").click()
@@ -132,15 +136,18 @@ AFTER_RESTART_MS = 30_000  # reconnecting waits a random back-off (tests/browser
 
 def test_the_timer_survives_a_server_restart(open_board, live, board, members, shot):
     fiona = open_board(members["facilitator"])
+    # Editing alone, the canvas stays clear: the timer is offered once someone is here.
+    expect(bar(fiona)).to_be_hidden()
+    eddie = open_board(members["editor"])
     bar(fiona).get_by_label("Minutes").fill("10")
     bar(fiona).get_by_role("button", name="Start timer").click()
-    expect(timer(fiona)).to_have_text(re.compile(r"^(10:00|9:\d\d)$"))
+    expect(timer(eddie)).to_have_text(re.compile(r"^(10:00|9:\d\d)$"))
 
     live.stop()
     live.start()
 
-    eddie = open_board(members["editor"])
-    expect(timer(eddie)).to_have_text(re.compile(r"^9:\d\d$"))
+    vera = open_board(members["viewer"])
+    expect(timer(vera)).to_have_text(re.compile(r"^9:\d\d$"))
     status = fiona.get_by_role("status", name="Connection status")
     expect(status).to_have_text("Connected", timeout=AFTER_RESTART_MS)
     expect(timer(fiona)).to_have_text(re.compile(r"^9:\d\d$"))

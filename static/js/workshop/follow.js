@@ -6,7 +6,7 @@
 
 import { t } from "../page/strings.js";
 import { personColour } from "../page/people.js";
-import { paintBar } from "./room.js";
+import { othersHere, paintBar } from "./room.js";
 
 export class Follow {
   constructor(ed) {
@@ -112,9 +112,13 @@ export class Follow {
     const leader = this.leader ? sync.people.get(this.leader) : null;
     this.following.hidden = !leader;
     this.menu.hidden = Boolean(leader);
+    // While following, the canvas wears the leader's colour, as their cursor does.
+    const stage = document.getElementById("stage");
+    stage.classList.toggle("is-following", Boolean(leader));
     if (leader) {
       this.followingName.textContent = t("follow.following", { name: leader.name });
       this.followingDot.style.background = personColour(leader);
+      stage.style.setProperty("--leader", personColour(leader));
     }
     const items = others.map((person) => {
       const item = document.createElement("li");
@@ -139,6 +143,7 @@ export class Follow {
     }
     this.list.replaceChildren(...items);
     this.summon.hidden = !this.ed.can.facilitate;
+    this.group.hidden = !othersHere(sync) && !leader;  // nobody to follow or to gather
     paintBar();
   }
 }

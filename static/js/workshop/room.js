@@ -10,10 +10,15 @@
 
 import { newOpId } from "../live/sync.js";
 
+/** Whether anyone but this page is on the board (the room is worth running). */
+export function othersHere(sync) {
+  return [...sync.people.values()].some((person) => person.session !== sync.you?.session);
+}
+
 /** Show the facilitation bar (#room-bar) while one of its groups shows. */
 export function paintBar() {
   const bar = document.getElementById("room-bar");
-  if (bar) bar.hidden = ![...bar.children].some((group) => !group.hidden);
+  if (bar) bar.hidden = ![...bar.querySelectorAll(":scope > .room-group")].some((group) => !group.hidden);
 }
 
 export class Room extends EventTarget {
