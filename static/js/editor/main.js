@@ -26,7 +26,10 @@ import { installTitle } from "./title.js";
 import { installToolbar } from "./toolbar.js";
 import { UndoStack } from "./undo.js";
 import { Viewport } from "./viewport.js";
+import { DoneBar } from "../workshop/done.js";
+import { Follow } from "../workshop/follow.js";
 import { Room } from "../workshop/room.js";
+import { TimerBar } from "../workshop/timer.js";
 import { installLock } from "../workshop/lock.js";
 import { installVote } from "../workshop/vote.js";
 
@@ -74,6 +77,9 @@ ed.sidePanel = $("side-panel")
 ed.method = new Method(ed);
 // Running the room (static/js/workshop/): its state and facilitate frames.
 ed.room = new Room(sync);
+ed.timer = new TimerBar(ed);
+ed.done = new DoneBar(ed);
+ed.follow = new Follow(ed);
 ed.title = installTitle(ed);
 installToolbar(ed);
 installSelection(ed);
@@ -88,6 +94,16 @@ installExports();
 followCan(sync, (now) => ed.setCan(now));
 sync.addEventListener("welcome", () => ed.presence.renderPeople());
 sync.addEventListener("state", ed.render);
+// The room's bar follows the board's step (the guide's): "I'm done" and the timer's
+// suggested length are per step.
+let stage = null;
+sync.addEventListener("state", (event) => {
+  const now = event.detail.state?.board?.stage ?? "";
+  if (now !== stage) {
+    stage = now;
+    ed.room.repaint();
+  }
+});
 sync.addEventListener("peers", () => {
   ed.presence.renderPeople();
   ed.sidePanel.markPresent();

@@ -28,5 +28,6 @@ export function installPermissions(ed, root) {
     ed.voteRoleChanged?.();
     if (changed) ed.sidePanel.roleChanged();
     ed.method.roleChanged();
+    ed.room?.repaint();
   };
 }

@@ -46,7 +46,7 @@ export function installVote(ed) {
   icon.append(document.createElement("i"), document.createElement("i"), document.createElement("i"));
   startButton.prepend(icon);
   group.append(startButton);
-  $("room-bar")?.append(group);
+  $("room-bar")?.insertBefore(group, $("room-note"));
 
   const vote = () => room.state?.vote ?? null;
   const facilitates = () => Boolean(ed.can.facilitate);
