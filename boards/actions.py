@@ -37,7 +37,8 @@ PER_ROW = (COLUMN_WIDTH - MARGIN) // (CARD_W + GAP)  # 2 in a 480-wide column
 BAND = 40  # the extra space between the touchpoints and the activities
 # A template's cards keep what they say, not whom they name (owners) or where they stood
 # (the phase is an index into the template's phases).
-TEMPLATE_CARD_FIELDS = CARD.plain
+# A lock is about one workshop's room, not something a new board starts with.
+TEMPLATE_CARD_FIELDS = tuple(name for name in CARD.plain if name != "locked")
 
 
 def _slot(index: int, top: float) -> tuple[float, float]:

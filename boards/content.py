@@ -69,6 +69,7 @@ def write_content(*, board: Board, content: dict, keep_ids: bool, by: User | Non
                         {
                             "position": index,
                             "kpis": [],
+                            "locked": False,
                             **phase,
                             "id": phase_ids[phase["id"]],
                             # An empty colour (a hand-made template) is the line's next.

@@ -76,6 +76,9 @@ class Board(models.Model):
     stage = models.CharField(
         _("workshop stage"), max_length=16, choices=Stage.choices, blank=True, default=""
     )
+    # Locked by a facilitator: nobody below facilitator changes any of its content
+    # (boards.live.batch_lock). Set by the board.update op, so it is in the op log.
+    locked = models.BooleanField(_("locked"), default=False)
 
     class Meta:
         verbose_name = _("board")
@@ -102,6 +105,8 @@ class Phase(models.Model):
     colour = models.CharField(_("colour"), max_length=7, default=PHASE_COLOURS[0])
     # [{"name": str, "value": float|None, "target": float|None, "unit": str}]
     kpis = models.JSONField(_("KPIs"), default=list, blank=True)
+    # Locked by a facilitator: the phase and its cards stay as they are for everyone else.
+    locked = models.BooleanField(_("locked"), default=False)
 
     class Meta:
         verbose_name = _("phase")
@@ -193,6 +198,8 @@ class Card(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Locked by a facilitator: only a facilitator moves, edits or deletes it.
+    locked = models.BooleanField(_("locked"), default=False)
     deleted = models.BooleanField(default=False)  # tombstone: edits of it are refused
     created = models.DateTimeField(auto_now_add=True)
 
@@ -510,3 +517,9 @@ class Guest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.link}"
+
+
+# The workshop's own models (the room's timer, done marks, dot votes...) live with the
+# code that runs them, in boards/workshop/; imported here so that Django finds them.
+from boards.workshop.models import DoneMark, Timer  # noqa: E402, F401
+from boards.workshop.vote_models import Dot, Vote  # noqa: E402, F401

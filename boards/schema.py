@@ -186,6 +186,8 @@ CARD = Shape(
         Field("priority"),
         Field("owner", "owner_id", ref="user"),
         Field("kpi"),
+        # Set only by a facilitator (boards.live.batch_lock).
+        Field("locked"),
     ),
     state_only=(Field("id", ident=True), Field("author", "author_id", ref="user")),
     server_only={"board", "deleted", "created"},
@@ -215,7 +217,7 @@ LINK = Shape(
 )
 PHASE = Shape(
     Phase,
-    fields=(Field("name", required=True), Field("colour"), Field("kpis")),
+    fields=(Field("name", required=True), Field("colour"), Field("kpis"), Field("locked")),
     # `position` is set by phase.create and phase.move, never by phase.update.
     state_only=(Field("id", ident=True), Field("position", required=True)),
     server_only={"board"},

@@ -121,6 +121,7 @@ def board_state(board: Board) -> dict:
             "title": board.title,
             "framework": board.framework,
             "stage": board.stage,
+            "locked": board.locked,
             "rev": board.rev,
             "epoch": board.epoch,
         },

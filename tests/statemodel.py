@@ -42,6 +42,7 @@ CARD_FIELDS = (
     "priority",
     "owner",
     "kpi",
+    "locked",
 )
 CARD_DEFAULTS = {
     "phase": None,
@@ -55,11 +56,12 @@ CARD_DEFAULTS = {
     "priority": "",
     "owner": None,
     "kpi": "",
+    "locked": False,
 }
 ARROW_FIELDS = ("from", "to", "label", "weight", "movement")
 LINK_SOURCE_KINDS = ("activity", "opportunity")
 LINK_TARGET_KINDS = ("touchpoint",)
-PHASE_FIELDS = ("name", "colour", "kpis")
+PHASE_FIELDS = ("name", "colour", "kpis", "locked")
 
 
 class Mismatch(Exception):
@@ -286,6 +288,7 @@ def _phase_create(state, op, by, trash):
         "name": op["name"].strip(),
         "colour": op.get("colour") or "",
         "kpis": copy.deepcopy(op.get("kpis", [])),
+        "locked": op.get("locked", False),
     }
     phases.insert(min(op["position"], len(phases)), phase)
     _renumber(phases)
@@ -338,6 +341,8 @@ def _board_update(state, op, by, trash):
         state["board"]["title"] = op["title"].strip()
     if "stage" in op:
         state["board"]["stage"] = op["stage"]
+    if "locked" in op:
+        state["board"]["locked"] = op["locked"]
 
 
 _HANDLERS = {
@@ -685,6 +690,9 @@ class Client:
     def _on_role(self, frame: dict) -> None:
         if self.welcome:
             self.welcome["you"]["role"] = frame["role"]
+
+    def _on_workshop(self, frame: dict) -> None:
+        self.workshop = frame  # the room (facilitation): no part of the board's content
 
 
 # Checks.

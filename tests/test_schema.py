@@ -134,6 +134,12 @@ def every_field(board, members):
             },
         ],
     )
+    # Only a facilitator locks a card.
+    board_apply_ops(
+        board=board,
+        actor=members["facilitator"],
+        ops=[{"op": "card.update", "id": ids["opportunity"], "locked": True}],
+    )
     state = board_state(board)
     card = next(c for c in state["cards"] if c["id"] == ids["opportunity"])
     # Every field of the card differs from its default, so a path that drops one shows.
@@ -159,7 +165,7 @@ def test_it_restores_every_field_from_a_snapshot(every_field, members):
     snapshot = snapshot_create(board=board, name="Everything", actor=members["owner"])
     board_apply_ops(
         board=board,
-        actor=members["editor"],
+        actor=members["facilitator"],  # the card is locked
         ops=[
             {"op": "card.update", "id": ids["opportunity"], "priority": "low", "owner": None},
             {"op": "card.delete", "id": ids["opportunity"]},
@@ -216,11 +222,12 @@ def test_it_starts_a_board_from_a_template_with_every_field_a_template_keeps(eve
 
     original = CARD.of(Card.objects.get(pk=ids["opportunity"]))
     made = CARD.of(Card.objects.get(board=copy, text=original["text"]))
-    # A template leaves out whom it names (the owner); everything else comes along.
-    assert {name: made[name] for name in CARD.plain} == {
-        name: original[name] for name in CARD.plain
-    }
+    # A template leaves out whom it names (the owner) and the lock of a workshop;
+    # everything else comes along.
+    kept = [name for name in CARD.plain if name != "locked"]
+    assert {name: made[name] for name in kept} == {name: original[name] for name in kept}
     assert made["owner"] is None
+    assert (original["locked"], made["locked"]) == (True, False)
 
 
 def test_it_fills_in_what_an_old_template_lacks_with_the_defaults(board, members):
@@ -274,7 +281,7 @@ def test_it_tells_the_client_the_fields_limits_and_choices():
     card = schema["card"]
     assert card["fields"] == [
         *("kind", "phase", "x", "y", "w", "h", "text", "colour", "channel", "priority"),
-        *("owner", "kpi"),
+        *("owner", "kpi", "locked"),
     ]
     assert card["defaults"] == {
         "phase": None,
@@ -288,6 +295,7 @@ def test_it_tells_the_client_the_fields_limits_and_choices():
         "priority": "",
         "owner": None,
         "kpi": "",
+        "locked": False,
     }
     assert card["limits"] == {"text": 2000, "kpi": 60, "size": [40, 2000], "coord": 1_000_000}
     assert card["choices"]["priority"] == ["", "high", "medium", "low"]
@@ -305,7 +313,8 @@ def test_it_tells_the_client_the_fields_limits_and_choices():
         "target_kinds": ["touchpoint"],
     }
     phase = schema["phase"]
-    assert (phase["fields"], phase["min"], phase["max"]) == (["name", "colour", "kpis"], 2, 8)
+    assert phase["fields"] == ["name", "colour", "kpis", "locked"]
+    assert (phase["min"], phase["max"]) == (2, 8)
     assert phase["limits"] == {"name": 60}
     assert len(phase["colours"]) == 8
     kpi = schema["kpi"]

@@ -55,6 +55,7 @@ async def test_it_creates_a_card_with_the_defaults_filled_in(live):
             "priority": "",
             "owner": None,
             "kpi": "",
+            "locked": False,
         }
     ]
     stored_card = await Card.objects.aget(id=card)
@@ -85,7 +86,7 @@ async def test_it_creates_a_card_with_every_field(live):
         "kpi": " Cart abandonment rate ",
     }
     ops = await commit(live, [op])
-    assert ops == [{**op, "colour": "#aabbcc", "kpi": "Cart abandonment rate"}]
+    assert ops == [{**op, "colour": "#aabbcc", "kpi": "Cart abandonment rate", "locked": False}]
     stored_card = await Card.objects.aget(id=card)
     assert str(stored_card.phase_id) == live.phases[2]
     assert (stored_card.x, stored_card.y, stored_card.w, stored_card.h) == (-1500.5, 320, 240, 90)

@@ -62,7 +62,10 @@ async def test_it_welcomes_with_role_capabilities_revision_epoch_and_limits(
             "burst": settings.WEBSOCKET_BURST,
             "presence_hz": settings.PRESENCE_HZ,
         },
+        # The room as this person sees it (tests/test_workshop_protocol.py).
+        "workshop": welcome["workshop"],
     }
+    assert welcome["workshop"]["timer"] is None
     assert welcome["you"]["session"]
     assert len(welcome["you"]["colour"]) == 7
     assert welcome["you"]["colour"].startswith("#")
@@ -101,6 +104,7 @@ async def test_it_answers_a_fresh_sync_with_the_whole_board(sockets, board, memb
         "title": "Webshop lifecycle",
         "framework": "clm4",
         "stage": "",
+        "locked": False,
         "rev": 0,
         "epoch": 1,
     }
@@ -129,6 +133,7 @@ async def test_it_answers_a_fresh_sync_with_the_whole_board(sockets, board, memb
         "priority": "",
         "owner": None,
         "kpi": "",
+        "locked": False,
         "author": members["owner"].pk,
     }
     assert cards["Welcome e-mail"]["phase"] == str(phases[1].id)

@@ -252,7 +252,7 @@ def clean_document(document: dict) -> dict:
         _("the file"),
         required={"format": _anything, "version": _anything, "board": _anything},
         # The gap list an export adds is computed again from the content, never read.
-        optional={"exported": text(64), "gaps": _anything},
+        optional={"exported": text(64), "gaps": _anything, "votes": _anything},
     )
     board = _object(
         top["board"],

@@ -25,6 +25,7 @@ from boards.gaps import gaps_from_state, strategy_from_state
 from boards.models import Board, Snapshot
 from boards.schema import CARD
 from boards.selectors import board_state
+from boards.workshop.vote_export import exported_votes
 from journeymap.models import User
 
 CONTENT_TYPES = {
@@ -86,13 +87,16 @@ def export_board(
             "name": snapshot.name,
         }
         when = snapshot.created
+    # The votes whose results the room has seen, of the live board only: a version
+    # freezes the board's content, not the workshop around it.
+    votes = exported_votes(board) if snapshot is None else []
     people = people_of(state)
     names = {user_id: person["name"] for user_id, person in people.items()}
     filename = export_filename(state, fmt)
     if fmt == "json":
-        content = board_json(state, people=people, exported=now)
+        content = board_json(state, people=people, exported=now, votes=votes)
     elif fmt == "csv":
-        content = board_csv(state, names=names)
+        content = board_csv(state, names=names, votes=votes)
     else:
         gaps = gaps_from_state(state)
         svg = render_svg(state, gaps=gaps, title_line=title_line, when=when)
@@ -105,6 +109,7 @@ def export_board(
                 gaps=gaps,
                 strategy=strategy_from_state(state),
                 names=names,
+                votes=votes,
                 title_line=title_line,
                 when=when,
             )

@@ -37,12 +37,13 @@ def separator() -> str:
     return ";" if formats.get_format("DECIMAL_SEPARATOR") == "," else ","
 
 
-def board_csv(state: dict, *, names: dict[int, str]) -> bytes:
+def board_csv(state: dict, *, names: dict[int, str], votes: list[dict] | None = None) -> bytes:
     """One row per live card of `state`, phase by phase in the order of the line, top to
     bottom within a phase (cards outside every phase last), with the gaps that name the
     card in its last column; then one row per gap of a phase as a whole (kind "Gap"), so
     the file holds the board's whole gap list (boards/gaps.py). `names` maps user ids to
-    the names shown for owners and authors."""
+    the names shown for owners and authors. With `votes` (boards.workshop.vote_export),
+    a "Votes" column holds each card's dots in the latest of them, for sorting by it."""
     state = complete_state(state)
     gap_list = gaps_from_state(state)["gaps"]
     about: dict[str, list[str]] = {}
@@ -76,8 +77,10 @@ def board_csv(state: dict, *, names: dict[int, str]) -> bytes:
             pgettext("opportunity", "Owner"),
             _("Author"),
             _("Gaps"),
+            *([_("Votes")] if votes else []),
         ]
     )
+    dots = {row["card"]: row["count"] for row in votes[-1]["results"]} if votes else {}
     outside = _("Outside the line")
     for card in sorted(state["cards"], key=order):
         row = [
@@ -91,10 +94,12 @@ def board_csv(state: dict, *, names: dict[int, str]) -> bytes:
             names.get(card["owner"], "") if card["owner"] is not None else "",
             names.get(card["author"], "") if card["author"] is not None else "",
             "; ".join(about.get(card["id"], [])),
+            *([dots.get(card["id"], 0)] if votes else []),
         ]
         writer.writerow([safe_cell(str(cell)) for cell in row])
     for gap in gap_list:
         if "card" not in gap:
-            row = [phase_names[gap["phase"]], _("Gap"), gap["message"], "", "", "", "", "", "", ""]
+            row = [phase_names[gap["phase"]], _("Gap"), gap["message"], *[""] * 7]
+            row += [""] if votes else []
             writer.writerow([safe_cell(str(cell)) for cell in row])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")

@@ -54,7 +54,9 @@ def _person(user_id: int | None, people: dict[int, dict]) -> dict | None:
     return {"email": person["email"], "name": person["name"]}
 
 
-def board_document(state: dict, *, people: dict[int, dict], exported: datetime) -> dict:
+def board_document(
+    state: dict, *, people: dict[int, dict], exported: datetime, votes: list[dict] | None = None
+) -> dict:
     """The board file of `state` (boards.selectors.board_state or a snapshot's state).
     `people` maps the user ids the state names (owners, authors) to {"email", "name"}."""
     state = complete_state(state)
@@ -97,11 +99,16 @@ def board_document(state: dict, *, people: dict[int, dict], exported: datetime) 
         # The gap list as the panel and the report show it (boards/gaps.py): what the file
         # says about the board, not part of it, so an import ignores it.
         "gaps": gaps_from_state(state)["gaps"],
+        # The board's dot votes whose results were revealed (boards.workshop.vote_export):
+        # a record of the workshop, which an import ignores like the gaps.
+        "votes": votes or [],
     }
 
 
-def board_json(state: dict, *, people: dict[int, dict], exported: datetime) -> bytes:
-    document = board_document(state, people=people, exported=exported)
+def board_json(
+    state: dict, *, people: dict[int, dict], exported: datetime, votes: list[dict] | None = None
+) -> bytes:
+    document = board_document(state, people=people, exported=exported, votes=votes)
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
 
 

@@ -39,6 +39,7 @@ from boards.exports.pages import (
     paragraph,
     table,
 )
+from boards.exports.report_votes import vote_section
 from boards.exports.state import DASH, number, ui_direction
 from boards.gaps import coverage_tone
 
@@ -374,6 +375,7 @@ def render_report_pages(
     strategy: dict,
     names: dict[int, str],
     title_line: str,
+    votes: list[dict] | None = None,
     when: datetime,
     first_page: int = 2,
 ) -> list[str]:
@@ -385,6 +387,7 @@ def render_report_pages(
         *_kpi_section(gaps),
         *_matrix_section(gaps),
         *_strategy_section(strategy, names),
+        *vote_section(votes or []),
     ]
     pages = paginate(blocks)
     total = len(pages) + first_page - 1

@@ -11,7 +11,8 @@ the commit writes what every accepted batch changed, once, at the end.
 One object, in parts by concern: this module holds what a batch is (its rows, loading
 them, finding one, marking one changed) and the board's own op; the rules of each kind
 of op are in batch_cards (cards), batch_lines (arrows and links) and batch_phases
-(phases), mixed into `_Batch`; held keeps the rows a batch works on.
+(phases), mixed into `_Batch`, and what the lock refuses in batch_lock; held keeps the
+rows a batch works on.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from boards.live.batch_cards import CardRules
 from boards.live.batch_lines import LineRules
+from boards.live.batch_lock import LockRules
 from boards.live.batch_phases import PhaseRules
 from boards.live.held import _copy, _Held, _named
 from boards.live.protocol import ProtocolError
@@ -44,7 +46,7 @@ def _not_found(missing: str, ident: str) -> ProtocolError:
 
 
 @dataclass
-class _Batch(CardRules, LineRules, PhaseRules):
+class _Batch(CardRules, LineRules, PhaseRules, LockRules):
     board: Board
     user: object
     role: str  # the author's role: some ops ask for more than editing rights
@@ -162,6 +164,7 @@ class _Batch(CardRules, LineRules, PhaseRules):
     def apply(self, ops: list[dict]) -> list[dict]:
         self._load(ops)
         for op in ops:
+            self._guard(op)  # the lock (batch_lock)
             getattr(self, "_" + op["op"].replace(".", "_"))(op)
         return self.out
 
@@ -199,7 +202,7 @@ class _Batch(CardRules, LineRules, PhaseRules):
                 self.card_delta += -1 if deleted else 1
 
     def _board_update(self, op: dict) -> None:
-        fields = [name for name in ("title", "stage") if name in op]
+        fields = [name for name in ("title", "stage", "locked") if name in op]
         if "stage" in op and not role_allows(self.role, Can.FACILITATE):
             # Checked here, with the lock held, so a role lowered a moment ago counts.
             raise ProtocolError(

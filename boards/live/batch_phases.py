@@ -46,6 +46,7 @@ class PhaseRules:
             name=op["name"],
             colour=colour,
             kpis=op["kpis"],
+            locked=op.get("locked", False),
         )
         self.new.append(phase)
         self._renumber([*phases[:position], phase, *phases[position:]])

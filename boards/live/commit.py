@@ -163,6 +163,13 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
     # (Frames without a session key, from HTTP, read neither: both selects are then empty,
     # and an empty select is not sent.)
     senders = [request for request in requests if request.session_key]
+    # The phases, when any frame needs them (every op on content does: the lock of its
+    # phase, boards.live.batch_lock), in the same round trip.
+    phase_rows = (
+        [sql.Select(Phase, sql.attnames(Phase), board_id=board_id)]
+        if any(n.phases for n in named)
+        else []
+    )
     boards, memberships, logged_entries, users, session_rows, *found = sql.fetch_together(
         [
             sql.Select(Board, BOARD_FIELDS, lock=True, id=board_id),
@@ -184,8 +191,10 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
                 session_key={r.session_key for r in senders},
             ),
             *rows,
+            *phase_rows,
         ]
     )
+    phases_found = found.pop() if phase_rows else None
     if not boards:
         return [BoardGone() for _request in requests]
     [board] = boards
@@ -196,8 +205,8 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
     work = _Group(board)
     for select, objs in zip(rows, found, strict=True):
         work.rows[select.model].update((str(obj.pk), obj) for obj in objs)
-    if any(n.phases for n in named):
-        work.phases = list(Phase.objects.filter(board=board).order_by("position", "id"))
+    if phases_found is not None:
+        work.phases = sorted(phases_found, key=lambda phase: (phase.position, str(phase.id)))
     first_rev = board.rev
     outcomes: list[Outcome] = []
     entries: list[OpLog] = []

@@ -23,9 +23,11 @@ def _named(ops: list[dict]) -> _Named:
     named = _Named(set(), set(), set(), False, set())
     for op in ops:
         kind = op["op"].split(".")[0]
+        # Every op on content asks whether its phase is locked (batch_lock): the phases
+        # are read once per group commit, a few rows.
+        named.phases |= kind != "board"
         if kind == "card":
             named.cards.add(op["id"])
-            named.phases |= "phase" in op
             if op.get("owner") is not None:
                 named.owners.add(op["owner"])
         elif kind == "arrow":

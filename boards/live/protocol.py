@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from boards.live.fields import (
     ProtocolError,
+    boolean,
     choice,
     colour,
     integer,
@@ -27,6 +28,7 @@ from boards.live.fields import (
     optional_uuid,
     phase_colour,
     shown,
+    storable,
     text,
     trimmed_text,
     uuid_field,
@@ -59,10 +61,12 @@ __all__ = [
     "dumps_frame",
     "parse_frame",
     "patch_texts",
+    "view",
 ]
 
 SELECTION_MAX = 500
-CLIENT_FRAMES = {"sync", "op", "presence", "ping"}
+CLIENT_FRAMES = {"sync", "op", "presence", "ping", "facilitate"}
+REF_MAX = 64  # the length of a facilitate frame's `ref`
 
 
 _COORD_LIMIT = CARD_LIMITS["coord"]
@@ -85,6 +89,7 @@ _CARD_CHECKS: dict[str, Callable] = {
     "priority": choice(PRIORITIES),
     "owner": optional_user,
     "kpi": trimmed_text(CARD_LIMITS["kpi"]),
+    "locked": boolean,
 }
 CARD_FIELDS: dict[str, Callable] = {name: _CARD_CHECKS[name] for name in CARD.names}
 CARD_DEFAULTS = dict(CARD.defaults)
@@ -102,6 +107,7 @@ _PHASE_CHECKS: dict[str, Callable] = {
     "name": text(PHASE_LIMITS["name"], required=True),
     "colour": phase_colour,
     "kpis": kpis,
+    "locked": boolean,
 }
 PHASE_FIELDS: dict[str, Callable] = {name: _PHASE_CHECKS[name] for name in PHASE.names}
 POSITION = integer(0, MAX_PHASES - 1)
@@ -153,7 +159,11 @@ OP_SCHEMAS: dict[str, tuple[dict, dict, dict, bool]] = {
     ),
     "board.update": (
         {},
-        {"title": text(TITLE_MAX, required=True), "stage": choice(Stage.values)},
+        {
+            "title": text(TITLE_MAX, required=True),
+            "stage": choice(Stage.values),
+            "locked": boolean,
+        },
         {},
         True,
     ),
@@ -231,6 +241,8 @@ def parse_frame(text_data: str, *, max_ops: int) -> dict:
             error.op_id = op_id_text
             raise
         return {"type": "op", **cleaned}
+    if kind == "facilitate":
+        return _facilitate(body)
     if kind == "sync":
         # `rev` is required (null for a page that holds nothing): a sync that forgot it
         # would otherwise cost a whole snapshot.
@@ -251,12 +263,28 @@ def parse_frame(text_data: str, *, max_ops: int) -> dict:
                 "selection": _selection,
                 "editing": optional_uuid,
                 "dragging": _dragging,
+                "view": view,
             },
             where=_("A presence message"),
         )
         return {"type": "presence", **cleaned}
     object_fields(body, required={}, optional={}, where=_("A ping"))
     return {"type": "ping"}
+
+
+def _facilitate(body: dict) -> dict:
+    """`{type: "facilitate", ref, action, args}`: the action's own fields are its `args`,
+    checked against its declaration by boards.workshop.registry."""
+    ref = body.pop("ref", None)
+    if not isinstance(ref, str) or not 1 <= len(ref) <= REF_MAX or not storable(ref):
+        raise ProtocolError(
+            "invalid",
+            _("A facilitate message needs a “ref” of 1 to %(n)d characters.") % {"n": REF_MAX},
+        )
+    name = body.pop("action", None)
+    if not isinstance(name, str):
+        raise ProtocolError("invalid", _("A facilitate message needs an “action”."), ref=ref)
+    return {"type": "facilitate", "ref": ref, "action": name, "args": body}
 
 
 def _optional_int(name: str, value: Any) -> int | None:
@@ -292,6 +320,20 @@ def _selection(name: str, value: Any) -> list[str]:
             "invalid", _("“selection” must be a list of at most %(n)d ids.") % {"n": SELECTION_MAX}
         )
     return [uuid_field(name, item) for item in value]
+
+
+VIEW_ZOOM = (0.1, 3)  # static/js/editor/viewport.js
+
+
+def view(name: str, value: Any) -> dict:
+    """What a page shows of the board: the board point `x`, `y` at the centre of its
+    screen, and its `zoom`; pages of any size can show the same place (follow, summon)."""
+    return object_fields(
+        value,
+        required={"x": _COORD, "y": _COORD, "zoom": number(*VIEW_ZOOM)},
+        optional={},
+        where=name,
+    )
 
 
 def _dragging(name: str, value: Any) -> dict | None:

@@ -2,7 +2,7 @@
 opening a socket (a member's, or a share-link guest's: anonymous, or joined by name),
 the reply to a `sync` (patches since a revision, or a snapshot), and the revision for a
 `pong`, each time asking the Viewer (boards.access) whether its person may still read the
-board.
+board; and the person's `workshop` frame (boards.workshop.state).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from boards.live.protocol import dumps_frame
 from boards.models import Board
 from boards.selectors import board_state, patches_since
 from boards.snapshots import snapshot_after_session
+from boards.workshop.state import state_for
 
 # Every close the server sends is 1000 or in 4000-4999: daphne's WebSocket layer refuses
 # the others (1009 and 1011 among them) and drops the connection without a code.
@@ -43,7 +44,7 @@ def open_board(user, session_key: str | None, board_id) -> tuple[Viewer, dict] |
         return None
     # The first visit after a quiet spell closes the last session with a version of it.
     snapshot_after_session(board_id=board.pk, updated=board.updated)
-    return viewer, {"rev": board.rev, "epoch": board.epoch}
+    return viewer, {"rev": board.rev, "epoch": board.epoch, "workshop": state_for(board, viewer)}
 
 
 def open_share(token: str, user=None, session_key: str | None = None) -> tuple[Viewer, dict] | int:
@@ -62,7 +63,12 @@ def open_share(token: str, user=None, session_key: str | None = None) -> tuple[V
         return CLOSE_UNAUTHENTICATED
     if not viewer.link.live:
         return CLOSE_NOT_FOUND
-    return viewer, {"board_id": board.pk, "rev": board.rev, "epoch": board.epoch}
+    return viewer, {
+        "board_id": board.pk,
+        "rev": board.rev,
+        "epoch": board.epoch,
+        "workshop": state_for(board, viewer),
+    }
 
 
 def require_reader(viewer: Viewer, board: Board | None) -> None:
@@ -121,3 +127,11 @@ def current(viewer: Viewer, board_id) -> dict:
     board = Board.objects.filter(pk=board_id).only("rev", "epoch", "organisation_id").first()
     require_reader(viewer, board)
     return {"rev": board.rev, "epoch": board.epoch}
+
+
+def workshop_frame(viewer: Viewer, board_id) -> dict | None:
+    """The person's `workshop` frame now (None: the board is gone; the next ping says)."""
+    board = Board.objects.filter(pk=board_id).first()
+    if board is None:
+        return None
+    return {"type": "workshop", **state_for(board, viewer)}

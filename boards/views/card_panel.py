@@ -126,7 +126,11 @@ def _render(
     """The panel, with the forms given (a refused one, to show its errors) or fresh ones
     for those who may edit; a deleted card has nothing left to edit, and the panel says
     why."""
-    can_edit = role_allows(membership.role, Can.EDIT_BOARD) and not card.deleted
+    # What a facilitator locked (the card, its phase, the board) stays read-only for
+    # everyone else; the commit refuses their changes anyway (boards.live.batch_lock).
+    locked = card.locked or board.locked or bool(card.phase_id and card.phase.locked)
+    held = locked and not role_allows(membership.role, Can.FACILITATE)
+    can_edit = role_allows(membership.role, Can.EDIT_BOARD) and not card.deleted and not held
     members = selectors.organisation_members(board.organisation)
     links = selectors.card_links(card)
     if not can_edit:
@@ -154,6 +158,7 @@ def _render(
             "arrows": selectors.card_arrows(card),
             "links": links,
             "can_edit": can_edit,
+            "locked": locked,
             "form": form,
             "links_form": links_form,
             "notice": notice,

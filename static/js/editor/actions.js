@@ -17,6 +17,11 @@ export function makeActions(ed) {
 
   function commit(ops) {
     if (!ed.canEdit || !ops.length) return null;
+    if (ed.opsLocked(ops)) {
+      // The lock (../workshop/lock.js): the server would refuse it.
+      ed.showHint(t("locked_hint"), 3000);
+      return null;
+    }
     return ed.undo.commit(ops);
   }
 

@@ -30,6 +30,8 @@ export function installDraw(ed) {
     else if (ed.selectedArrow) ed.renderer.arrows.get(ed.selectedArrow).g.classList.add("is-selected");
     for (const entry of ed.presence.remote.values()) if (entry.marks.size) ed.presence.markCards(entry);
     ed.selectionDrawn();
+    ed.showLocks();
+    ed.showVotes();
     // What the gap analysis depends on, worked out once per render for both readers.
     const signature = methodSignature(state);
     ed.sidePanel.boardChanged(signature);

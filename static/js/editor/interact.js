@@ -2,6 +2,7 @@
 // zoom, drag cards, resize, draw arrows from a card's connector, rubber-band selection,
 // reorder phases by dragging their header, double-click to create or edit.
 
+import { t } from "../page/strings.js";
 import { COLUMN, arrowPath } from "./geometry.js";
 
 const THRESHOLD = 3;  // screen pixels before a press becomes a drag
@@ -41,7 +42,7 @@ export function installPointer(ed) {
   el.addEventListener("pointerdown", (event) => {
     if (event.button === 2) return;
     vp.touched = true;
-    if (event.target.closest("textarea, input, select, .phase-menu")) return;
+    if (event.target.closest("textarea, input, select, .phase-menu, .vote-chip")) return;
     touches.set(event.pointerId, { x: event.clientX, y: event.clientY });
     if (touches.size === 2) {
       // Two fingers: pinch to zoom, move to pan. Whatever one finger began is dropped.
@@ -82,9 +83,10 @@ export function installPointer(ed) {
         return;
       }
       if (!ed.selection.has(id)) actions.select([id]);
-      gesture = ed.canEdit
+      // A locked card (../workshop/lock.js) pans like a viewer's, and says why once moved.
+      gesture = ed.canEdit && ed.mayChange(ed.selection, { hint: false })
         ? { type: "drag", ids: [...ed.selection], start, moved: false }
-        : { type: "pan", start, moved: false };
+        : { type: "pan", start, moved: false, locked: ed.canEdit };
     } else if (arrowEl) {
       actions.selectArrow(arrowEl.dataset.arrowId);
       return;
@@ -126,6 +128,7 @@ export function installPointer(ed) {
     if (!gesture.moved) {
       if (Math.hypot(sx, sy) < THRESHOLD) return;
       gesture.moved = true;
+      if (gesture.locked) ed.showHint(t("locked_hint"), 3000);
       try {
         el.setPointerCapture(event.pointerId);
       } catch {

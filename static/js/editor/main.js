@@ -28,6 +28,12 @@ import { installTitle } from "./title.js";
 import { installToolbar } from "./toolbar.js";
 import { UndoStack } from "./undo.js";
 import { Viewport } from "./viewport.js";
+import { DoneBar } from "../workshop/done.js";
+import { Follow } from "../workshop/follow.js";
+import { Room } from "../workshop/room.js";
+import { TimerBar } from "../workshop/timer.js";
+import { installLock } from "../workshop/lock.js";
+import { installVote } from "../workshop/vote.js";
 
 const root = document.querySelector("[data-board-id]");
 const $ = (id) => document.getElementById(id);
@@ -41,6 +47,7 @@ const sync = new BoardSync(
 );
 const can = pageCan();  // until the socket's welcome says
 const ed = {
+  root,
   sync,
   boardId,
   can,
@@ -70,9 +77,16 @@ ed.sidePanel = $("side-panel")
   ? new SidePanel(ed, { panel: $("side-panel"), tabs: $("panel-tabs") })
   : { show() {}, selectionChanged() {}, roleChanged() {}, boardChanged() {}, markPresent() {} };
 ed.method = new Method(ed);
+// Running the room (static/js/workshop/): its state and facilitate frames.
+ed.room = new Room(sync);
+ed.timer = new TimerBar(ed);
+ed.done = new DoneBar(ed);
+ed.follow = new Follow(ed);
 ed.title = installTitle(ed);
 installToolbar(ed);
 installSelection(ed);
+installLock(ed);
+installVote(ed);
 installDraw(ed);
 installPermissions(ed, root);
 installPointer(ed);
@@ -83,6 +97,16 @@ installConflicts(sync);
 followCan(sync, (now) => ed.setCan(now));
 sync.addEventListener("welcome", () => ed.presence.renderPeople());
 sync.addEventListener("state", ed.render);
+// The room's bar follows the board's step (the guide's): "I'm done" and the timer's
+// suggested length are per step.
+let stage = null;
+sync.addEventListener("state", (event) => {
+  const now = event.detail.state?.board?.stage ?? "";
+  if (now !== stage) {
+    stage = now;
+    ed.room.repaint();
+  }
+});
 sync.addEventListener("peers", () => {
   ed.presence.renderPeople();
   ed.sidePanel.markPresent();

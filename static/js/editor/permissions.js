@@ -17,6 +17,7 @@ export function installPermissions(ed, root) {
     ed.can = can;
     ed.canEdit = canEdit;
     root.classList.toggle("can-edit", canEdit);
+    root.classList.toggle("can-facilitate", Boolean(can.facilitate));
     viewOnly.hidden = canEdit || !notice;
     ed.title.setEditable(canEdit && !ed.guest);
     if (!canEdit) {
@@ -26,7 +27,10 @@ export function installPermissions(ed, root) {
       ed.phases.closeMenu();
     }
     ed.selectionChanged();
+    if (ed.showLocks && ed.state.board) ed.showLocks();
+    ed.voteRoleChanged?.();
     if (changed) ed.sidePanel.roleChanged();
     ed.method.roleChanged();
+    ed.room?.repaint();
   };
 }

@@ -58,6 +58,7 @@ export class Phases {
       });
       swatches.append(swatch);
     });
+    this.ed.lockPhaseItem(menu, phase);
     const count = this.ed.state.phases.length;
     menu.querySelector('[data-action="left"]').disabled = phase.position === 0;
     menu.querySelector('[data-action="right"]').disabled = phase.position === count - 1;
@@ -70,6 +71,7 @@ export class Phases {
       this.closeMenu();
       if (action === "rename") this.rename(id);
       else if (action === "kpis") this.openKpis(id);
+      else if (action === "lock") this.ed.togglePhaseLock(id);
       else if (action === "left" || action === "right") {
         const position = Math.max(0, phase.position + (action === "left" ? -1 : 1));
         this.ed.actions.commit([{ op: "phase.move", id, position }]);

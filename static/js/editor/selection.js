@@ -32,7 +32,7 @@ export function installSelection(ed) {
   function placeHandles() {
     const id = ed.selection.size === 1 ? [...ed.selection][0] : null;
     const one = id ? ed.renderer.cards.get(id) : null;
-    if (one && ed.canEdit) {
+    if (one && ed.canEdit && !ed.isLocked(id)) {
       if (handles.connector.parentNode !== one.el) one.el.append(handles.connector, handles.resize);
       if (LINK_SOURCES.has(ed.cardsById.get(id)?.kind)) {
         if (handles.link.parentNode !== one.el) one.el.append(handles.link);
@@ -108,6 +108,7 @@ export function installSelection(ed) {
     $("sel-link").hidden = !ed.canEdit || !LINK_SOURCES.has(only?.kind);
     placeHandles();
     placeArrowbar();
+    ed.lockSelectionChanged?.();
     ed.sync.setPresence({ selection: [...ed.selection].slice(0, 500) });
     ed.sidePanel.selectionChanged();
   };

@@ -23,7 +23,7 @@ export class TextEditor {
 
   start(id) {
     const { ed } = this;
-    if (!ed.canEdit) return;
+    if (!ed.canEdit || !ed.mayChange([id])) return;
     const view = ed.renderer.cards.get(id);
     const card = ed.cardsById.get(id);
     if (!view || !card) return;

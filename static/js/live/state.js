@@ -37,7 +37,7 @@ const GAP_BELOW = 40;  // boards/live/batch_phases.py GAP_BELOW
 /** An empty state, for a page that has not heard from the server yet. */
 export function emptyState() {
   return {
-    board: { id: null, title: "", framework: "", stage: "", rev: 0, epoch: 0 },
+    board: { id: null, title: "", framework: "", stage: "", locked: false, rev: 0, epoch: 0 },
     phases: [], cards: [], arrows: [], links: [],
     trash: { cards: {}, arrows: {}, links: {} },
   };
@@ -254,6 +254,7 @@ const HANDLERS = {
       name: op.name.trim(),
       colour: op.colour || FALLBACK_PHASE_COLOUR,
       kpis: op.kpis ?? [],
+      locked: op.locked ?? false,
     };
     // Phases at `position` and after move one to the right.
     state.phases.splice(position, 0, phase);
@@ -310,6 +311,7 @@ const HANDLERS = {
   "board.update"(state, op) {
     if ("title" in op) state.board.title = op.title.trim();
     if ("stage" in op) state.board.stage = op.stage;
+    if ("locked" in op) state.board.locked = op.locked;
   },
 };
 

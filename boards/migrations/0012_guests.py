@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('boards', '0009_arrow_movement'),
+        ('boards', '0011_votes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
