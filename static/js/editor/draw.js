@@ -21,6 +21,7 @@ export function installDraw(ed) {
     ed.state = state;
     ed.cardsById = new Map(state.cards.map((card) => [card.id, card]));
     ed.renderer.render(state);
+    ed.announceChanges(sync.state);
     ed.title.show(state.board.title);
     rev.textContent = String(sync.rev ?? "");
     // Forget selected things that are gone.

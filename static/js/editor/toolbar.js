@@ -25,7 +25,7 @@ export function installToolbar(ed) {
   };
 
   for (const button of document.querySelectorAll(".kind-tool")) {
-    button.addEventListener("click", () => ed.actions.createCard(button.dataset.kind, ed.viewport.centre()));
+    button.addEventListener("click", () => ed.actions.createCard(button.dataset.kind, ed.actions.newCardSpot()));
   }
   undo.addEventListener("click", () => ed.undoLast());
   redo.addEventListener("click", () => ed.redo());
