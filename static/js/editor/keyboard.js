@@ -110,7 +110,7 @@ export function installKeyboard(ed) {
     if (key === "+" || key === "=") vp.zoomStep(1.25);
     else if (key === "-" || key === "_") vp.zoomStep(0.8);
     else if (key === "0") vp.zoomAt(1);
-    else if (key === "!" || (key === "1" && event.shiftKey)) ed.fit();
+    else if (key === "!" || (key === "1" && event.shiftKey)) ed.fitReadable();
   });
 
   // The skip link lands on the selected card, or the first card in reading order (by

@@ -36,5 +36,5 @@ export function installToolbar(ed) {
   $("zoom-in").addEventListener("click", () => ed.viewport.zoomStep(1.25));
   $("zoom-out").addEventListener("click", () => ed.viewport.zoomStep(0.8));
   $("zoom-reset").addEventListener("click", () => ed.viewport.zoomAt(1));
-  $("zoom-fit").addEventListener("click", () => ed.fit());
+  $("zoom-fit").addEventListener("click", () => ed.fitReadable());
 }
