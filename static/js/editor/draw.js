@@ -16,7 +16,11 @@ export function installDraw(ed) {
   ed.fit = (maxZoom = 1.5) => ed.viewport.fit(ed.renderer.bounds(ed.state), maxZoom);
   // "Fit board" (and Shift+1): whole phases at a readable size, the rest a pan away.
   ed.fitReadable = () =>
-    ed.viewport.fitPhases(ed.renderer.bounds(ed.state), { count: Math.max(1, ed.state.phases.length), column: COLUMN });
+    ed.viewport.fitPhases(ed.renderer.bounds(ed.state), {
+      count: Math.max(1, ed.state.phases.length),
+      column: COLUMN,
+      maxZoom: 1,
+    });
 
   ed.render = () => {
     if (!sync.confirmed) return;  // keep what is shown until the server has answered
