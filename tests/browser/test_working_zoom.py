@@ -90,3 +90,29 @@ def test_arrow_kinds_differ_by_pattern_at_every_zoom(
     link_like = olivia.get_by_role("list", name="Legend")
     expect(link_like.get_by_role("listitem")).to_have_count(9)
     shot(olivia, "far")
+
+
+def test_the_legend_steps_aside_rather_than_cover_a_card(open_board, members, shot):
+    olivia = open_board(members["owner"])
+    legend = olivia.get_by_role("list", name="Legend")
+    expect(legend).to_be_visible()
+    instagram = card(olivia, "Instagram ad")
+
+    # Pan the board so that a card sits where the legend is.
+    spot = lane_spot(olivia, "Loyalty", 1)
+    goal = legend.bounding_box()
+    here = instagram.bounding_box()
+    dx = goal["x"] + 30 - here["x"]
+    dy = goal["y"] + 10 - here["y"]
+    drag(olivia, spot, (spot[0] + dx, spot[1] + dy))
+    expect(legend).to_be_hidden()
+    toggle = olivia.get_by_role("button", name="Legend")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(instagram).to_be_visible()
+    shot(olivia, "aside")
+
+    # Asked for, it shows until the view moves on.
+    toggle.click()
+    expect(legend).to_be_visible()
+    expect(toggle).to_be_hidden()
+    assert_accessible(olivia, "editor: legend asked for over a card")

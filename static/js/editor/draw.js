@@ -49,6 +49,7 @@ export function installDraw(ed) {
     }
     followView();
     ed.pinHeaders();
+    ed.placeLegend();
   };
 
   // Until the person pans or zooms, the first view follows the stage's size (the side
@@ -98,7 +99,10 @@ export function installDraw(ed) {
   ed.viewport.addEventListener("change", () => {
     pinHeaders();
     clearTimeout(lodTimer);
-    lodTimer = setTimeout(followView, 150);
+    lodTimer = setTimeout(() => {
+      followView();
+      ed.placeLegend({ moved: true });
+    }, 150);
   });
   ed.followView = followView;
 }
