@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from boards.models import Arrow, Card
 from tests.browser.axe import assert_accessible
 from tests.browser.pages import card, centre, phase, settled
-from tests.browser.test_small_screens import TABLET, touch_board  # noqa: F401 (a fixture)
+from tests.browser.test_small_screens import PHONE, TABLET, touch_board  # noqa: F401 (a fixture)
 
 
 class Fingers:
@@ -97,3 +97,11 @@ def test_on_a_tablet_fingers_pan_pinch_move_and_connect(touch_board, board, memb
         board=board, from_card__text="Welcome e-mail", to_card=moved, deleted=False
     ).exists()
     shot(page, "connected")
+
+
+def test_on_a_phone_the_canvas_opens_readable_at_the_first_phase(touch_board, members, shot):  # noqa: F811
+    page = touch_board(members["owner"], PHONE)
+    expect(phase(page, "Awareness").get_by_role("heading")).to_be_in_viewport()
+    expect(card(page, "Instagram ad")).to_be_in_viewport()
+    assert zoom_percent(page) >= 70
+    shot(page, "phone")

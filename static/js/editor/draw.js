@@ -45,17 +45,28 @@ export function installDraw(ed) {
     ed.method.boardChanged(signature);
     if (!fitted) {
       fitted = true;
-      ed.fit(1);
+      firstView();
     }
     followView();
     ed.pinHeaders();
     ed.placeLegend();
   };
 
+  // The first view: the whole board; on a phone, where that would be a blur (14 %), the
+  // first phase at a readable size instead.
+  function firstView() {
+    if (ed.viewport.element.getBoundingClientRect().width < 600) {
+      ed.fitReadable();
+      ed.viewport.touched = false;
+    } else {
+      ed.fit(1);
+    }
+  }
+
   // Until the person pans or zooms, the first view follows the stage's size (the side
   // panel arrives a moment after the board).
   new ResizeObserver(() => {
-    if (fitted && !ed.viewport.touched) ed.fit(1);
+    if (fitted && !ed.viewport.touched) firstView();
   }).observe(document.getElementById("stage"));
 
   // Level of detail follows the zoom once a pan or zoom settles: far out, arrow labels

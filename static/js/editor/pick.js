@@ -33,7 +33,10 @@ export function installPick(ed) {
     } else {
       const source = ed.cardsById.get(spec.from);
       if (!source) return;
-      if (spec.link && !LINK_SOURCES.has(source.kind)) return;
+      if (spec.link && !LINK_SOURCES.has(source.kind)) {
+        ed.showHint(t("link_refused"), 3500);
+        return;
+      }
       const name = plainName(source);
       title = t(spec.link ? "picker.link" : "picker.connect", { card: name });
       keep = spec.link ? (card) => LINK_TARGETS.has(card.kind) : (card) => card.id !== source.id;
