@@ -350,7 +350,7 @@ def test_it_draws_forward_and_backward_arrows_that_follow_their_cards(
     backward = eddie.get_by_role("button", name=name)
     expect(backward).to_have_attribute("data-direction", "backward")
     line = olivia.get_by_role("button", name=name).locator(".arrow-line")
-    expect(line).to_have_css("stroke-dasharray", re.compile(r"9"))
+    expect(line).to_have_css("stroke-dasharray", re.compile(r"\d+(\.\d+)?px, \d"))
     expect(forward.locator(".arrow-line")).to_have_css("stroke-dasharray", "none")
     expect(forward.locator(".arrow-line")).to_have_css("stroke", "rgb(37, 99, 235)")
     expect(line).to_have_css("stroke", "rgb(220, 38, 38)")
@@ -476,6 +476,7 @@ def test_it_pans_and_zooms(open_board, members):
     olivia.mouse.move(x, y)
     olivia.mouse.wheel(0, 300)
     expect(zoom).not_to_have_text(re.compile("125%"))
+    # Whole phases at a readable size; the rest is a pan away (test_working_zoom.py).
     olivia.get_by_role("button", name="Fit board").click()
-    expect(phase(olivia, "Loyalty")).to_be_in_viewport()
+    expect(zoom).to_have_text(re.compile(r"(7[5-9]|[89]\d|1\d\d)%"))
     assert Phase.objects.count() == 4

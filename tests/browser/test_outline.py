@@ -180,3 +180,69 @@ def test_it_shows_the_board_as_lists_without_javascript(open_outline, members, s
     expect(cards_of(page, "Purchase")).to_contain_text("Nothing in this phase yet")
     # axe is JavaScript: the same markup is checked with scripts on, in the tests above.
     shot(page, "no-js")
+
+
+def test_it_draws_arrows_and_links_and_sets_their_meaning_by_keyboard(
+    open_outline, open_board, board, members, shot
+):
+    olivia = open_outline(members["owner"])
+    canvas = open_board(members["editor"])
+
+    # Link: the activity serves a touchpoint chosen from a list.
+    link = olivia.get_by_role("button", name="Link Welcome e-mail to a touchpoint")
+    tab_to(olivia, link)
+    olivia.keyboard.press("Enter")
+    dialog = olivia.get_by_role("dialog", name="Link “Welcome e-mail” to a touchpoint")
+    expect(dialog.get_by_label("Find a card by its words or its phase")).to_be_focused()
+    olivia.keyboard.press("ArrowDown")
+    expect(dialog.get_by_role("option", name="Touchpoint: Instagram ad")).to_be_focused()
+    assert_accessible(olivia, "outline: card picker")
+    shot(olivia, "1-picker")
+    olivia.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    links = olivia.get_by_role("list", name="Which activity serves which touchpoint")
+    expect(links.get_by_role("listitem")).to_have_text(
+        re.compile("Welcome e-mail serves Instagram ad")
+    )
+    expect(olivia.locator("#announcer")).to_have_text("Linked: Welcome e-mail serves Instagram ad")
+    expect(
+        canvas.get_by_role("button", name="Link: Welcome e-mail serves Instagram ad")
+    ).to_be_attached()
+
+    # An arrow backward: drawn from a list, then its label, weight and meaning.
+    olivia.get_by_role("button", name="Draw arrow from Welcome e-mail").press("Enter")
+    dialog = olivia.get_by_role("dialog", name="Draw an arrow from “Welcome e-mail” to…")
+    dialog.get_by_label("Find a card by its words or its phase").press_sequentially("insta")
+    olivia.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    label = olivia.get_by_role("textbox", name="Label")
+    expect(label).to_be_focused()
+    olivia.keyboard.type("Win-back")
+    olivia.keyboard.press("Tab")
+    olivia.keyboard.type("8")
+    olivia.keyboard.press("Tab")
+    meaning = olivia.get_by_role("combobox", name="Moving back means")
+    expect(meaning).to_be_focused()
+    meaning.select_option(label="Customers are reactivated")
+    olivia.get_by_role("button", name="Save", exact=True).press("Enter")
+    moves = olivia.get_by_role("list", name="How customers move")
+    row = moves.get_by_role("listitem").filter(has_text="Welcome e-mail → Instagram ad")
+    expect(row).to_contain_text("Backward")
+    expect(row).to_contain_text("Customers are reactivated")
+    expect(row).to_contain_text("Win-back · weight 8")
+    expect(
+        canvas.get_by_role(
+            "button",
+            name="Arrow from Welcome e-mail to Instagram ad, backward, "
+            "customers are reactivated, Win-back · 8",
+        )
+    ).to_be_attached()
+    assert_accessible(olivia, "outline: arrows and links")
+    shot(olivia, "2-arrows")
+
+    # Delete the link again.
+    links.get_by_role("button", name="Delete link: Welcome e-mail serves Instagram ad").click()
+    expect(links).to_have_count(0)
+    expect(
+        canvas.get_by_role("button", name="Link: Welcome e-mail serves Instagram ad")
+    ).to_have_count(0)

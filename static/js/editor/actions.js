@@ -5,7 +5,7 @@
 import { schema } from "../live/schema.js";
 import { newOpId } from "../live/sync.js";
 import { t } from "../page/strings.js";
-import { cardRect, clampSize, placeAt, round } from "./geometry.js";
+import { cardRect, clampSize, COLUMN, freeSpot, placeAt, round } from "./geometry.js";
 
 const { w: CARD_W, h: CARD_H } = schema.card.defaults;
 const TEXT_LIMIT = schema.card.limits.text;
@@ -69,6 +69,25 @@ export function makeActions(ed) {
 
   // Cards
 
+  /** Where a card added without a pointer goes (its centre, in board units): beside the
+   * selected card, or in the first free spot of the phase in the middle of the view. */
+  function newCardSpot() {
+    const phases = [...ed.state.phases].sort((a, b) => a.position - b.position);
+    const selected = [...ed.selection].map((id) => ed.cardsById.get(id)).find((card) => card && card.phase !== null);
+    let index;
+    let near = null;
+    if (selected) {
+      near = cardRect(selected, ed.pos);
+      index = ed.pos.get(selected.phase);
+    } else {
+      const centre = ed.viewport.centre();
+      index = Math.max(0, Math.min(phases.length - 1, Math.floor(centre.x / COLUMN)));
+    }
+    if (!phases.length || index === undefined) return ed.viewport.centre();
+    const r = freeSpot(ed.state, ed.pos, { index, near, w: CARD_W, h: CARD_H });
+    return { x: r.x + r.w / 2, y: r.y + r.h / 2 };
+  }
+
   /** A new card at board point `at`. With `edit`, it is a draft shown only here until its
    * text is written, then created with that text: one change to send and to undo. */
   function createCard(kind, at, { edit = true } = {}) {
@@ -86,6 +105,8 @@ export function makeActions(ed) {
     }
     if (!ed.cardsById.has(id)) return null;
     select([id], { focus: true });
+    const rect = renderer.rectOf(id);
+    if (rect) ed.viewport.reveal(rect);
     if (edit) ed.editor.start(id);
     return id;
   }
@@ -124,6 +145,13 @@ export function makeActions(ed) {
     if (ed.draft?.id === id) {
       const op = { ...ed.draft, text: value };
       ed.draft = null;
+      // A draft left empty (Escape, or leaving it) was never a card: nothing is created.
+      if (!value.trim()) {
+        ed.render();
+        const lost = document.activeElement === document.body || document.activeElement === null;
+        if (lost) ed.viewport.element.focus({ preventScroll: true });
+        return;
+      }
       commit([op]);
       ed.render();
       return;
@@ -276,6 +304,7 @@ export function makeActions(ed) {
     toggleSelect,
     selectArrow,
     createCard,
+    newCardSpot,
     moveCards,
     resizeCard,
     recolour,

@@ -77,3 +77,48 @@ export function arrowPath(a, b) {
   const f = (n) => n.toFixed(1);
   return { d: `M${f(start.x)} ${f(start.y)}Q${f(cx)} ${f(cy)} ${f(end.x)} ${f(end.y)}`, mx, my };
 }
+
+const GAP = 16;  // board units between cards placed for the person
+const TOP = 24;  // the first row of a phase, below its header
+
+function overlaps(a, b) {
+  return a.x < b.x + b.w + GAP / 2 && a.x + a.w + GAP / 2 > b.x && a.y < b.y + b.h + GAP / 2 && a.y + a.h + GAP / 2 > b.y;
+}
+
+/**
+ * Where a new card of size w×h goes (its absolute rectangle) when no pointer says:
+ * beside the `near` rectangle (right, then below, then left) when one is given and that
+ * spot is free in the same column; otherwise the first free spot of the column `index`,
+ * row by row from the top. Never on top of another card.
+ */
+export function freeSpot(state, pos, { index, near = null, w, h }) {
+  const taken = state.cards.map((card) => cardRect(card, pos));
+  const free = (r) => !taken.some((other) => overlaps(r, other));
+  const left = index * COLUMN;
+  const inColumn = (r) => r.x >= left && r.x + r.w <= left + COLUMN && r.y >= TOP;
+  if (near) {
+    const beside = [
+      { x: near.x + near.w + GAP, y: near.y },
+      { x: near.x, y: near.y + near.h + GAP },
+      { x: near.x - w - GAP, y: near.y },
+    ];
+    for (const spot of beside) {
+      const r = { ...spot, w, h };
+      if (inColumn(r) && free(r)) return r;
+    }
+    // Below the card, further down, until there is room.
+    for (let y = near.y + near.h + GAP; y < near.y + 40 * (h + GAP); y += GAP) {
+      const r = { x: near.x, y, w, h };
+      if (free(r)) return r;
+    }
+  }
+  const xs = [];
+  for (let x = left + TOP; x + w <= left + COLUMN - GAP; x += w + GAP) xs.push(x);
+  if (!xs.length) xs.push(left + TOP);
+  for (let y = TOP; ; y += GAP) {
+    for (const x of xs) {
+      const r = { x, y, w, h };
+      if (free(r)) return r;
+    }
+  }
+}

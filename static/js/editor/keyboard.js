@@ -1,6 +1,8 @@
 // The keyboard path to every canvas action: a shortcut per card kind (at the pointer or
 // the centre of the view), arrow keys to move (Alt+arrows to resize), Enter to edit,
-// Delete to delete, Ctrl/Cmd+Z and Ctrl/Cmd+Shift+Z, Ctrl/Cmd+D, zoom keys, Space+drag.
+// Delete to delete, C and L to connect or link the selected card to one chosen from a
+// list, Ctrl/Cmd+Z and Ctrl/Cmd+Shift+Z, Ctrl/Cmd+D, zoom keys, Space+drag. The letter
+// and zoom keys work wherever the focus is outside a field, on a toolbar button too.
 
 import { schema } from "../live/schema.js";
 
@@ -53,7 +55,8 @@ export function installKeyboard(ed) {
       }
       return;
     }
-    if (onButton) return;  // Enter and Space press buttons; leave them be
+    // Enter and Space press buttons, arrow keys and Delete belong to them: leave them be.
+    if (onButton && (key === "Enter" || key === "Delete" || key === "Backspace" || key.startsWith("Arrow"))) return;
     if (key === "Enter") {
       if (onCard) {
         event.preventDefault();
@@ -92,16 +95,37 @@ export function installKeyboard(ed) {
       }
       return;
     }
-    const kind = KIND_KEYS[key.toLowerCase()];
+    const lower = key.toLowerCase();
+    if ((lower === "c" || lower === "l") && ed.canEdit && !event.shiftKey && ed.selection.size === 1) {
+      event.preventDefault();
+      ed.pickEnd({ from: [...ed.selection][0], link: lower === "l" });
+      return;
+    }
+    const kind = KIND_KEYS[lower];
     if (kind && ed.canEdit && !event.shiftKey) {
       event.preventDefault();
-      actions.createCard(kind, ed.pointer ?? vp.centre());
+      actions.createCard(kind, ed.pointer ?? actions.newCardSpot());
       return;
     }
     if (key === "+" || key === "=") vp.zoomStep(1.25);
     else if (key === "-" || key === "_") vp.zoomStep(0.8);
     else if (key === "0") vp.zoomAt(1);
-    else if (key === "!" || (key === "1" && event.shiftKey)) ed.fit();
+    else if (key === "!" || (key === "1" && event.shiftKey)) ed.fitReadable();
+  });
+
+  // The skip link lands on the selected card, or the first card in reading order (by
+  // phase, top to bottom), or the canvas itself when the board is empty.
+  document.getElementById("skip-to-canvas")?.addEventListener("click", (event) => {
+    event.preventDefault();
+    const first = [...ed.selection][0] ?? firstCard(ed);
+    const view = first && renderer.cards.get(first);
+    if (view) {
+      actions.select([first], { focus: true });
+      const rect = renderer.rectOf(first);
+      if (rect) vp.reveal(rect);
+    } else {
+      vp.element.focus();
+    }
   });
 
   document.addEventListener("keyup", (event) => {
@@ -126,4 +150,16 @@ function kindKeys() {
     }
   }
   return keys;
+}
+
+function firstCard(ed) {
+  const order = (card) => [card.phase === null ? Infinity : ed.pos.get(card.phase) ?? Infinity, card.y, card.x];
+  let best = null;
+  for (const card of ed.state.cards) {
+    const a = order(card);
+    if (!best || a[0] < best[0][0] || (a[0] === best[0][0] && (a[1] < best[0][1] || (a[1] === best[0][1] && a[2] < best[0][2])))) {
+      best = [a, card.id];
+    }
+  }
+  return best?.[1] ?? null;
 }

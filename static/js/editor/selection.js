@@ -123,8 +123,8 @@ export function installSelection(ed) {
     el.selColours.append(button);
   }
   $("sel-edit").addEventListener("click", () => ed.editor.start([...ed.selection][0]));
-  $("sel-connect").addEventListener("click", () => ed.actions.startConnect({ from: [...ed.selection][0] }));
-  $("sel-link").addEventListener("click", () => ed.actions.startConnect({ from: [...ed.selection][0], link: true }));
+  $("sel-connect").addEventListener("click", () => ed.pickEnd({ from: [...ed.selection][0] }));
+  $("sel-link").addEventListener("click", () => ed.pickEnd({ from: [...ed.selection][0], link: true }));
   $("sel-duplicate").addEventListener("click", () => ed.actions.duplicateSelection());
   el.selDelete.addEventListener("click", () => ed.actions.deleteSelection());
 
@@ -140,8 +140,8 @@ export function installSelection(ed) {
       }
     });
   }
-  $("arrow-from").addEventListener("click", () => ed.actions.startConnect({ arrow: ed.selectedArrow, end: "from" }));
-  $("arrow-to").addEventListener("click", () => ed.actions.startConnect({ arrow: ed.selectedArrow, end: "to" }));
+  $("arrow-from").addEventListener("click", () => ed.pickEnd({ arrow: ed.selectedArrow, end: "from" }));
+  $("arrow-to").addEventListener("click", () => ed.pickEnd({ arrow: ed.selectedArrow, end: "to" }));
   $("arrow-delete").addEventListener("click", () => ed.actions.deleteSelection());
 
   // Focus: Tab between cards selects them, and the view follows.

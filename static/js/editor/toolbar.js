@@ -26,7 +26,7 @@ export function installToolbar(ed) {
   };
 
   for (const button of document.querySelectorAll(".kind-tool")) {
-    button.addEventListener("click", () => ed.actions.createCard(button.dataset.kind, ed.viewport.centre()));
+    button.addEventListener("click", () => ed.actions.createCard(button.dataset.kind, ed.actions.newCardSpot()));
   }
   undo.addEventListener("click", () => ed.undoLast());
   redo.addEventListener("click", () => ed.redo());
@@ -40,5 +40,5 @@ export function installToolbar(ed) {
   $("zoom-in").addEventListener("click", () => ed.viewport.zoomStep(1.25));
   $("zoom-out").addEventListener("click", () => ed.viewport.zoomStep(0.8));
   $("zoom-reset").addEventListener("click", () => ed.viewport.zoomAt(1));
-  $("zoom-fit").addEventListener("click", () => ed.fit());
+  $("zoom-fit").addEventListener("click", () => ed.fitReadable());
 }

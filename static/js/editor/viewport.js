@@ -4,6 +4,8 @@ import { percent } from "../page/format.js";
 
 const MIN_ZOOM = 0.1;
 const MAX_ZOOM = 3;
+// The least zoom "Fit board" goes to: card text about 11 px on screen, KPI chips 8 px.
+export const READABLE_ZOOM = 0.75;
 
 export class Viewport extends EventTarget {
   constructor(element, world, label, toolbar = null) {
@@ -96,6 +98,35 @@ export class Viewport extends EventTarget {
     this.zoom = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, zoom));
     this.x = (box.width - rect.w * this.zoom) / 2 - rect.x * this.zoom;
     this.y = top - rect.y * this.zoom;
+    this.apply();
+  }
+
+  /**
+   * "Fit board": as many whole phase columns (`column` board units wide, `count` of them)
+   * as fit the width at a readable zoom, from the first phase (or, when the view is
+   * readable already, from the phases around its centre); the rest are a pan away. The whole board when it fits readably.
+   */
+  fitPhases(rect, { count, column, maxZoom = 1.5 }) {
+    const box = this.element.getBoundingClientRect();
+    const margin = Math.min(48, box.width * 0.04);
+    const below = this.toolbar ? this.toolbar.getBoundingClientRect().bottom - box.top + 12 : 0;
+    const top = Math.max(margin, below);
+    const room = box.width - margin * 2;
+    const whole = Math.min(maxZoom, room / Math.max(rect.w, 1), (box.height - top - margin) / Math.max(rect.h, 1));
+    if (whole >= READABLE_ZOOM) {
+      this.fit(rect, maxZoom);
+      return;
+    }
+    const shown = Math.max(1, Math.min(count, Math.floor(room / (column * READABLE_ZOOM))));
+    const zoom = Math.min(maxZoom, Math.max(room / (shown * column), Math.min(READABLE_ZOOM, room / column)));
+    // From an overview, the journey's start; from a readable view, the phases around its centre.
+    const centre = this.centre();
+    const around = Math.floor(centre.x / column - shown / 2 + 0.5);
+    const first = this.zoom < READABLE_ZOOM ? 0 : Math.max(0, Math.min(count - shown, around));
+    this.touched = true;
+    this.zoom = zoom;
+    this.x = margin - first * column * zoom;
+    this.y = top - rect.y * zoom;
     this.apply();
   }
 

@@ -1,6 +1,6 @@
 // The outline's lists: a section per phase (and one for the cards outside every phase)
 // with its cards in reading order, each card's tools for those who may edit, and the
-// arrows as sentences. Keyed by id, so a redraw keeps focus and what is being typed.
+// arrows and links (movement.js). Keyed by id, so a redraw keeps focus and what is being typed.
 
 import { schema } from "../live/schema.js";
 import { columns } from "../live/state.js";
@@ -8,11 +8,9 @@ import { cloneTemplate as clone, HEX_COLOUR, t } from "../page/strings.js";
 import { number } from "../page/format.js";
 import { cardName } from "./words.js";
 
-/** The lists of the outline page `ol` ({sync, cardItems, canEdit, edit}). */
+/** The lists of the outline page `ol` ({sync, cardItems, canEdit, edit, movement}). */
 export function makeLists(ol) {
   const outline = document.getElementById("outline");
-  const movement = document.getElementById("movement");
-  const movementList = document.getElementById("movement-list");
   const columnViews = new Map();  // phase id ("" for cards outside every phase) -> view
 
   /** Draw `state`'s phases, cards and arrows into the page's lists. */
@@ -43,37 +41,7 @@ export function makeLists(ol) {
       renderColumn(view, column, index, state, pendingIds);
       placeAt(outline, view.section, index);
     });
-    renderMovement(state);
-  }
-
-  /** The arrows as sentences: from → to, with the direction the customer moves. */
-  function renderMovement(state) {
-    const cards = new Map(state.cards.map((card) => [card.id, card]));
-    const positions = new Map(state.phases.map((phase) => [phase.id, phase.position]));
-    const rows = [];
-    for (const arrow of state.arrows) {
-      const from = cards.get(arrow.from);
-      const to = cards.get(arrow.to);
-      if (!from || !to) continue;
-      const a = positions.get(from.phase);
-      const b = positions.get(to.phase);
-      const direction = a === undefined || b === undefined || a === b ? "same" : b > a ? "forward" : "backward";
-      const row = clone("tpl-arrow");
-      const badge = row.querySelector(".badge");
-      badge.classList.add(`dir-${direction}`);
-      badge.textContent = t(`direction.${direction}`);
-      row.querySelector(".outline-arrow-path").textContent = `${cardName(from)} → ${cardName(to)}`;
-      // A backward arrow says what it is: a loss, a return to buy again, a reactivation.
-      const meaning = row.querySelector(".outline-arrow-meaning");
-      meaning.hidden = direction !== "backward";
-      meaning.textContent = direction === "backward" ? t(`movement.${arrow.movement ?? "fall_back"}`) : "";
-      const label = row.querySelector("small");
-      label.textContent = arrow.label;
-      label.hidden = !arrow.label;
-      rows.push(row);
-    }
-    movementList.replaceChildren(...rows);
-    movement.hidden = rows.length === 0;
+    ol.movement.draw(state);
   }
 
   function placeAt(parent, node, index) {
@@ -163,6 +131,8 @@ export function makeLists(ol) {
     part("cancel").addEventListener("click", () => ol.edit.closeEdit(item, { focus: true }));
     part("move").addEventListener("click", () => ol.edit.moveCard(item));
     part("delete").addEventListener("click", () => ol.edit.deleteCard(item));
+    part("connect").addEventListener("click", () => ol.movement.startFrom(id));
+    part("link").addEventListener("click", () => ol.movement.startFrom(id, { link: true }));
     const form = item.querySelector(".outline-edit");
     form.elements.text.maxLength = schema.card.limits.text;
     form.addEventListener("submit", (event) => {
@@ -247,6 +217,14 @@ export function makeLists(ol) {
     const move = part("move");
     move.textContent = t("move");
     move.setAttribute("aria-label", t("move_card", { text: name }));
+
+    const connect = part("connect");
+    connect.textContent = t("arrow_to");
+    connect.setAttribute("aria-label", t("arrow_from_card", { text: name }));
+    const link = part("link");
+    link.hidden = !schema.link.source_kinds.includes(card.kind);
+    link.textContent = t("link_to");
+    link.setAttribute("aria-label", t("link_card", { text: name }));
 
     const remove = part("delete");
     remove.textContent = t("delete");

@@ -13,6 +13,7 @@ import { renderPeople } from "../page/people.js";
 import { guardUnsent, keepUnsent, showStatus } from "../page/status.js";
 import { makeEditing } from "./edit.js";
 import { makeLists } from "./lists.js";
+import { makeMovement } from "./movement.js";
 import { announceRemote } from "./words.js";
 
 const root = document.querySelector("[data-board-id]");
@@ -42,6 +43,7 @@ const ol = {
   },
 };
 ol.edit = makeEditing(ol);
+ol.movement = makeMovement(ol);
 const lists = makeLists(ol);
 let takenOver = false;
 let previous = null;         // the state last drawn, to tell what others changed

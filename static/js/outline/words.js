@@ -1,7 +1,10 @@
 // How the outline speaks: names of cards and phases in labels and announcements, and
-// the polite live region (#announcer) that tells a screen reader what changed.
+// what someone else changed, said in the polite live region (../page/announce.js).
 
+import { announce } from "../page/announce.js";
 import { t } from "../page/strings.js";
+
+export { announce };
 
 /** How a card is named in labels and announcements: its text, or its kind. */
 export function cardName(card) {
@@ -13,18 +16,6 @@ export function cardName(card) {
 /** A phase's name, or "Outside the line" for cards in none. */
 export function phaseName(state, phaseId) {
   return state.phases.find((p) => p.id === phaseId)?.name ?? t("outside");
-}
-
-let announceTimer = null;
-
-/** Say `message` politely to a screen reader (#announcer, aria-live). */
-export function announce(message) {
-  if (!message) return;
-  const announcer = document.getElementById("announcer");
-  // Cleared first so that the same sentence twice is read twice.
-  announcer.textContent = "";
-  clearTimeout(announceTimer);
-  announceTimer = setTimeout(() => { announcer.textContent = message; }, 50);
 }
 
 /** Say what someone else changed since the last drawing (one sentence, the first change). */
