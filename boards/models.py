@@ -76,6 +76,9 @@ class Board(models.Model):
     stage = models.CharField(
         _("workshop stage"), max_length=16, choices=Stage.choices, blank=True, default=""
     )
+    # While a private writing round runs (since when; null: none), the cards a participant
+    # makes are theirs alone until the facilitator reveals them (boards/private.py).
+    private_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("board")
@@ -194,6 +197,9 @@ class Card(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     deleted = models.BooleanField(default=False)  # tombstone: edits of it are refused
+    # Made in a private writing round and not revealed yet: only its author sees it
+    # (boards/private.py). Only while its board's round runs.
+    private = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

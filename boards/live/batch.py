@@ -11,7 +11,8 @@ the commit writes what every accepted batch changed, once, at the end.
 One object, in parts by concern: this module holds what a batch is (its rows, loading
 them, finding one, marking one changed) and the board's own op; the rules of each kind
 of op are in batch_cards (cards), batch_lines (arrows and links) and batch_phases
-(phases), mixed into `_Batch`; held keeps the rows a batch works on.
+(phases), mixed into `_Batch`, and those of a private writing round in batch_private;
+held keeps the rows a batch works on.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from boards.live.batch_cards import CardRules
 from boards.live.batch_lines import LineRules
 from boards.live.batch_phases import PhaseRules
+from boards.live.batch_private import PrivateRules
 from boards.live.held import _copy, _Held, _named
 from boards.live.protocol import ProtocolError
 from boards.models import Arrow, Board, Card, CardLink, Phase
@@ -44,7 +46,7 @@ def _not_found(missing: str, ident: str) -> ProtocolError:
 
 
 @dataclass
-class _Batch(CardRules, LineRules, PhaseRules):
+class _Batch(CardRules, LineRules, PhaseRules, PrivateRules):
     board: Board
     user: object
     role: str  # the author's role: some ops ask for more than editing rights
@@ -153,9 +155,12 @@ class _Batch(CardRules, LineRules, PhaseRules):
 
     def apply(self, ops: list[dict]) -> list[dict]:
         self._load(ops)
+        private_round = self._round_on()  # boards/private.py; nothing to ask otherwise
         for op in ops:
+            if private_round:
+                self._check_visible(op)
             getattr(self, "_" + op["op"].replace(".", "_"))(op)
-        return self.out
+        return self._tag_private(self.out) if private_round else self.out
 
     def _arrows_of(self, card: Card) -> list[Arrow]:
         return self._attached(self.arrows, Arrow, card, "from_card_id", "to_card_id")

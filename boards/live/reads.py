@@ -13,7 +13,7 @@ from boards.access import ShareLinkGone, Viewer, get_viewer_for_board, get_viewe
 from boards.live.commit import BoardGone, SignedOut
 from boards.live.protocol import dumps_frame
 from boards.models import Board
-from boards.selectors import board_state, patches_since
+from boards.selectors import board_state, has_private_cards, patches_since
 from boards.snapshots import snapshot_after_session
 
 # Every close the server sends is 1000 or in 4000-4999: daphne's WebSocket layer refuses
@@ -71,8 +71,9 @@ def sync_reply(viewer: Viewer, board_id, rev: int | None, epoch: int | None, sna
     with transaction.atomic():
         board = Board.objects.select_for_update().filter(pk=board_id).first()
         require_reader(viewer, board)
+        user_id = viewer.user.pk if viewer.user is not None else None
         if rev is not None and epoch == board.epoch and rev <= board.rev:
-            patches = patches_since(board, rev)
+            patches = patches_since(board, rev, user_id)
             if patches is not None:
                 return dumps_frame(
                     {
@@ -83,6 +84,17 @@ def sync_reply(viewer: Viewer, board_id, rev: int | None, epoch: int | None, sna
                         "patches": patches,
                     }
                 )
+        if has_private_cards(board, user_id):
+            # In a private round, someone with cards of their own sees a board of their
+            # own: read for them, and not cached (boards/private.py).
+            return dumps_frame(
+                {
+                    "type": "snapshot",
+                    "rev": board.rev,
+                    "epoch": board.epoch,
+                    "state": board_state(board, user_id),
+                }
+            )
         text = snapshots.get(board.epoch, board.rev)
         if text is None:
             text = dumps_frame(

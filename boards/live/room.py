@@ -40,6 +40,7 @@ from boards.live import metrics
 from boards.live.commit import Commit, OpRequest, Outcome, commit_requests
 from boards.live.events import board_group
 from boards.live.protocol import patch_text
+from boards.private import audience
 
 logger = logging.getLogger(__name__)
 
@@ -327,8 +328,17 @@ def rooms(layer) -> Rooms:
 
 
 def patch_message(commits: list[Commit]) -> dict:
-    """The board event that tells every page about `commits` (in revision order)."""
-    return {"type": "board.patch", "text": patch_text([commit.patch() for commit in commits])}
+    """The board event that tells every page about `commits` (in revision order). In a
+    private writing round, `text` is what everyone is sent, and `private` holds, per user
+    some op is shown to alone (by id, as text), the version they are sent instead
+    (boards/private.py): the same revisions, with their own private ops."""
+    message = {"type": "board.patch", "text": patch_text([c.patch() for c in commits])}
+    users = set().union(*(audience(commit.ops) for commit in commits))
+    if users:
+        message["private"] = {
+            str(user): patch_text([c.patch(user) for c in commits]) for user in sorted(users)
+        }
+    return message
 
 
 def publish(board_id, commits: list[Commit]) -> None:
