@@ -235,3 +235,21 @@ async def test_the_reveal_is_one_logged_revision(sockets, board, members, second
     assert [op["card"]["text"] for op in entry.ops] == ["A", "B"]
     assert not await Card.objects.filter(board=board, private=True).aexists()
     assert (await Board.objects.aget(pk=board.pk)).private_since is None
+
+
+def test_one_broadcast_carries_every_revision_to_everyone_and_the_private_ops_to_their_author():
+    import json
+
+    from boards.live.commit import Commit
+    from boards.private import TO
+
+    public = Commit(5, 1, new_id(), 1, [{"op": "card.update", "id": "a", "x": 1}])
+    private = Commit(6, 1, new_id(), 2, [{"op": "card.update", "id": "b", "x": 2, TO: 2}])
+    message = room.patch_message([public, private])
+    everyone = json.loads(message["text"])["frames"]
+    assert [f["rev"] for f in everyone] == [5, 6]
+    assert everyone[1]["ops"] == []
+    author = json.loads(message["private"]["2"])["frames"]
+    assert author[1]["ops"] == [{"op": "card.update", "id": "b", "x": 2}]
+    assert set(message["private"]) == {"2"}
+    assert "private" not in room.patch_message([public])
