@@ -140,6 +140,15 @@ class Viewer:
             return shared.pk == board.pk
         return get_membership(self.user, board.organisation_id) is not None
 
+    def role_now(self, board: Board) -> str | None:
+        """The viewer's role on `board` read from the database now, for a write judged in
+        its own transaction (a facilitation action, boards.workshop.registry); None when
+        they may no longer read it."""
+        if self.is_guest:
+            return Role.VIEWER if self.may_read(board) else None
+        membership = get_membership(self.user, board.organisation_id)
+        return membership.role if membership is not None else None
+
     def signed_in(self) -> bool:
         """Whether the member's session still signs them in (not logged out, password not
         changed elsewhere, still active): asked of the database again. A guest has no

@@ -477,3 +477,8 @@ class ShareLink(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked is None and (self.expires is None or self.expires > now)
+
+
+# The workshop's own models (the room's timer, done marks...) live with the code that
+# runs them, in boards/workshop/; imported here so that Django finds them.
+from boards.workshop.models import DoneMark, Timer  # noqa: E402, F401

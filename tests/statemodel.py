@@ -686,6 +686,9 @@ class Client:
         if self.welcome:
             self.welcome["you"]["role"] = frame["role"]
 
+    def _on_workshop(self, frame: dict) -> None:
+        self.workshop = frame  # the room (facilitation): no part of the board's content
+
 
 # Checks.
 

@@ -62,7 +62,10 @@ async def test_it_welcomes_with_role_capabilities_revision_epoch_and_limits(
             "burst": settings.WEBSOCKET_BURST,
             "presence_hz": settings.PRESENCE_HZ,
         },
+        # The room as this person sees it (tests/test_workshop_protocol.py).
+        "workshop": welcome["workshop"],
     }
+    assert welcome["workshop"]["timer"] is None
     assert welcome["you"]["session"]
     assert len(welcome["you"]["colour"]) == 7
     assert welcome["you"]["colour"].startswith("#")

@@ -60,6 +60,7 @@ async def join(user, board, *, rev=None, epoch=None):
     assert welcome["type"] == "welcome", welcome
     await communicator.send_json_to({"type": "sync", "rev": rev, "epoch": epoch})
     reply = await receive_type(communicator, {"snapshot", "patches"})
+    await receive_type(communicator, "workshop")  # follows every sync reply
     return communicator, welcome, reply
 
 
@@ -75,13 +76,14 @@ async def receive_frame(communicator, timeout: float = 5) -> dict:
 
 
 async def receive_type(communicator, types: set[str] | str, timeout: float = 5) -> dict:
-    """The next frame of one of `types`, skipping presence chatter."""
+    """The next frame of one of `types`, skipping presence chatter and the `workshop`
+    frame that follows every sync reply (unless asked for)."""
     types = {types} if isinstance(types, str) else types
     while True:
         frame = await receive_frame(communicator, timeout=timeout)
         if frame["type"] in types:
             return frame
-        if frame["type"] not in {"joined", "left", "presence"}:
+        if frame["type"] not in {"joined", "left", "presence", "workshop"}:
             raise AssertionError(f"expected {types}, got {frame}")
 
 
@@ -125,7 +127,10 @@ def dumps(frame) -> str:
 
 
 async def receive_close(
-    communicator, *, skip: frozenset[str] = frozenset({"joined", "left", "presence"}), timeout=5
+    communicator,
+    *,
+    skip: frozenset[str] = frozenset({"joined", "left", "presence", "workshop"}),
+    timeout=5,
 ) -> int:
     """The code of the server's close, skipping frames whose type is in `skip` (pass
     `skip=frozenset()` to require that nothing at all came before the close)."""
@@ -184,6 +189,7 @@ class Sockets:
         welcome = await receive_type(communicator, "welcome")
         await communicator.send_json_to({"type": "sync", "rev": rev, "epoch": epoch})
         reply = await receive_type(communicator, {"snapshot", "patches"})
+        await receive_type(communicator, "workshop")  # follows every sync reply
         return communicator, welcome, reply
 
     async def close_all(self) -> None:

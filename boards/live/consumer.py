@@ -40,7 +40,9 @@ from boards.live.reads import (
     open_board,
     open_share,
     sync_reply,
+    workshop_frame,
 )
+from boards.workshop.registry import perform
 from journeymap import context
 from journeymap.live import member_group, sharing_group
 from journeymap.locale import language_for_scope
@@ -117,6 +119,7 @@ class BoardConsumer(InboxConsumer):
                 "rev": info["rev"],
                 "epoch": info["epoch"],
                 "you": {**self.person, "can": self.viewer.can()},
+                "workshop": info["workshop"],
                 "limits": {
                     "max_frame_bytes": settings.WEBSOCKET_MAX_FRAME_BYTES,
                     "max_ops": settings.WEBSOCKET_MAX_OPS,
@@ -221,6 +224,8 @@ class BoardConsumer(InboxConsumer):
             self.viewer, self.board_id, frame["rev"], frame["epoch"], self.room.snapshots
         )
         await self.send(text_data=reply)
+        # After every sync (a reconnect, a wake-up): the room as it is now.
+        await self.workshop_changed({})
 
     async def on_ping(self, frame: dict) -> None:
         revision = await database_sync_to_async(current)(self.viewer, self.board_id)
@@ -247,7 +252,40 @@ class BoardConsumer(InboxConsumer):
             }
         )
 
+    async def on_facilitate(self, frame: dict) -> None:
+        # One transaction of its own (boards.workshop.registry, where the capability is
+        # checked), answered, then everyone reads their own `workshop` frame again.
+        ref, name = frame["ref"], frame["action"]
+        try:
+            volatile = await database_sync_to_async(perform)(
+                self.board_id, self.viewer, name, frame["args"]
+            )
+        except ProtocolError as error:
+            error.ref = ref
+            raise
+        except (BoardGone, SignedOut):
+            raise
+        except Exception:  # e.g. the database is down: nothing was changed
+            logger.exception("Facilitation action %s failed", name)
+            await self.close(CLOSE_INTERNAL)
+            return
+        await self.send_json({"type": "facilitated", "ref": ref, "action": name})
+        if volatile is None:
+            self.room.publish({"type": "workshop.changed"})
+        else:  # e.g. summon: passed on, stored nowhere
+            text = dumps_frame({**volatile.frame, "by": self.session})
+            self.room.publish({"type": "workshop.volatile", "session": self.session, "text": text})
+
     # Channel-layer events.
+
+    async def workshop_changed(self, event: dict) -> None:
+        frame = await database_sync_to_async(workshop_frame)(self.viewer, self.board_id)
+        if frame is not None:
+            await self.send_json(frame)
+
+    async def workshop_volatile(self, event: dict) -> None:
+        if event["session"] != self.session:
+            await self.send(text_data=event["text"])
 
     async def board_patch(self, event: dict) -> None:
         # In a private writing round, the author of a private op gets a version with it.

@@ -18,18 +18,24 @@ from boards.schema import KPI_DEFAULTS, KPI_FIELDS, KPI_LIMITS, KPI_MAX
 
 
 class ProtocolError(Exception):
-    """A frame or op that breaks the protocol: sent back as error{code, message}."""
+    """A frame or op that breaks the protocol: sent back as error{code, message}, with the
+    `op_id` of an op frame or the `ref` of a facilitate frame it answers."""
 
-    def __init__(self, code: str, message: str, op_id: str | None = None) -> None:
+    def __init__(
+        self, code: str, message: str, op_id: str | None = None, ref: str | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.op_id = op_id
+        self.ref = ref
 
     def frame(self) -> dict:
         frame = {"type": "error", "code": self.code, "message": self.message}
         if self.op_id is not None:
             frame["op_id"] = self.op_id
+        if self.ref is not None:
+            frame["ref"] = self.ref
         return frame
 
 

@@ -27,6 +27,7 @@ from boards.live.fields import (
     optional_uuid,
     phase_colour,
     shown,
+    storable,
     text,
     trimmed_text,
     uuid_field,
@@ -61,7 +62,8 @@ __all__ = [
 ]
 
 SELECTION_MAX = 500
-CLIENT_FRAMES = {"sync", "op", "presence", "ping"}
+CLIENT_FRAMES = {"sync", "op", "presence", "ping", "facilitate"}
+REF_MAX = 64  # the length of a facilitate frame's `ref`
 
 
 _COORD_LIMIT = CARD_LIMITS["coord"]
@@ -224,6 +226,8 @@ def parse_frame(text_data: str, *, max_ops: int) -> dict:
             error.op_id = op_id_text
             raise
         return {"type": "op", **cleaned}
+    if kind == "facilitate":
+        return _facilitate(body)
     if kind == "sync":
         # `rev` is required (null for a page that holds nothing): a sync that forgot it
         # would otherwise cost a whole snapshot.
@@ -250,6 +254,21 @@ def parse_frame(text_data: str, *, max_ops: int) -> dict:
         return {"type": "presence", **cleaned}
     object_fields(body, required={}, optional={}, where=_("A ping"))
     return {"type": "ping"}
+
+
+def _facilitate(body: dict) -> dict:
+    """`{type: "facilitate", ref, action, args}`: the action's own fields are its `args`,
+    checked against its declaration by boards.workshop.registry."""
+    ref = body.pop("ref", None)
+    if not isinstance(ref, str) or not 1 <= len(ref) <= REF_MAX or not storable(ref):
+        raise ProtocolError(
+            "invalid",
+            _("A facilitate message needs a “ref” of 1 to %(n)d characters.") % {"n": REF_MAX},
+        )
+    name = body.pop("action", None)
+    if not isinstance(name, str):
+        raise ProtocolError("invalid", _("A facilitate message needs an “action”."), ref=ref)
+    return {"type": "facilitate", "ref": ref, "action": name, "args": body}
 
 
 def _optional_int(name: str, value: Any) -> int | None:

@@ -1,7 +1,8 @@
 """What a board socket reads from the database, each in one trip to the database thread:
 opening a socket (a member's or a share-link guest's), the reply to a `sync` (patches
-since a revision, or a snapshot), and the revision for a `pong`, each time asking the
-Viewer (boards.access) whether its person may still read the board.
+since a revision, or a snapshot), the revision for a `pong`, each time asking the
+Viewer (boards.access) whether its person may still read the board; and the person's
+`workshop` frame (boards.workshop.state).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from boards.live.protocol import dumps_frame
 from boards.models import Board
 from boards.selectors import board_state, has_private_cards, patches_since
 from boards.snapshots import snapshot_after_session
+from boards.workshop.state import state_for
 
 # Every close the server sends is 1000 or in 4000-4999: daphne's WebSocket layer refuses
 # the others (1009 and 1011 among them) and drops the connection without a code.
@@ -34,7 +36,7 @@ def open_board(user, session_key: str | None, board_id) -> tuple[Viewer, dict] |
         return None
     # The first visit after a quiet spell closes the last session with a version of it.
     snapshot_after_session(board_id=board.pk, updated=board.updated)
-    return viewer, {"rev": board.rev, "epoch": board.epoch}
+    return viewer, {"rev": board.rev, "epoch": board.epoch, "workshop": state_for(board, viewer)}
 
 
 def open_share(token: str) -> tuple[Viewer, dict] | int:
@@ -50,7 +52,12 @@ def open_share(token: str) -> tuple[Viewer, dict] | int:
         return CLOSE_REVOKED
     if not viewer.link.live:
         return CLOSE_NOT_FOUND
-    return viewer, {"board_id": board.pk, "rev": board.rev, "epoch": board.epoch}
+    return viewer, {
+        "board_id": board.pk,
+        "rev": board.rev,
+        "epoch": board.epoch,
+        "workshop": state_for(board, viewer),
+    }
 
 
 def require_reader(viewer: Viewer, board: Board | None) -> None:
@@ -114,3 +121,11 @@ def current(viewer: Viewer, board_id) -> dict:
     board = Board.objects.filter(pk=board_id).only("rev", "epoch", "organisation_id").first()
     require_reader(viewer, board)
     return {"rev": board.rev, "epoch": board.epoch}
+
+
+def workshop_frame(viewer: Viewer, board_id) -> dict | None:
+    """The person's `workshop` frame now (None: the board is gone; the next ping says)."""
+    board = Board.objects.filter(pk=board_id).first()
+    if board is None:
+        return None
+    return {"type": "workshop", **state_for(board, viewer)}

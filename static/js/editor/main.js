@@ -26,6 +26,7 @@ import { installTitle } from "./title.js";
 import { installToolbar } from "./toolbar.js";
 import { UndoStack } from "./undo.js";
 import { Viewport } from "./viewport.js";
+import { Room } from "../workshop/room.js";
 
 const root = document.querySelector("[data-board-id]");
 const $ = (id) => document.getElementById(id);
@@ -68,6 +69,8 @@ ed.sidePanel = $("side-panel")
   ? new SidePanel(ed, { panel: $("side-panel"), tabs: $("panel-tabs") })
   : { show() {}, selectionChanged() {}, roleChanged() {}, boardChanged() {}, markPresent() {} };
 ed.method = new Method(ed);
+// Running the room (static/js/workshop/): its state and facilitate frames.
+ed.room = new Room(sync);
 ed.title = installTitle(ed);
 installToolbar(ed);
 installSelection(ed);

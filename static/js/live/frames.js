@@ -32,6 +32,7 @@ const HANDLERS = {
     sync.people.clear();
     sync.emitPeers();
     sync.emit("welcome", { you: frame.you, limits: frame.limits });
+    if (frame.workshop) sync.emit("workshop", frame.workshop);
     // "connected" once the board is caught up (syncAnswered), not before.
     sync.sendSync();
     sync.timers.ping = setInterval(() => sync.ping(), PING_EVERY_MS);
@@ -129,7 +130,12 @@ const HANDLERS = {
         sync.emitStatus();
       }
     }
-    sync.emit("error", { code: frame.code, message: frame.message, op_id: frame.op_id ?? null });
+    sync.emit("error", {
+      code: frame.code,
+      message: frame.message,
+      op_id: frame.op_id ?? null,
+      ref: frame.ref ?? null,
+    });
   },
 
   pong(sync, frame) {
@@ -153,6 +159,22 @@ const HANDLERS = {
     const person = sync.people.get(fields.session);
     if (person) Object.assign(person, fields);
     sync.emit("presence", fields);
+  },
+
+  // Facilitation (docs/protocol.md): the room as this person sees it, the answer to a
+  // facilitate frame, a summon. static/js/workshop/room.js listens.
+  workshop(sync, frame) {
+    const { type, ...state } = frame;
+    sync.emit("workshop", state);
+  },
+
+  facilitated(sync, frame) {
+    sync.emit("facilitated", { ref: frame.ref, action: frame.action });
+  },
+
+  summon(sync, frame) {
+    const { type, ...summon } = frame;
+    sync.emit("summon", summon);
   },
 
   role(sync, frame) {

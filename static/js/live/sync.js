@@ -16,7 +16,11 @@
 //   "role"     {role, can}                 your role changed while connected
 //   "peers"    {people}                    who else is on the board (persons)
 //   "presence" {session, cursor?, …}       someone's cursor or selection moved
-//   "error"    {code, message, op_id?}     a frame or edit was refused
+//   "error"    {code, message, op_id?, ref?}  a frame or edit was refused
+//   "workshop" {now, timer, …}             the room as this person sees it (welcome,
+//                                          after every sync and change)
+//   "facilitated" {ref, action}            a facilitate frame was carried out
+//   "summon"   {by, view}                  the facilitator brings everyone to a view
 
 import { receive } from "./frames.js";
 import { applyOpInPlace, cloneState, emptyState } from "./state.js";
