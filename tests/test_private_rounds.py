@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from boards.exports.build import export_board
 from boards.live import room
-from boards.live.reveal import reveal_round, start_round
 from boards.models import Board, Card, OpLog
 from boards.snapshots import snapshot_create
 from journeymap.models import Membership, Role
@@ -25,20 +22,25 @@ from tests.ws import new_id, ping, receive_type, send_ops
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@sync_to_async
-def _start(board) -> None:
-    with transaction.atomic():
-        locked = Board.objects.select_for_update().get(pk=board.pk)
-        start_round(locked, timezone.now())
+async def facilitate(communicator, action: str, ref: str = "r1") -> dict:
+    """Send a facilitate frame; return its answer (facilitated or error). A patch that
+    comes first (the reveal's) is kept for the next receive."""
+    await communicator.send_json_to({"type": "facilitate", "ref": ref, "action": action})
+    early = []
+    while True:
+        frame = await receive_type(communicator, {"facilitated", "error", "patch"})
+        if frame["type"] != "patch":
+            communicator.__dict__.setdefault("bundled", [])[:0] = early
+            return frame
+        early.append(frame)
 
 
-@sync_to_async
-def _reveal(board, user):
-    with transaction.atomic():
-        locked = Board.objects.select_for_update().get(pk=board.pk)
-        commit = reveal_round(locked, user, timezone.now())
-        transaction.on_commit(lambda: room.publish(board.pk, [commit]))
-    return commit
+async def _start(facilitator) -> None:
+    assert (await facilitate(facilitator, "private.start"))["type"] == "facilitated"
+
+
+async def _reveal(facilitator) -> None:
+    assert (await facilitate(facilitator, "private.reveal"))["type"] == "facilitated"
 
 
 @pytest.fixture
@@ -65,6 +67,15 @@ async def _next(communicator, kind: str) -> dict:
             return frame
 
 
+async def _workshop(communicator, wanted) -> dict:
+    """The next workshop frame that is `wanted` (past those sent before the change, and
+    past patches)."""
+    while True:
+        frame = await _next(communicator, "workshop")
+        if wanted(frame):
+            return frame
+
+
 def _note(card_id: str, text: str) -> list[dict]:
     return [{"op": "card.create", "id": card_id, "kind": "note", "text": text, "x": 10, "y": 20}]
 
@@ -78,7 +89,7 @@ async def _round(sockets, board, members, second_editor):
     facilitator, _, _ = await sockets.join(members["facilitator"], board)
     ana, _, _ = await sockets.join(members["editor"], board)
     bea, _, _ = await sockets.join(second_editor, board)
-    await _start(board)
+    await _start(facilitator)
     return facilitator, ana, bea
 
 
@@ -117,10 +128,11 @@ async def test_a_new_card_reaches_only_its_author_until_the_reveal(
     own = {c["id"]: c for c in (await receive_type(ana, "snapshot"))["state"]["cards"]}[card]
     assert own["private"] is True
 
-    commit = await _reveal(board, members["facilitator"])
+    await _reveal(facilitator)
     for communicator in (ana, bea, facilitator):
         patch = await receive_type(communicator, "patch")
-        assert patch["rev"] == commit.rev == 3
+        assert patch["rev"] == 3
+        assert patch["by"] == members["facilitator"].pk
         [reveal] = patch["ops"]
         assert reveal["op"] == "card.reveal"
         assert reveal["card"]["text"] == "Ana's better idea"
@@ -198,7 +210,7 @@ async def test_a_page_that_missed_revisions_catches_up_without_looping(
 async def test_nothing_private_in_exports_versions_or_panels(
     sockets, board, members, second_editor
 ):
-    _facilitator, ana, _bea = await _round(sockets, board, members, second_editor)
+    facilitator, ana, _bea = await _round(sockets, board, members, second_editor)
     card = new_id()
     await _send(ana, _note(card, "Hidden thought"))
     fresh = await Board.objects.aget(pk=board.pk)
@@ -221,17 +233,17 @@ async def test_nothing_private_in_exports_versions_or_panels(
     own = await sync_to_async(panel)(members["editor"])
     assert own.status_code == 200
     assert "Hidden thought" in own.content.decode()
-    await _reveal(board, members["facilitator"])
+    await _reveal(facilitator)
     export = await sync_to_async(export_board)(await Board.objects.aget(pk=board.pk), "json")
     assert b"Hidden thought" in export.content
 
 
 async def test_the_reveal_is_one_logged_revision(sockets, board, members, second_editor):
-    _facilitator, ana, bea = await _round(sockets, board, members, second_editor)
+    facilitator, ana, bea = await _round(sockets, board, members, second_editor)
     await _send(ana, _note(new_id(), "A"))
     await _send(bea, _note(new_id(), "B"))
-    commit = await _reveal(board, members["facilitator"])
-    entry = await OpLog.objects.aget(board=board, rev=commit.rev)
+    await _reveal(facilitator)
+    entry = await OpLog.objects.aget(board=board, rev=3)
     assert [op["card"]["text"] for op in entry.ops] == ["A", "B"]
     assert not await Card.objects.filter(board=board, private=True).aexists()
     assert (await Board.objects.aget(pk=board.pk)).private_since is None
@@ -253,3 +265,62 @@ def test_one_broadcast_carries_every_revision_to_everyone_and_the_private_ops_to
     assert author[1]["ops"] == [{"op": "card.update", "id": "b", "x": 2}]
     assert set(message["private"]) == {"2"}
     assert "private" not in room.patch_message([public])
+
+
+# Who may run a round, and what everyone's workshop frame says.
+
+
+@pytest.mark.parametrize("role", ["editor", "viewer"])
+async def test_only_a_facilitator_starts_or_reveals_a_round(sockets, board, members, role):
+    other, _, _ = await sockets.join(members[role], board)
+    refused = await facilitate(other, "private.start", ref="mine")
+    assert refused["type"] == "error"
+    assert refused["code"] == "forbidden"
+    assert refused["ref"] == "mine"
+    assert (await Board.objects.aget(pk=board.pk)).private_since is None
+    lead, _, _ = await sockets.join(members["facilitator"], board)
+    await _start(lead)
+    refused = await facilitate(other, "private.reveal")
+    assert refused["code"] == "forbidden"
+    assert (await Board.objects.aget(pk=board.pk)).private_since is not None
+
+
+@pytest.mark.parametrize("role", ["owner", "admin", "facilitator"])
+async def test_facilitators_owners_and_admins_run_rounds(sockets, board, members, role):
+    lead, _, _ = await sockets.join(members[role], board)
+    await _start(lead)
+    await _reveal(lead)
+    assert (await Board.objects.aget(pk=board.pk)).private_since is None
+
+
+async def test_a_round_is_started_once_and_revealed_once(sockets, board, members):
+    lead, _, _ = await sockets.join(members["facilitator"], board)
+    refused = await facilitate(lead, "private.reveal")
+    assert refused["code"] == "conflict"
+    await _start(lead)
+    refused = await facilitate(lead, "private.start")
+    assert refused["code"] == "conflict"
+    assert refused["message"] == "A private writing round is running already."
+    rev = (await Board.objects.aget(pk=board.pk)).rev
+    await _reveal(lead)
+    assert (await Board.objects.aget(pk=board.pk)).rev == rev + 1
+
+
+async def test_everyone_is_told_that_a_round_is_on_and_whose_cards_are_private(
+    sockets, board, members, second_editor
+):
+    lead, welcome, _ = await sockets.join(members["facilitator"], board)
+    assert welcome["workshop"]["private"] is None
+    writer, _, _ = await sockets.join(members["editor"], board)
+    watcher, _, _ = await sockets.join(members["viewer"], board)
+    await _start(lead)
+    for communicator, yours in ((lead, False), (writer, True), (watcher, False)):
+        frame = await _workshop(communicator, lambda f: f["private"] is not None)
+        assert frame["private"]["yours"] is yours
+        assert frame["private"]["since"] <= frame["now"]
+    # A page that connects during the round is told at once.
+    late, welcome, _ = await sockets.join(second_editor, board)
+    assert welcome["workshop"]["private"]["yours"] is True
+    await _reveal(lead)
+    for communicator in (lead, writer, watcher, late):
+        await _workshop(communicator, lambda f: f["private"] is None)

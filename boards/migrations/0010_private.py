@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('boards', '0009_arrow_movement'),
+        ('boards', '0010_room'),
     ]
 
     operations = [

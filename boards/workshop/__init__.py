@@ -21,6 +21,7 @@ Modules:
 - `models.py`: what the room keeps (`Timer`, `DoneMark`); boards/models.py imports it.
 - `timer.py`: the countdown. `steps.py`: the workshop's step and "I'm done".
   `summon.py`: bring everyone to the facilitator's view.
+  `private.py`: private writing rounds (start, reveal; who sees what: boards/private.py).
 
 This package's `__init__` imports nothing: boards.models imports `models.py` from here.
 """

@@ -26,6 +26,7 @@ import { installTitle } from "./title.js";
 import { installToolbar } from "./toolbar.js";
 import { UndoStack } from "./undo.js";
 import { Viewport } from "./viewport.js";
+import { installPrivate } from "../workshop/private.js";
 import { Room } from "../workshop/room.js";
 
 const root = document.querySelector("[data-board-id]");
@@ -71,6 +72,7 @@ ed.sidePanel = $("side-panel")
 ed.method = new Method(ed);
 // Running the room (static/js/workshop/): its state and facilitate frames.
 ed.room = new Room(sync);
+installPrivate(ed);
 ed.title = installTitle(ed);
 installToolbar(ed);
 installSelection(ed);
