@@ -324,3 +324,25 @@ async def test_everyone_is_told_that_a_round_is_on_and_whose_cards_are_private(
     await _reveal(lead)
     for communicator in (lead, writer, watcher, late):
         await _workshop(communicator, lambda f: f["private"] is None)
+
+
+async def test_a_share_link_guest_watches_the_public_board_only(
+    sockets, board, members, second_editor
+):
+    from boards.sharing import share_link_create
+
+    link = await sync_to_async(share_link_create)(
+        board=board, actor=members["facilitator"], label="Agency", days=None
+    )
+    _facilitator, ana, _bea = await _round(sockets, board, members, second_editor)
+    guest, connected = await sockets.open(None, board, path=f"/ws/share/{link.token}/")
+    assert connected
+    await receive_type(guest, "welcome")
+    await guest.send_json_to({"type": "sync", "rev": 0, "epoch": board.epoch})
+    await _next(guest, "patches")
+    await _send(ana, _note(new_id(), "Not for guests"))
+    patch = await receive_type(guest, "patch")
+    assert patch["rev"] == 1
+    assert patch["ops"] == []
+    await guest.send_json_to({"type": "sync", "rev": None, "epoch": None})
+    assert "Not for guests" not in _texts((await _next(guest, "snapshot"))["state"])
