@@ -14,6 +14,7 @@ from django.urls import reverse
 from boards.exports.build import export_board
 from boards.live import room
 from boards.models import Board, Card, OpLog
+from boards.selectors import board_gaps
 from boards.snapshots import snapshot_create
 from journeymap.models import Membership, Role
 from tests.conftest import make_user
@@ -217,6 +218,13 @@ async def test_nothing_private_in_exports_versions_or_panels(
     for fmt in ("json", "csv"):
         export = await sync_to_async(export_board)(fresh, fmt)
         assert b"Hidden thought" not in export.content
+    touchpoint = new_id()
+    await _send(
+        ana, [{"op": "card.create", "id": touchpoint, "kind": "touchpoint", "text": "Hidden tp"}]
+    )
+    gaps = await sync_to_async(board_gaps)(await Board.objects.aget(pk=board.pk))
+    assert "Hidden tp" not in str(gaps)
+    assert touchpoint not in str(gaps)
     snapshot = await sync_to_async(snapshot_create)(
         board=fresh, name="Mid-round", actor=members["facilitator"]
     )
