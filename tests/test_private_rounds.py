@@ -354,3 +354,28 @@ async def test_a_share_link_guest_watches_the_public_board_only(
     assert patch["ops"] == []
     await guest.send_json_to({"type": "sync", "rev": None, "epoch": None})
     assert "Not for guests" not in _texts((await _next(guest, "snapshot"))["state"])
+
+
+async def test_saving_ones_private_card_in_its_panel_keeps_it_private(
+    sockets, board, members, second_editor
+):
+    _facilitator, ana, bea = await _round(sockets, board, members, second_editor)
+    card = new_id()
+    await _send(ana, _note(card, "Draft"))
+    await receive_type(ana, "patch")
+    await receive_type(bea, "patch")
+    url = reverse("panel_card_save", args=[board.pk, card])
+    form = {"kind": "note", "channel": "", "text": "Polished draft", "colour": ""}
+
+    def save(user):
+        client = Client()
+        client.force_login(user)
+        return client.post(url, form, HTTP_HX_REQUEST="true")
+
+    assert (await sync_to_async(save)(second_editor)).status_code == 404
+    assert (await sync_to_async(save)(members["editor"])).status_code == 200
+    mine = await receive_type(ana, "patch")
+    assert mine["ops"][0]["text"] == "Polished draft"
+    theirs = await receive_type(bea, "patch")
+    assert theirs["rev"] == mine["rev"]
+    assert theirs["ops"] == []
