@@ -10,10 +10,23 @@ import time
 import pytest
 from asgiref.sync import sync_to_async
 
-from boards.workshop.models import Timer
+from boards.workshop.models import DoneMark, Timer
 from journeymap.actions import membership_change_role
 from journeymap.models import Membership
-from tests.ws import receive_type
+from tests.ws import receive_frame
+
+SKIPPED = {"joined", "left", "presence", "workshop", "patch"}
+
+
+async def receive_type(communicator, types) -> dict:
+    """The next frame of one of `types`, skipping chatter and patches (board content)."""
+    types = {types} if isinstance(types, str) else types
+    while True:
+        frame = await receive_frame(communicator)
+        if frame["type"] in types:
+            return frame
+        assert frame["type"] in SKIPPED, frame
+
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -225,3 +238,141 @@ async def test_a_bad_view_is_refused(sockets, board, members, view):
     lead, _, _ = await sockets.join(members["facilitator"], board)
     error = await facilitate(lead, "summon", view=view)
     assert error["code"] in {"invalid", "out_of_range"}
+
+
+# Steps and "I'm done".
+
+
+async def _set_stage(communicator, stage: str) -> None:
+    from tests.ws import send_ops
+
+    assert (await send_ops(communicator, [{"op": "board.update", "stage": stage}]))["type"] == "ack"
+    await receive_type(communicator, "patch")
+
+
+async def test_participants_say_they_are_done_and_the_facilitator_sees_who(sockets, board, members):
+    lead, welcome, _ = await sockets.join(members["facilitator"], board)
+    assert welcome["workshop"]["step"]["suggested"]["touchpoints"] == 600
+    editor, _, _ = await sockets.join(members["editor"], board)
+    assert (await facilitate(editor, "done.set", done=True))["code"] == "conflict"  # no step
+    await _set_stage(lead, "touchpoints")
+
+    assert (await facilitate(editor, "done.set", ref="d", done=True))["type"] == "facilitated"
+    mine = await receive_type(editor, "workshop")
+    assert mine["done"] == {"stage": "touchpoints", "count": 1, "you": True}  # no names
+    theirs = await receive_type(lead, "workshop")
+    assert theirs["done"]["you"] is False
+    assert theirs["done"]["people"] == [{"user": members["editor"].pk, "name": "Editor Person"}]
+    assert theirs["step"]["stage"] == "touchpoints"
+
+    # Taking it back.
+    await facilitate(editor, "done.set", done=False)
+    assert (await receive_type(lead, "workshop"))["done"]["people"] == []
+
+
+async def test_moving_to_the_next_step_starts_everyone_afresh(sockets, board, members):
+    lead, _, _ = await sockets.join(members["facilitator"], board)
+    editor, _, _ = await sockets.join(members["editor"], board)
+    await _set_stage(lead, "touchpoints")
+    await facilitate(editor, "done.set", done=True)
+    await _set_stage(lead, "activities")
+    await editor.send_json_to({"type": "sync", "rev": None, "epoch": None})
+    await receive_type(editor, "snapshot")
+    frame = await receive_type(editor, "workshop")
+    assert frame["done"] == {"stage": "activities", "count": 0, "you": False}
+    assert frame["step"]["stage"] == "activities"
+
+
+async def test_a_viewer_cannot_say_done_and_nothing_is_stored(sockets, board, members):
+    lead, _, _ = await sockets.join(members["facilitator"], board)
+    await _set_stage(lead, "touchpoints")
+    viewer, _, _ = await sockets.join(members["viewer"], board)
+    error = await facilitate(viewer, "done.set", done=True)
+    assert error["code"] == "forbidden"
+    assert error["message"] == "Your role can only look at this board."
+    assert not await DoneMark.objects.filter(board=board).aexists()
+
+
+@pytest.mark.parametrize("role", ["owner", "admin", "facilitator", "editor"])
+async def test_everyone_who_edits_may_say_done(sockets, board, members, role):
+    lead, _, _ = await sockets.join(members["owner"], board)
+    await _set_stage(lead, "gaps")
+    communicator, _, _ = await sockets.join(members[role], board)
+    assert (await facilitate(communicator, "done.set", done=True))["type"] == "facilitated"
+    assert await DoneMark.objects.filter(board=board, user=members[role]).aexists()
+
+
+@pytest.mark.parametrize("done", [None, 1, "yes"])
+async def test_done_must_be_true_or_false(sockets, board, members, done):
+    lead, _, _ = await sockets.join(members["facilitator"], board)
+    await _set_stage(lead, "touchpoints")
+    error = await facilitate(lead, "done.set", done=done)
+    assert error["code"] == "invalid"
+    assert not await DoneMark.objects.filter(board=board).aexists()
+
+
+async def test_presence_carries_a_view_to_follow(sockets, board, members):
+    lead, _, _ = await sockets.join(members["facilitator"], board)
+    editor, _, _ = await sockets.join(members["editor"], board)
+    await lead.send_json_to({"type": "presence", "view": {"x": 10, "y": 20, "zoom": 1.5}})
+    presence = await receive_type(editor, "presence")
+    while "view" not in presence:
+        presence = await receive_type(editor, "presence")
+    assert presence["view"] == {"x": 10, "y": 20, "zoom": 1.5}
+    await lead.send_json_to({"type": "presence", "view": {"x": 10, "y": 20, "zoom": 30}})
+    assert (await receive_type(lead, "error"))["code"] == "out_of_range"
+
+
+# Every action against every role that may not send it.
+
+FACILITATOR_ACTIONS = [
+    ("timer.start", {"seconds": 60}),
+    ("timer.pause", {}),
+    ("timer.resume", {}),
+    ("timer.extend", {"seconds": 60}),
+    ("timer.stop", {}),
+    ("summon", {"view": {"x": 0, "y": 0, "zoom": 1}}),
+]
+
+
+@pytest.mark.parametrize("role", ["editor", "viewer"])
+@pytest.mark.parametrize(("action", "args"), FACILITATOR_ACTIONS)
+async def test_no_facilitator_action_is_open_to_editors_or_viewers(
+    sockets, board, members, role, action, args
+):
+    lead, _, _ = await sockets.join(members["facilitator"], board)
+    await facilitate(lead, "timer.start", seconds=120)
+    before = await timers(board)
+    communicator, _, _ = await sockets.join(members[role], board)
+    error = await facilitate(communicator, action, ref=action, **args)
+    assert error["code"] == "forbidden"
+    assert error["ref"] == action
+    assert await timers(board) == before
+    assert "summon" not in await frames_for_a_while(lead)
+
+
+@pytest.mark.parametrize(("action", "args"), [*FACILITATOR_ACTIONS, ("done.set", {"done": True})])
+async def test_a_read_only_share_link_guest_sees_the_room_and_runs_nothing(
+    sockets, board, members, action, args
+):
+    from boards.sharing import share_link_create
+    from tests.ws import ORIGIN
+
+    link = await sync_to_async(share_link_create)(
+        board=board, actor=members["facilitator"], label="Agency", days=None
+    )
+    lead, _, _ = await sockets.join(members["facilitator"], board)
+    await _set_stage(lead, "touchpoints")
+    await facilitate(lead, "timer.start", seconds=120)
+    guest, connected = await sockets.open(
+        None, board, path=f"/ws/share/{link.token}/", origin=ORIGIN
+    )
+    assert connected
+    welcome = await receive_type(guest, "welcome")
+    assert welcome["workshop"]["timer"]["running"] is True
+    assert "people" not in welcome["workshop"]["done"]  # names are the facilitator's
+    before = await timers(board)
+    error = await facilitate(guest, action, **args)
+    assert error["code"] == "forbidden"
+    assert await timers(board) == before
+    assert not await DoneMark.objects.filter(board=board).aexists()

@@ -59,6 +59,7 @@ __all__ = [
     "dumps_frame",
     "parse_frame",
     "patch_text",
+    "view",
 ]
 
 SELECTION_MAX = 500
@@ -248,6 +249,7 @@ def parse_frame(text_data: str, *, max_ops: int) -> dict:
                 "selection": _selection,
                 "editing": optional_uuid,
                 "dragging": _dragging,
+                "view": view,
             },
             where=_("A presence message"),
         )
@@ -304,6 +306,20 @@ def _selection(name: str, value: Any) -> list[str]:
             "invalid", _("“selection” must be a list of at most %(n)d ids.") % {"n": SELECTION_MAX}
         )
     return [uuid_field(name, item) for item in value]
+
+
+VIEW_ZOOM = (0.1, 3)  # static/js/editor/viewport.js
+
+
+def view(name: str, value: Any) -> dict:
+    """What a page shows of the board: the board point `x`, `y` at the centre of its
+    screen, and its `zoom`; pages of any size can show the same place (follow, summon)."""
+    return object_fields(
+        value,
+        required={"x": _COORD, "y": _COORD, "zoom": number(*VIEW_ZOOM)},
+        optional={},
+        where=name,
+    )
 
 
 def _dragging(name: str, value: Any) -> dict | None:

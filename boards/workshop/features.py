@@ -1,4 +1,4 @@
 """Every feature of the room, imported so that its @action and @section register
 (boards.workshop.registry). A new feature module is added here."""
 
-from boards.workshop import private, summon, timer  # noqa: F401
+from boards.workshop import private, steps, summon, timer  # noqa: F401

@@ -26,8 +26,11 @@ import { installTitle } from "./title.js";
 import { installToolbar } from "./toolbar.js";
 import { UndoStack } from "./undo.js";
 import { Viewport } from "./viewport.js";
+import { DoneBar } from "../workshop/done.js";
+import { Follow } from "../workshop/follow.js";
 import { installPrivate } from "../workshop/private.js";
 import { Room } from "../workshop/room.js";
+import { TimerBar } from "../workshop/timer.js";
 
 const root = document.querySelector("[data-board-id]");
 const $ = (id) => document.getElementById(id);
@@ -72,6 +75,9 @@ ed.sidePanel = $("side-panel")
 ed.method = new Method(ed);
 // Running the room (static/js/workshop/): its state and facilitate frames.
 ed.room = new Room(sync);
+ed.timer = new TimerBar(ed);
+ed.done = new DoneBar(ed);
+ed.follow = new Follow(ed);
 installPrivate(ed);
 ed.title = installTitle(ed);
 installToolbar(ed);
@@ -85,6 +91,16 @@ installExports();
 followCan(sync, (now) => ed.setCan(now));
 sync.addEventListener("welcome", () => ed.presence.renderPeople());
 sync.addEventListener("state", ed.render);
+// The room's bar follows the board's step (the guide's): "I'm done" and the timer's
+// suggested length are per step.
+let stage = null;
+sync.addEventListener("state", (event) => {
+  const now = event.detail.state?.board?.stage ?? "";
+  if (now !== stage) {
+    stage = now;
+    ed.room.repaint();
+  }
+});
 sync.addEventListener("peers", () => {
   ed.presence.renderPeople();
   ed.sidePanel.markPresent();

@@ -25,5 +25,6 @@ export function installPermissions(ed, root) {
     ed.selectionChanged();
     if (changed) ed.sidePanel.roleChanged();
     ed.method.roleChanged();
+    ed.room?.repaint();
   };
 }

@@ -4,7 +4,7 @@
 // decides who is sent what; this only shows the round and sends the two actions.
 
 import { cloneTemplate, t } from "../page/strings.js";
-import { paintBar } from "./room.js";
+import { othersHere, paintBar } from "./room.js";
 
 export function installPrivate(ed, bar = document.getElementById("room-bar")) {
   if (!bar || !document.getElementById("tpl-room-private")) return;
@@ -19,7 +19,9 @@ export function installPrivate(ed, bar = document.getElementById("room-bar")) {
   function render() {
     const round = ed.room.state?.private ?? null;
     const host = Boolean(ed.can.facilitate);
-    start.hidden = !host || round !== null;
+    // Offered, like the timer, once there is a room to run: someone else here, or a step.
+    const room = Boolean(ed.state?.board?.stage) || othersHere(ed.sync);
+    start.hidden = !host || round !== null || !room;
     reveal.hidden = !host || round === null;
     pill.hidden = round === null;
     pill.classList.toggle("is-yours", Boolean(round?.yours));
@@ -44,6 +46,8 @@ export function installPrivate(ed, bar = document.getElementById("room-bar")) {
   start.addEventListener("click", () => perform(start, "private.start"));
   reveal.addEventListener("click", () => perform(reveal, "private.reveal"));
   ed.room.addEventListener("change", render);
+  ed.sync.addEventListener("peers", render);
+  ed.sync.addEventListener("state", () => queueMicrotask(render));  // the step may move
   // After the editor has taken the new capabilities (followCan, in main.js).
   ed.sync.addEventListener("welcome", () => queueMicrotask(render));
   ed.sync.addEventListener("role", () => queueMicrotask(render));

@@ -10,10 +10,15 @@
 
 import { newOpId } from "../live/sync.js";
 
+/** Whether anyone but this page is on the board (the room is worth running). */
+export function othersHere(sync) {
+  return [...sync.people.values()].some((person) => person.session !== sync.you?.session);
+}
+
 /** Show the facilitation bar (#room-bar) while one of its groups shows. */
 export function paintBar() {
   const bar = document.getElementById("room-bar");
-  if (bar) bar.hidden = ![...bar.children].some((group) => !group.hidden);
+  if (bar) bar.hidden = ![...bar.querySelectorAll(":scope > .room-group")].some((group) => !group.hidden);
 }
 
 export class Room extends EventTarget {
@@ -42,6 +47,12 @@ export class Room extends EventTarget {
     this.offset = state.now - Date.now();
     this.state = state;
     this.emit("change", state);
+  }
+
+  /** Something the features read besides the room changed (the board's step, what the
+   * person may do): they repaint. */
+  repaint() {
+    this.emit("change", this.state);
   }
 
   /** The server's clock now, in epoch ms. */
