@@ -45,9 +45,7 @@ def test_participants_see_each_others_cards_only_after_the_reveal(
         expect(
             page.get_by_role("status").filter(has_text="only you see your new cards")
         ).to_be_visible()
-    expect(
-        host.get_by_role("status").filter(has_text="new cards stay hidden until you reveal them")
-    ).to_be_visible()
+    expect(host.get_by_role("status").filter(has_text="Private round on")).to_be_visible()
     expect(host.get_by_role("button", name="Start a private round")).to_be_hidden()
 
     pages.add_card_by_key(ana, "Awareness", "n", "Quiz that finds your size")
