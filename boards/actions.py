@@ -211,7 +211,7 @@ def card_set_links(
     for each link to drop, link.create for each new one, as one revision everyone sees.
     None when the card already serves exactly these. Raises ProtocolError (a target that
     is no live touchpoint of the board, a card deleted meanwhile) or BoardGone."""
-    current = {str(row["card"].pk): row["id"] for row in card_links(card)["serves"]}
+    current = {str(row["card"].pk): row["id"] for row in card_links(card, actor.pk)["serves"]}
     wanted = {str(target) for target in targets}
     ops = [{"op": "link.delete", "id": link} for tp, link in current.items() if tp not in wanted]
     ops += [

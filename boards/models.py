@@ -79,6 +79,9 @@ class Board(models.Model):
     # Locked by a facilitator: nobody below facilitator changes any of its content
     # (boards.live.batch_lock). Set by the board.update op, so it is in the op log.
     locked = models.BooleanField(_("locked"), default=False)
+    # While a private writing round runs (since when; null: none), the cards a participant
+    # makes are theirs alone until the facilitator reveals them (boards/private.py).
+    private_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("board")
@@ -201,6 +204,9 @@ class Card(models.Model):
     # Locked by a facilitator: only a facilitator moves, edits or deletes it.
     locked = models.BooleanField(_("locked"), default=False)
     deleted = models.BooleanField(default=False)  # tombstone: edits of it are refused
+    # Made in a private writing round and not revealed yet: only its author sees it
+    # (boards/private.py). Only while its board's round runs.
+    private = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

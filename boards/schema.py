@@ -190,7 +190,9 @@ CARD = Shape(
         Field("locked"),
     ),
     state_only=(Field("id", ident=True), Field("author", "author_id", ref="user")),
-    server_only={"board", "deleted", "created"},
+    # `private` reaches only the card's author, as `private: true` on its own cards
+    # (boards/private.py), never as a field of the shape.
+    server_only={"board", "deleted", "created", "private"},
 )
 ARROW = Shape(
     Arrow,

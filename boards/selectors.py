@@ -22,6 +22,7 @@ from boards.models import (
     Snapshot,
     arrow_direction,
 )
+from boards.private import cards_visible, for_viewer, lines_visible
 from boards.schema import ARROW, CARD, LINK, PHASE
 from journeymap.models import Organisation, User
 
@@ -30,7 +31,11 @@ def boards_for_organisation(organisation: Organisation, *, archived: bool = Fals
     return (
         Board.objects.filter(organisation=organisation, archived=archived)
         .select_related("updated_by", "created_by")
-        .annotate(card_count=Count("cards", filter=Q(cards__deleted=False), distinct=True))
+        .annotate(
+            card_count=Count(
+                "cards", filter=Q(cards__deleted=False, cards__private=False), distinct=True
+            )
+        )
         .prefetch_related(Prefetch("phases", queryset=Phase.objects.order_by("position")))
         .order_by("-updated")
     )
@@ -41,8 +46,9 @@ def board_phases(board: Board) -> list[Phase]:
 
 
 def board_cards(board: Board) -> list[Card]:
+    """The live cards the room sees (no private ones: boards/private.py)."""
     return list(
-        Card.objects.filter(board=board, deleted=False)
+        Card.objects.filter(board=board, deleted=False, private=False)
         .select_related("author")
         .order_by("y", "x", "id")
     )
@@ -50,9 +56,9 @@ def board_cards(board: Board) -> list[Card]:
 
 def board_arrows(board: Board) -> list[Arrow]:
     return list(
-        Arrow.objects.filter(board=board, deleted=False).select_related(
-            "from_card__phase", "to_card__phase"
-        )
+        Arrow.objects.filter(board=board, deleted=False)
+        .filter(lines_visible(None, "from_card", "to_card"))
+        .select_related("from_card__phase", "to_card__phase")
     )
 
 
@@ -92,26 +98,29 @@ def link_state(link: CardLink) -> dict:
     return LINK.of(link)
 
 
-def board_state(board: Board) -> dict:
+def board_state(board: Board, user_id: int | None = None) -> dict:
     """The whole live board as the protocol's `snapshot` carries it (docs/protocol.md),
-    in the fields of boards.schema."""
+    in the fields of boards.schema; as `user_id` sees it in a private writing round (their
+    own private cards, marked `private: true`), else as the room does, without any private
+    card (versions, exports, share links, the gap analysis: boards/private.py)."""
     phases = Phase.objects.filter(board=board).order_by("position", "id").values(*PHASE.columns)
     cards = (
         Card.objects.filter(board=board, deleted=False)
+        .filter(cards_visible(user_id))
         .order_by("created", "id")
-        .values(*CARD.columns)
+        .values(*CARD.columns, "private")
     )
-    arrows = (
-        Arrow.objects.filter(board=board, deleted=False)
-        .order_by("created", "id")
-        .values(*ARROW.columns)
-    )
+    arrows = Arrow.objects.filter(board=board, deleted=False)
+    if board.private_since is not None:  # a round: an arrow at a hidden card is hidden
+        arrows = arrows.filter(lines_visible(user_id, "from_card", "to_card"))
+    arrows = arrows.order_by("created", "id").values(*ARROW.columns)
     # The ops delete a card's links with it; the ends are checked anyway so that no
     # reader (the gap analysis among them) ever meets a link to a card it cannot see.
     links = (
         CardLink.objects.filter(
             board=board, deleted=False, source__deleted=False, target__deleted=False
         )
+        .filter(lines_visible(user_id, "source", "target"))
         .order_by("created", "id")
         .values(*LINK.columns)
     )
@@ -126,10 +135,26 @@ def board_state(board: Board) -> dict:
             "epoch": board.epoch,
         },
         "phases": [PHASE.state(row) for row in phases],
-        "cards": [CARD.state(row) for row in cards],
+        "cards": [_card_row(row) for row in cards],
         "arrows": [ARROW.state(row) for row in arrows],
         "links": [LINK.state(row) for row in links],
     }
+
+
+def _card_row(row: dict) -> dict:
+    private = row.pop("private")
+    state = CARD.state(row)
+    if private:
+        state["private"] = True  # only ever the reader's own (cards_visible)
+    return state
+
+
+def has_private_cards(board: Board, user_id: int | None) -> bool:
+    """Whether `user_id` has live private cards on `board` (so sees it as nobody else
+    does): only ever in a private writing round."""
+    if board.private_since is None or user_id is None:
+        return False
+    return Card.objects.filter(board=board, private=True, author_id=user_id, deleted=False).exists()
 
 
 def board_gaps(board: Board) -> dict:
@@ -162,9 +187,10 @@ def templates_for_organisation(organisation: Organisation) -> QuerySet:
     return BoardTemplate.objects.filter(organisation=organisation).order_by("name", "pk")
 
 
-def patches_since(board: Board, rev: int) -> list[dict] | None:
-    """The committed batches after `rev`, oldest first; None when the log no longer
-    reaches back that far (the client then needs a snapshot)."""
+def patches_since(board: Board, rev: int, user_id: int | None = None) -> list[dict] | None:
+    """The committed batches after `rev`, oldest first, as `user_id` is shown them (in a
+    private writing round, without others' private ops: boards/private.py); None when the
+    log no longer reaches back that far (the client then needs a snapshot)."""
     if rev >= board.rev:
         return []
     entries = list(
@@ -174,24 +200,30 @@ def patches_since(board: Board, rev: int) -> list[dict] | None:
     )
     if not entries or entries[0][0] != rev + 1:
         return None
-    return [{"rev": r, "op_id": str(o), "by": u, "ops": ops} for r, o, u, ops in entries]
+    return [
+        {"rev": r, "op_id": str(o), "by": u, "ops": for_viewer(ops, user_id)}
+        for r, o, u, ops in entries
+    ]
 
 
-def board_card(board: Board, card_id) -> Card | None:
-    """One card of `board`, deleted or not (a panel says so), or None."""
+def board_card(board: Board, card_id, user_id: int | None = None) -> Card | None:
+    """One card of `board`, deleted or not (a panel says so), or None; a private card
+    only for its author (boards/private.py)."""
     return (
         Card.objects.filter(board=board, pk=card_id)
+        .filter(cards_visible(user_id))
         .select_related("author", "phase", "owner")
         .first()
     )
 
 
-def card_arrows(card: Card) -> list[dict]:
-    """The live arrows into and out of `card`, each with the card at its other end and
-    its direction (forward, backward, within a phase)."""
+def card_arrows(card: Card, user_id: int | None = None) -> list[dict]:
+    """The live arrows into and out of `card` that `user_id` sees, each with the card at
+    its other end and its direction (forward, backward, within a phase)."""
     arrows = (
         Arrow.objects.filter(board_id=card.board_id, deleted=False)
         .filter(Q(from_card=card) | Q(to_card=card))
+        .filter(lines_visible(user_id, "from_card", "to_card"))
         .filter(from_card__deleted=False, to_card__deleted=False)
         .select_related("from_card__phase", "to_card__phase")
         .order_by("created", "id")
@@ -213,7 +245,10 @@ def board_phase_counts(board: Board) -> list[Phase]:
     """The phases in order, each annotated with `card_count` (live cards only)."""
     return list(
         board.phases.annotate(
-            card_count=Count("cards", filter=Q(cards__deleted=False, cards__board=board))
+            card_count=Count(
+                "cards",
+                filter=Q(cards__deleted=False, cards__private=False, cards__board=board),
+            )
         ).order_by("position", "id")
     )
 
@@ -230,21 +265,24 @@ def board_phase(board: Board, phase_id) -> Phase | None:
     return Phase.objects.filter(board=board, pk=phase_id).first()
 
 
-def board_touchpoints(board: Board) -> list[Card]:
-    """The live touchpoints, in the order of the line: phase by phase, top to bottom."""
+def board_touchpoints(board: Board, user_id: int | None = None) -> list[Card]:
+    """The live touchpoints `user_id` sees, in the order of the line: phase by phase, top
+    to bottom."""
     return list(
         Card.objects.filter(board=board, deleted=False, kind="touchpoint")
+        .filter(cards_visible(user_id))
         .select_related("phase")
         .order_by("phase__position", "y", "x", "id")
     )
 
 
-def card_links(card: Card) -> dict:
-    """The live links of `card`: the touchpoints it serves and the cards serving it, each
-    as {"id": link id, "card": the card at the other end}."""
+def card_links(card: Card, user_id: int | None = None) -> dict:
+    """The live links of `card` that `user_id` sees: the touchpoints it serves and the
+    cards serving it, each as {"id": link id, "card": the card at the other end}."""
     links = (
         CardLink.objects.filter(board_id=card.board_id, deleted=False)
         .filter(Q(source=card) | Q(target=card))
+        .filter(lines_visible(user_id, "source", "target"))
         .filter(source__deleted=False, target__deleted=False)
         .select_related("source__phase", "target__phase")
         .order_by("created", "id")

@@ -165,6 +165,8 @@ def _card_create(state, op, by, trash):
     if not _phase_exists(state, card["phase"]):
         raise Mismatch(f"no phase {card['phase']}")
     card["author"] = by
+    if op.get("private"):
+        card["private"] = True  # one's own card in a private writing round
     state["cards"].append(card)
 
 
@@ -193,6 +195,19 @@ def _card_restore(state, op, by, trash):
     if not _phase_exists(state, card["phase"]):
         card["phase"] = None  # its phase was deleted meanwhile
     state["cards"].append(card)
+
+
+def _card_reveal(state, op, by, trash):
+    # The reveal of a private writing round: the whole card, added or replaced.
+    card = copy.deepcopy(op["card"])
+    if not _phase_exists(state, card["phase"]):
+        card["phase"] = None
+    trash["cards"].pop(op["id"], None)
+    index = _index(state["cards"], op["id"])
+    if index == -1:
+        state["cards"].append(card)
+    else:
+        state["cards"][index] = card
 
 
 def _check_ends(state: dict, start: str, end: str) -> None:
@@ -234,11 +249,13 @@ def _arrow_delete(state, op, by, trash):
 def _arrow_restore(state, op, by, trash):
     if _index(state["arrows"], op["id"]) != -1:
         return
-    arrow = trash["arrows"].get(op["id"])
+    # A patch carries the whole arrow (a private round's reveal brings ones never seen).
+    arrow = trash["arrows"].get(op["id"]) or copy.deepcopy(op.get("arrow"))
     if arrow is None:
         raise Incomplete(f"arrow {op['id']} was deleted before this state was loaded")
     _check_ends(state, arrow["from"], arrow["to"])
-    state["arrows"].append(trash["arrows"].pop(op["id"]))
+    trash["arrows"].pop(op["id"], None)
+    state["arrows"].append(arrow)
 
 
 def _link_fits(state: dict, start: str, end: str, ident: str) -> bool:
@@ -268,12 +285,13 @@ def _link_delete(state, op, by, trash):
 def _link_restore(state, op, by, trash):
     if _index(state["links"], op["id"]) != -1:
         return
-    link = trash["links"].get(op["id"])
+    link = trash["links"].get(op["id"]) or copy.deepcopy(op.get("link"))
     if link is None:
         raise Incomplete(f"link {op['id']} was deleted before this state was loaded")
     if not _link_fits(state, link["from"], link["to"], link["id"]):
         raise Mismatch("a restored link must still fit")
-    state["links"].append(trash["links"].pop(op["id"]))
+    trash["links"].pop(op["id"], None)
+    state["links"].append(link)
 
 
 def _phase_create(state, op, by, trash):
@@ -350,6 +368,7 @@ _HANDLERS = {
     "card.update": _card_update,
     "card.delete": _card_delete,
     "card.restore": _card_restore,
+    "card.reveal": _card_reveal,
     "arrow.create": _arrow_create,
     "arrow.update": _arrow_update,
     "arrow.delete": _arrow_delete,

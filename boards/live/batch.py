@@ -11,8 +11,8 @@ the commit writes what every accepted batch changed, once, at the end.
 One object, in parts by concern: this module holds what a batch is (its rows, loading
 them, finding one, marking one changed) and the board's own op; the rules of each kind
 of op are in batch_cards (cards), batch_lines (arrows and links) and batch_phases
-(phases), mixed into `_Batch`, and what the lock refuses in batch_lock; held keeps the
-rows a batch works on.
+(phases), mixed into `_Batch`, what the lock refuses in batch_lock, and the rules
+of a private writing round in batch_private; held keeps the rows a batch works on.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from boards.live.batch_cards import CardRules
 from boards.live.batch_lines import LineRules
 from boards.live.batch_lock import LockRules
 from boards.live.batch_phases import PhaseRules
+from boards.live.batch_private import PrivateRules
 from boards.live.held import _copy, _Held, _named
 from boards.live.protocol import ProtocolError
 from boards.models import Arrow, Board, Card, CardLink, Phase
@@ -46,7 +47,7 @@ def _not_found(missing: str, ident: str) -> ProtocolError:
 
 
 @dataclass
-class _Batch(CardRules, LineRules, PhaseRules, LockRules):
+class _Batch(CardRules, LineRules, PhaseRules, LockRules, PrivateRules):
     board: Board
     user: object
     role: str  # the author's role: some ops ask for more than editing rights
@@ -163,10 +164,13 @@ class _Batch(CardRules, LineRules, PhaseRules, LockRules):
 
     def apply(self, ops: list[dict]) -> list[dict]:
         self._load(ops)
+        private_round = self._round_on()  # boards/private.py; nothing to ask otherwise
         for op in ops:
+            if private_round:  # before the lock: another's private card is not there
+                self._check_visible(op)
             self._guard(op)  # the lock (batch_lock)
             getattr(self, "_" + op["op"].replace(".", "_"))(op)
-        return self.out
+        return self._tag_private(self.out) if private_round else self.out
 
     def _arrows_of(self, card: Card) -> list[Arrow]:
         return self._attached(self.arrows, Arrow, card, "from_card_id", "to_card_id")

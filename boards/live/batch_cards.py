@@ -50,12 +50,14 @@ class CardRules:
             phase=phase,
             owner_id=self._owner(op["owner"]),
             author_id=self.user.pk,
+            private=self._writes_privately(),
             **CARD.attrs(op, CARD_ATTRS),
         )
         self.cards[op["id"]] = card
         self.new.append(card)
         self.card_delta += 1
-        self.out.append(op)
+        # Its author's page marks it (boards/private.py); nobody else is sent the op.
+        self.out.append({**op, "private": True} if card.private else op)
 
     def _card_update(self: _Batch, op: dict) -> None:
         if "base" in op:
@@ -133,4 +135,7 @@ class CardRules:
         self._set_deleted(card, False)
         # The whole card travels with the patch: a page that loaded the board after the
         # delete has never seen it.
-        self.out.append({**op, "card": card_state(card)})
+        state = card_state(card)
+        if card.private:
+            state["private"] = True
+        self.out.append({**op, "card": state})

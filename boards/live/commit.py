@@ -28,6 +28,7 @@ from boards.live import metrics, sql
 from boards.live.batch import _Batch, _named
 from boards.live.protocol import ProtocolError
 from boards.models import Arrow, Board, Card, CardLink, OpLog, Phase, ShareLink
+from boards.private import for_viewer
 from journeymap.access import Can, is_signed_in, role_allows
 from journeymap.models import Membership, Organisation, User
 
@@ -61,14 +62,17 @@ class Commit:
     ops: list[dict]
     duplicate: bool = False
 
-    def patch(self) -> dict:
+    def patch(self, user_id: int | None = None) -> dict:
+        """The patch as `user_id` is shown it (None: anyone with no private card in it):
+        in a private writing round, without the ops of others' private cards, but with its
+        revision all the same (boards/private.py)."""
         return {
             "type": "patch",
             "rev": self.rev,
             "epoch": self.epoch,
             "op_id": self.op_id,
             "by": self.by,
-            "ops": self.ops,
+            "ops": for_viewer(self.ops, user_id),
         }
 
 

@@ -320,6 +320,11 @@ class BoardConsumer(InboxConsumer):
             await self.send(text_data=event["text"])
 
     async def board_patch(self, event: dict) -> None:
+        # In a private writing round, the author of a private op gets a version with it.
+        private = event.get("private")
+        if private and self.person["user"] is not None:
+            await self.send(text_data=private.get(str(self.person["user"]), event["text"]))
+            return
         await self.send(text_data=event["text"])
 
     async def presence_update(self, event: dict) -> None:

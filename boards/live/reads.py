@@ -22,7 +22,7 @@ from boards.live.commit import BoardGone, SignedOut
 from boards.live.parts import parts
 from boards.live.protocol import dumps_frame
 from boards.models import Board
-from boards.selectors import board_state, patches_since
+from boards.selectors import board_state, has_private_cards, patches_since
 from boards.snapshots import snapshot_after_session
 from boards.workshop.state import state_for
 
@@ -94,8 +94,9 @@ def sync_reply(
     with transaction.atomic():
         board = Board.objects.select_for_update().filter(pk=board_id).first()
         require_reader(viewer, board)
+        user_id = viewer.user.pk if viewer.user is not None else None
         if rev is not None and epoch == board.epoch and rev <= board.rev:
-            patches = patches_since(board, rev)
+            patches = patches_since(board, rev, user_id)
             if patches is not None:
                 text = dumps_frame(
                     {
@@ -107,6 +108,18 @@ def sync_reply(
                     }
                 )
                 return parts(text, limit)
+        if has_private_cards(board, user_id):
+            # In a private round, someone with cards of their own sees a board of their
+            # own: read for them, and not cached (boards/private.py).
+            text = dumps_frame(
+                {
+                    "type": "snapshot",
+                    "rev": board.rev,
+                    "epoch": board.epoch,
+                    "state": board_state(board, user_id),
+                }
+            )
+            return parts(text, limit)
         messages = snapshots.get(board.epoch, board.rev)
         if messages is None:
             text = dumps_frame(

@@ -40,7 +40,8 @@ from django.conf import settings
 from boards.live import metrics
 from boards.live.commit import Commit, OpRequest, Outcome, commit_requests
 from boards.live.events import board_group
-from boards.live.protocol import patch_texts
+from boards.live.protocol import dumps_frame, patch_texts
+from boards.private import audience
 
 logger = logging.getLogger(__name__)
 
@@ -363,13 +364,29 @@ def _sender(reply: Reply) -> object:
 def patch_messages(commits: list[Commit]) -> list[dict]:
     """The board events that tell every page about `commits` (in revision order): one,
     unless their patches bundled together would pass the message limit
-    (boards.live.parts)."""
+    (boards.live.parts).
+
+    In a private writing round (boards/private.py), one event per revision instead: its
+    `text` is what everyone is sent, and `private` holds, per user some op of it is shown
+    to alone (by id, as text), the version they are sent instead: the same revision, with
+    their own private ops."""
     if not commits:
         return []
-    texts = patch_texts(
-        [commit.patch() for commit in commits], settings.WEBSOCKET_MAX_MESSAGE_BYTES
-    )
-    return [{"type": "board.patch", "text": text} for text in texts]
+    if not any(audience(commit.ops) for commit in commits):
+        texts = patch_texts(
+            [commit.patch() for commit in commits], settings.WEBSOCKET_MAX_MESSAGE_BYTES
+        )
+        return [{"type": "board.patch", "text": text} for text in texts]
+    messages = []
+    for commit in commits:
+        message = {"type": "board.patch", "text": dumps_frame(commit.patch())}
+        users = audience(commit.ops)
+        if users:
+            message["private"] = {
+                str(user): dumps_frame(commit.patch(user)) for user in sorted(users)
+            }
+        messages.append(message)
+    return messages
 
 
 def publish(board_id, commits: list[Commit]) -> None:

@@ -24,15 +24,16 @@ from journeymap.access import Can, role_allows
 NOT_VALID = _("Nothing was saved: correct the fields marked below.")
 
 
-def _card_or_404(board: Board, card_id) -> Card:
-    card = selectors.board_card(board, card_id)
+def _card_or_404(board: Board, card_id, user) -> Card:
+    # Someone else's private card (a private writing round) does not exist for you.
+    card = selectors.board_card(board, card_id, user.pk)
     if card is None:
         raise Http404
     return card
 
 
-def _touchpoints(board: Board, card: Card) -> list:
-    return selectors.board_touchpoints(board) if card.kind in LINK_SOURCE_KINDS else []
+def _touchpoints(board: Board, card: Card, user) -> list:
+    return selectors.board_touchpoints(board, user.pk) if card.kind in LINK_SOURCE_KINDS else []
 
 
 @login_required
@@ -40,7 +41,7 @@ def _touchpoints(board: Board, card: Card) -> list:
 def panel_card(request: HttpRequest, board_id, card_id) -> HttpResponse:
     """A card's details; for an activity or opportunity also the touchpoints it serves."""
     board, membership = get_board_for_user(request.user, board_id)
-    card = _card_or_404(board, card_id)
+    card = _card_or_404(board, card_id, request.user)
     return _render(request, board, membership, card)
 
 
@@ -49,7 +50,7 @@ def panel_card(request: HttpRequest, board_id, card_id) -> HttpResponse:
 def panel_card_save(request: HttpRequest, board_id, card_id) -> HttpResponse:
     """Save the details form as one card.update with only the fields that changed."""
     board, membership = get_board_for_user(request.user, board_id, Can.EDIT_BOARD)
-    card = _card_or_404(board, card_id)
+    card = _card_or_404(board, card_id, request.user)
     form = CardPanelForm(
         request.POST, card=card, members=selectors.organisation_members(board.organisation)
     )
@@ -72,8 +73,8 @@ def panel_card_save(request: HttpRequest, board_id, card_id) -> HttpResponse:
 def panel_card_links(request: HttpRequest, board_id, card_id) -> HttpResponse:
     """Set the touchpoints an activity or opportunity serves (boards.actions.card_set_links)."""
     board, membership = get_board_for_user(request.user, board_id, Can.EDIT_BOARD)
-    card = _card_or_404(board, card_id)
-    links_form = CardLinksForm(request.POST, touchpoints=_touchpoints(board, card))
+    card = _card_or_404(board, card_id, request.user)
+    links_form = CardLinksForm(request.POST, touchpoints=_touchpoints(board, card, request.user))
 
     def refused(problem: str, status: int) -> HttpResponse:
         return _render(
@@ -102,7 +103,7 @@ def _saved(request: HttpRequest, board: Board, membership, card: Card) -> HttpRe
     if not request.htmx:
         messages.success(request, _("Card saved."))
         return redirect("panel_card", board_id=board.pk, card_id=card.pk)
-    card = selectors.board_card(board, card.pk)
+    card = selectors.board_card(board, card.pk, request.user.pk)
     notice = _("Saved. Everyone on the board sees the change.")
     response = _render(request, board, membership, card, notice=notice)
     # The canvas may want to reselect or flash the card; the change itself arrives over
@@ -132,7 +133,7 @@ def _render(
     held = locked and not role_allows(membership.role, Can.FACILITATE)
     can_edit = role_allows(membership.role, Can.EDIT_BOARD) and not card.deleted and not held
     members = selectors.organisation_members(board.organisation)
-    links = selectors.card_links(card)
+    links = selectors.card_links(card, request.user.pk)
     if not can_edit:
         form = links_form = None
     else:
@@ -145,7 +146,7 @@ def _render(
             )
         if links_form is None and card.kind in LINK_SOURCE_KINDS:
             links_form = CardLinksForm(
-                touchpoints=_touchpoints(board, card),
+                touchpoints=_touchpoints(board, card, request.user),
                 initial={"serves": [str(row["card"].pk) for row in links["serves"]]},
             )
     return render_panel(
@@ -155,7 +156,7 @@ def _render(
         membership,
         {
             "card": card,
-            "arrows": selectors.card_arrows(card),
+            "arrows": selectors.card_arrows(card, request.user.pk),
             "links": links,
             "can_edit": can_edit,
             "locked": locked,

@@ -25,6 +25,7 @@ Modules:
   `vote_rules.py`: what opening, casting, revealing, closing and promoting a vote do, and
   what each person sees of it. `votes.py`: its actions and its section.
   `vote_export.py`: the revealed votes as the exports carry them.
+  `private.py`: private writing rounds (start, reveal; who sees what: boards/private.py).
 
 This package's `__init__` imports nothing: boards.models imports `models.py` from here.
 """

@@ -128,7 +128,7 @@ export class Renderer {
       }
       const parent = card.phase === null ? this.loose : (this.phases.get(card.phase)?.li ?? this.loose);
       if (view.el.parentNode !== parent) parent.append(view.el);
-      const key = `${card.kind}|${card.x}|${card.y}|${card.w}|${card.h}|${card.colour}|${card.channel}|${card.text}`;
+      const key = `${card.kind}|${card.x}|${card.y}|${card.w}|${card.h}|${card.colour}|${card.channel}|${card.private ? 1 : 0}|${card.text}`;
       if (view.key !== key) {
         view.key = key;
         this.drawCard(view, card);
@@ -156,6 +156,7 @@ export class Renderer {
       text: el.querySelector(".card-text"),
       chip: el.querySelector(".chip"),
       gap: el.querySelector(".gap-mark"),
+      privateMark: el.querySelector(".private-mark"),
       uncovered: false,
       key: "",
       pending: false,
@@ -174,8 +175,12 @@ export class Renderer {
     view.kind.textContent = kind;
     view.text.textContent = card.text;
     view.chip.textContent = card.channel ? card.channel.replace("_", " ") : "";
-    el.setAttribute("aria-label", t("card_label", { kind, text: card.text.trim() || t("empty_card") }));
+    // One's own card in a private writing round: only its author sees it, until the reveal.
+    const label = card.private ? "card_label_private" : "card_label";
+    el.setAttribute("aria-label", t(label, { kind, text: card.text.trim() || t("empty_card") }));
     el.dataset.kind = card.kind;
+    el.classList.toggle("is-private", Boolean(card.private));
+    view.privateMark.hidden = !card.private;
   }
 
   /** The card's rectangle on the board, with a drag or resize in progress applied. */

@@ -149,6 +149,8 @@ const HANDLERS = {
     if (!KINDS.includes(op.kind)) return false;
     const card = { id: op.id, ...CARD_DEFAULTS, ...pick(op, CARD_FIELDS), author: by };
     card.kpi = card.kpi.trim();  // the server stores it trimmed
+    // In a private writing round the server marks the author's own new card, for them.
+    if (op.private) card.private = true;
     if (!phaseExists(state, card.phase)) return false;
     state.cards.push(card);
   },
@@ -190,6 +192,17 @@ const HANDLERS = {
     // The server takes a deleted card out of a phase that is deleted later.
     if (!phaseExists(state, card.phase)) card.phase = null;
     state.cards.push(card);
+  },
+
+  // Only from the server: the reveal of a private writing round brings the whole card,
+  // to pages that never saw it and to its author's, where it loses its private mark.
+  "card.reveal"(state, op) {
+    const card = structuredClone(op.card);
+    if (!phaseExists(state, card.phase)) card.phase = null;
+    delete state.trash.cards[op.id];
+    const index = findIndex(state.cards, op.id);
+    if (index === -1) state.cards.push(card);
+    else state.cards[index] = card;
   },
 
   "arrow.create"(state, op) {

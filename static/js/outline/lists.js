@@ -164,6 +164,8 @@ export function makeLists(ol) {
     const channel = item.querySelector(".outline-channel");
     channel.hidden = !card.channel;
     channel.textContent = card.channel ? t(`channel.${card.channel}`) : "";
+    // One's own card in a private writing round (docs/protocol.md).
+    item.querySelector(".outline-private").hidden = !card.private;
     item.querySelector(".outline-text").textContent = card.text;
 
     const tools = item.querySelector(".outline-tools");
