@@ -102,8 +102,10 @@ export class Follow {
     this.paint();
   }
 
+  /** Tell the person what just happened to their view, in the canvas's hint line. */
   say(text) {
-    this.note.textContent = text;
+    if (this.ed.showHint) this.ed.showHint(text, 4000);
+    else this.note.textContent = text;
   }
 
   paint() {
