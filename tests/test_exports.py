@@ -282,6 +282,25 @@ def test_it_draws_the_directions_of_arrows_as_the_editor_does(full):
     assert "comparison · 80.5" in document
 
 
+def test_it_draws_a_return_or_a_reactivation_as_a_violet_loop_as_the_editor_does(full, members):
+    board, ids = full
+    state = board_state(board)
+    back = next(a for a in state["arrows"] if a["from"] == ids["checkout"])
+    board_apply_ops(
+        board=board,
+        actor=members["owner"],
+        ops=[{"op": "arrow.update", "id": back["id"], "movement": "reactivated"}],
+    )
+
+    document = export_board(board, "svg").content.decode()
+
+    loop = 'stroke="#7c3aed" stroke-width="2.5" stroke-linecap="round" stroke-dasharray="9 6"'
+    assert document.count(loop) == 2  # the arrow, and its sample in the legend
+    assert "Back to buy again or reactivated" in document  # the editor's legend words
+    fall_back = 'stroke="#dc2626" stroke-width="2.5" stroke-linecap="round" stroke-dasharray="9 6"'
+    assert document.count(fall_back) == 1  # only the legend's: no arrow falls back now
+
+
 def test_it_cuts_long_text_with_an_ellipsis_at_the_card_edge(board, members):
     card_id = str(uuid.uuid4())
     word = "Supercalifragilisticexpialidocious" * 4

@@ -43,7 +43,7 @@ from boards.exports.state import DASH, number, ui_direction
 from boards.gaps import coverage_tone
 
 GAP_RED = "#b91c1c"
-LOOP = "#047857"  # a return or a reactivation: the loops the method aims for
+LOOP = "#7c3aed"  # a return or a reactivation, violet as on the board: a loop, no loss
 PRIORITY_TONES = {  # fill, ink
     "high": ("#fee2e2", "#991b1b"),
     "medium": ("#fef3c7", "#92400e"),
