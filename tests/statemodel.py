@@ -42,6 +42,8 @@ CARD_FIELDS = (
     "priority",
     "owner",
     "kpi",
+    "status",
+    "due",
 )
 CARD_DEFAULTS = {
     "phase": None,
@@ -55,6 +57,8 @@ CARD_DEFAULTS = {
     "priority": "",
     "owner": None,
     "kpi": "",
+    "status": "",
+    "due": "",
 }
 ARROW_FIELDS = ("from", "to", "label", "weight", "movement")
 LINK_SOURCE_KINDS = ("activity", "opportunity")

@@ -87,6 +87,7 @@ def test_it_exports_the_board_file_in_the_documented_format(full):
         "value": 12000,
         "target": 20000,
         "unit": "visits",
+        "readings": [],
     }
     state = board_state(board)
     assert [c["id"] for c in document["cards"]] == [c["id"] for c in state["cards"]]
@@ -157,6 +158,8 @@ def test_it_exports_one_csv_row_per_card_for_a_spreadsheet(full):
         "Priority",
         "KPI",
         "Owner",
+        "Status",
+        "Due date",
         "Author",
         "Gaps",
     ]
@@ -176,6 +179,8 @@ def test_it_exports_one_csv_row_per_card_for_a_spreadsheet(full):
         "High",
         "Cart abandonment rate",
         "Editor Person",
+        "Planned",
+        "2026-06-30",
         "Olivia Owner",
         "",
     ]

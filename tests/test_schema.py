@@ -117,6 +117,8 @@ def every_field(board, members):
                 "priority": "high",
                 "owner": members["facilitator"].pk,
                 "kpi": "Repeat rate",
+                "status": "doing",
+                "due": "2026-03-31",
             },
             {
                 "op": "arrow.create",
@@ -274,7 +276,7 @@ def test_it_tells_the_client_the_fields_limits_and_choices():
     card = schema["card"]
     assert card["fields"] == [
         *("kind", "phase", "x", "y", "w", "h", "text", "colour", "channel", "priority"),
-        *("owner", "kpi"),
+        *("owner", "kpi", "status", "due"),
     ]
     assert card["defaults"] == {
         "phase": None,
@@ -288,6 +290,8 @@ def test_it_tells_the_client_the_fields_limits_and_choices():
         "priority": "",
         "owner": None,
         "kpi": "",
+        "status": "",
+        "due": "",
     }
     assert card["limits"] == {"text": 2000, "kpi": 60, "size": [40, 2000], "coord": 1_000_000}
     assert card["choices"]["priority"] == ["", "high", "medium", "low"]
@@ -309,7 +313,7 @@ def test_it_tells_the_client_the_fields_limits_and_choices():
     assert phase["limits"] == {"name": 60}
     assert len(phase["colours"]) == 8
     kpi = schema["kpi"]
-    assert (kpi["fields"], kpi["max"]) == (["name", "value", "target", "unit"], 10)
+    assert (kpi["fields"], kpi["max"]) == (["name", "value", "target", "unit", "readings"], 10)
     assert {kpi["limits"]["name"], kpi["limits"]["unit"]} == {60, 12}
     # A copy each time: a caller that changes it changes nobody else's.
     schema["kinds"].append("x")

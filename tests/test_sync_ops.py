@@ -55,6 +55,8 @@ async def test_it_creates_a_card_with_the_defaults_filled_in(live):
             "priority": "",
             "owner": None,
             "kpi": "",
+            "status": "",
+            "due": "",
         }
     ]
     stored_card = await Card.objects.aget(id=card)
@@ -83,6 +85,8 @@ async def test_it_creates_a_card_with_every_field(live):
         "priority": "high",
         "owner": live.editor.pk,
         "kpi": " Cart abandonment rate ",
+        "status": "planned",
+        "due": "2026-04-30",
     }
     ops = await commit(live, [op])
     assert ops == [{**op, "colour": "#aabbcc", "kpi": "Cart abandonment rate"}]

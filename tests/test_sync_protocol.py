@@ -129,6 +129,8 @@ async def test_it_answers_a_fresh_sync_with_the_whole_board(sockets, board, memb
         "priority": "",
         "owner": None,
         "kpi": "",
+        "status": "",
+        "due": "",
         "author": members["owner"].pk,
     }
     assert cards["Welcome e-mail"]["phase"] == str(phases[1].id)

@@ -20,7 +20,13 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from boards.exports.state import channel_label, complete_state, kind_label, priority_label
+from boards.exports.state import (
+    channel_label,
+    complete_state,
+    kind_label,
+    priority_label,
+    status_label,
+)
 from boards.gaps import gaps_from_state
 from boards.schema import LINK_TARGET_KINDS
 
@@ -74,6 +80,8 @@ def board_csv(state: dict, *, names: dict[int, str]) -> bytes:
             _("Priority"),
             _("KPI"),
             pgettext("opportunity", "Owner"),
+            _("Status"),
+            _("Due date"),
             _("Author"),
             _("Gaps"),
         ]
@@ -89,12 +97,14 @@ def board_csv(state: dict, *, names: dict[int, str]) -> bytes:
             priority_label(card["priority"]),
             card["kpi"],
             names.get(card["owner"], "") if card["owner"] is not None else "",
+            status_label(card) if card["kind"] == "opportunity" else "",
+            card["due"],
             names.get(card["author"], "") if card["author"] is not None else "",
             "; ".join(about.get(card["id"], [])),
         ]
         writer.writerow([safe_cell(str(cell)) for cell in row])
     for gap in gap_list:
         if "card" not in gap:
-            row = [phase_names[gap["phase"]], _("Gap"), gap["message"], "", "", "", "", "", "", ""]
+            row = [phase_names[gap["phase"]], _("Gap"), gap["message"], *[""] * 9]
             writer.writerow([safe_cell(str(cell)) for cell in row])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")

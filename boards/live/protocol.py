@@ -22,6 +22,7 @@ from boards.live.fields import (
     kpis,
     number,
     object_fields,
+    optional_date,
     optional_number,
     optional_user,
     optional_uuid,
@@ -43,6 +44,7 @@ from boards.schema import (
     PHASE,
     PHASE_LIMITS,
     PRIORITIES,
+    STATUSES,
 )
 
 # ProtocolError is what clean_op and parse_frame raise: callers catch it from here.
@@ -84,6 +86,8 @@ _CARD_CHECKS: dict[str, Callable] = {
     "priority": choice(PRIORITIES),
     "owner": optional_user,
     "kpi": trimmed_text(CARD_LIMITS["kpi"]),
+    "status": choice(STATUSES),
+    "due": optional_date,
 }
 CARD_FIELDS: dict[str, Callable] = {name: _CARD_CHECKS[name] for name in CARD.names}
 CARD_DEFAULTS = dict(CARD.defaults)

@@ -167,7 +167,7 @@ export function methodSignature(state) {
   const parts = [];
   for (const p of state.phases) parts.push(`p${p.id}:${p.position}:${p.name}:${JSON.stringify(p.kpis)}`);
   for (const c of state.cards) {
-    parts.push(`c${c.id}:${c.kind}:${c.phase}:${c.channel}:${c.priority ?? ""}:${c.owner ?? ""}:${c.kpi ?? ""}`);
+    parts.push(`c${c.id}:${c.kind}:${c.phase}:${c.channel}:${c.priority ?? ""}:${c.owner ?? ""}:${c.kpi ?? ""}:${c.status ?? ""}:${c.due ?? ""}`);
     if (c.kind === "touchpoint" || c.kind === "opportunity") parts.push(c.text);
   }
   for (const a of state.arrows) parts.push(`a${a.id}:${a.from}:${a.to}:${a.weight}:${a.label}:${a.movement}`);
