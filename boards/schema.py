@@ -228,9 +228,10 @@ PHASE = Shape(
 )
 # A KPI is an item of Phase.kpis (JSON), not a model of its own.
 # `readings`: the KPI's dated readings, oldest first, each {date ("YYYY-MM-DD"), value,
-# note}; `value` is the latest reading once there are readings (boards/plans.py).
+# note}; `value` is the latest reading once there are readings (boards/plans.py). A KPI
+# without readings may leave the field out (so it has no default here).
 KPI_FIELDS = ("name", "value", "target", "unit", "readings")
-KPI_DEFAULTS = {"value": None, "target": None, "unit": "", "readings": []}
+KPI_DEFAULTS = {"value": None, "target": None, "unit": ""}
 READING_FIELDS = ("date", "value", "note")
 
 CARD_LIMITS = {

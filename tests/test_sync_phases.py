@@ -86,14 +86,11 @@ async def test_it_creates_a_phase_with_a_colour_and_kpis(live):
         "colour": "#ABCDEF",
         "kpis": [{"name": "NPS", "value": 41, "target": 50, "unit": ""}],
     }
-    kpis = [{"name": "NPS", "value": 41, "target": 50, "unit": "", "readings": []}]
-    assert await commit(live, [op]) == [{**op, "colour": "#abcdef", "kpis": kpis}]
+    assert await commit(live, [op]) == [{**op, "colour": "#abcdef"}]
     stored_phase = await Phase.objects.aget(id=phase)
     assert stored_phase.position == 4
     assert stored_phase.colour == "#abcdef"
-    assert stored_phase.kpis == [
-        {"name": "NPS", "value": 41, "target": 50, "unit": "", "readings": []}
-    ]
+    assert stored_phase.kpis == [{"name": "NPS", "value": 41, "target": 50, "unit": ""}]
 
 
 async def test_it_renames_recolours_and_sets_kpis_of_a_phase(live):
@@ -110,8 +107,8 @@ async def test_it_renames_recolours_and_sets_kpis_of_a_phase(live):
         ],
     )
     kpis = [
-        {"name": "CTR", "value": 2.5, "target": 3, "unit": "%", "readings": []},
-        {"name": "CPM", "value": None, "target": None, "unit": "", "readings": []},
+        {"name": "CTR", "value": 2.5, "target": 3, "unit": "%"},
+        {"name": "CPM", "value": None, "target": None, "unit": ""},
     ]
     assert ops == [
         {

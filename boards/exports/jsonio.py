@@ -76,7 +76,10 @@ def board_document(state: dict, *, people: dict[int, dict], exported: datetime) 
                 "name": phase["name"],
                 "colour": phase["colour"],
                 "kpis": [
-                    {name: kpi.get(name, KPI_DEFAULTS.get(name)) for name in KPI_FIELDS}
+                    {
+                        name: kpi.get(name, {**KPI_DEFAULTS, "readings": []}.get(name))
+                        for name in KPI_FIELDS
+                    }
                     for kpi in phase["kpis"]
                 ],
             }
