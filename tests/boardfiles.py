@@ -59,7 +59,12 @@ def make_full_board(org: Organisation, members: dict[str, User]) -> tuple[Board,
             "id": phases[2],
             "colour": "#fde68a",
             "kpis": [
-                {"name": "Cart abandonment rate", "value": 70.5, "target": 55, "unit": "%"},
+                {"name": "Cart abandonment rate", "value": 70.5, "target": 55, "unit": "%",
+                 "readings": [
+                     {"date": "2026-01-05", "value": 78, "note": "before the reminder"},
+                     {"date": "2026-02-02", "value": 74.2},
+                     {"date": "2026-03-02", "value": 70.5, "note": "reminder live"},
+                 ]},
             ],
         },
         {**card, "id": ids["instagram"], "kind": "touchpoint", "phase": phases[0], "x": 30,

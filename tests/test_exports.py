@@ -371,7 +371,10 @@ def test_it_renders_a_pdf_of_the_board_and_its_gap_analysis(full, tmp_path):
         "Strategy",
         "Cart reminder after 1 hour",
         "Owner: Editor Person",
+        "Planned · Due 2026-06-30",
         "Customers fall back from",
+        "KPIs over time",
+        "Target 55 %",
     ):
         assert expected in report_text
     assert shutil.which("pdftoppm"), "poppler-utils (pdftoppm) is needed to look at PDFs"
