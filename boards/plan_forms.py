@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from boards.forms import NUMBER_ERRORS
+from boards.kpis import sparkline
 from boards.models import CARD_TEXT_MAX, PlanStatus
 from boards.schema import KPI_LIMITS
 
@@ -85,3 +86,26 @@ class ReadingForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
         super().__init__(*args, **kwargs)
+
+
+def kpi_charts(kpis: list[dict], *, can_edit: bool, refused: ReadingForm | None) -> list[dict]:
+    """A phase's KPIs for its panel: each with its readings, their chart and (for editors)
+    a form to add one; a refused reading comes back in its KPI's form, with its errors."""
+    charts = []
+    for index, kpi in enumerate(kpis):
+        form = None
+        if can_edit:
+            prefix = f"reading-{index}"
+            if refused is not None and refused.prefix == prefix:
+                form = refused
+            else:
+                form = ReadingForm(prefix=prefix, initial={"kpi": kpi["name"]})
+        charts.append(
+            {
+                "kpi": kpi,
+                "readings": kpi.get("readings", []),
+                "spark": sparkline(kpi, width=300, height=64, pad=5),
+                "form": form,
+            }
+        )
+    return charts

@@ -33,7 +33,7 @@ from boards.kpis import sparkline
 from boards.live.commit import BoardGone
 from boards.live.protocol import ProtocolError
 from boards.models import PlanStatus
-from boards.plan_forms import ReadingForm
+from boards.plan_forms import kpi_charts
 from journeymap.access import Can, capabilities, role_allows
 
 
@@ -287,22 +287,7 @@ def _phase_panel(
     can_edit = role_allows(membership.role, Can.EDIT_BOARD)
     if can_edit and formset is None:
         formset = KpiFormSet(initial=phase.kpis, prefix="kpi")
-    # Each KPI with its readings, their chart, and (for editors) a form to add one; a
-    # refused reading comes back in its KPI's form, with its errors.
-    charts = []
-    for index, kpi in enumerate(phase.kpis):
-        form = None
-        if can_edit:
-            prefix = f"reading-{index}"
-            refused = reading_form is not None and reading_form.prefix == prefix
-            form = (
-                reading_form
-                if refused
-                else ReadingForm(prefix=prefix, initial={"kpi": kpi["name"]})
-            )
-        charts.append(
-            {"kpi": kpi, "readings": kpi.get("readings", []), "spark": sparkline(kpi), "form": form}
-        )
+    charts = kpi_charts(phase.kpis, can_edit=can_edit, refused=reading_form)
     return render_panel(
         request,
         "boards/panels/phase.html",
