@@ -31,6 +31,18 @@ export class SidePanel {
     tabs.addEventListener("keydown", (event) => this.keyNav(event));
     // After a swap, mark the people present (the People tab).
     panel.addEventListener("htmx:afterSwap", () => this.markPresent());
+    // A refresh that comes back after someone started typing in the panel (a KPI
+    // reading, an action to plan) or sent one of its forms would wipe what they typed,
+    // or the answer to what they sent: keep the panel; that answer is the newer one.
+    this.posts = 0;
+    panel.addEventListener("htmx:beforeRequest", (event) => {
+      if (event.detail.requestConfig?.verb !== "get") this.posts += 1;
+    });
+    panel.addEventListener("htmx:beforeSwap", (event) => {
+      if (!this.refreshing || event.detail.requestConfig?.verb !== "get") return;
+      this.refreshing = false;
+      if (this.typing() || this.posts !== this.postsAtRefresh) event.detail.shouldSwap = false;
+    });
   }
 
   show(tab, { focus = false } = {}) {
@@ -94,6 +106,8 @@ export class SidePanel {
     }
     this.timer = setTimeout(() => {
       if (!globalThis.htmx) return;
+      this.refreshing = force;
+      this.postsAtRefresh = this.posts;
       Promise.resolve(htmx.ajax("GET", url, { target: "#side-panel", swap: "innerHTML" })).catch(() => {});
     }, force ? 0 : 120);
   }
