@@ -35,10 +35,11 @@ MARGIN, GAP = 30, 30
 ROW = CARD_H + GAP
 PER_ROW = (COLUMN_WIDTH - MARGIN) // (CARD_W + GAP)  # 2 in a 480-wide column
 BAND = 40  # the extra space between the touchpoints and the activities
-# A template's cards keep what they say, not whom they name (owners) or where they stood
-# (the phase is an index into the template's phases).
-# A lock is about one workshop's room, not something a new board starts with.
-TEMPLATE_CARD_FIELDS = tuple(name for name in CARD.plain if name != "locked")
+# A template's cards keep what they say, not whom they name (owners), where they stood
+# (the phase is an index into the template's phases) or how far this board's plan got
+# (an opportunity's status and due date). A lock is about one workshop's room, not
+# something a new board starts with.
+TEMPLATE_CARD_FIELDS = tuple(name for name in CARD.plain if name not in ("locked", "status", "due"))
 
 
 def _slot(index: int, top: float) -> tuple[float, float]:

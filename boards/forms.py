@@ -13,6 +13,7 @@ from boards.models import (
     TITLE_MAX,
     CardKind,
     Channel,
+    PlanStatus,
     Priority,
 )
 from boards.schema import CARD, CARD_LIMITS, KPI_LIMITS, KPI_MAX
@@ -175,8 +176,21 @@ class CardPanelForm(forms.Form):
         error_messages={"invalid_choice": _("Choose one of the phase's KPIs.")},
     )
 
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=PlanStatus.choices,
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the statuses in the list.")},
+    )
+    due = forms.DateField(
+        label=_("Due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Give the date as a date, like 2026-03-31.")},
+    )
+
     # Shown for opportunity cards only; the others keep what they have.
-    OPPORTUNITY_FIELDS = ("priority", "owner", "kpi")
+    OPPORTUNITY_FIELDS = ("priority", "owner", "kpi", "status", "due")
 
     def __init__(self, *args, card=None, members=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -210,6 +224,10 @@ class CardPanelForm(forms.Form):
         """The text the panel showed (None: the post did not say, as a plain client)."""
         shown = self.data.get(self["text"].html_initial_name)
         return None if shown is None else shown.replace("\r\n", "\n")
+
+    def clean_due(self) -> str:
+        due = self.cleaned_data["due"]
+        return due.isoformat() if due else ""
 
     def changes(self, card) -> dict:
         """The fields the person changed in the panel that differ from `card` now: a

@@ -33,7 +33,7 @@ from collections import Counter, defaultdict
 
 from boards.frameworks import phase_examples_for
 from boards.gap_list import movement_sentence, phase_gaps
-from boards.models import Channel, Movement, Priority
+from boards.models import Channel, Movement, PlanStatus, Priority
 
 # Strategy groups, most urgent first; "" (no priority set) last.
 PRIORITY_ORDER = [Priority.HIGH, Priority.MEDIUM, Priority.LOW, Priority.NONE]
@@ -311,8 +311,9 @@ def strategy_from_state(state: dict) -> dict:
     {id, name, colour, kpis, count, groups}, where `groups` holds one entry per priority,
     most urgent first ({priority, label, opportunities}, empty lists included so every
     phase has the same shape). Each opportunity is {id, text, priority, owner (user id or
-    None), kpi, kpi_known (whether its phase lists a KPI of that name), touchpoints
-    [{id, text}] (the touchpoints it is linked to)}. Opportunities outside every phase are
+    None), kpi, kpi_known (whether its phase lists a KPI of that name), status,
+    status_label, due (the action plan: boards/plans.py), touchpoints [{id, text}] (the
+    touchpoints it is linked to)}. Opportunities outside every phase are
     in `outside`, grouped the same way; `total` counts them all."""
     phases = _phases_in_order(state)
     phase_ids = {phase["id"] for phase in phases}
@@ -328,6 +329,8 @@ def strategy_from_state(state: dict) -> dict:
         if card["kind"] == "opportunity":
             by_phase[card["phase"] if card["phase"] in phase_ids else None].append(card)
 
+    status_labels = dict(PlanStatus.choices)
+
     def groups(members: list[dict], kpi_names: set[str]) -> list[dict]:
         return [
             {
@@ -341,6 +344,9 @@ def strategy_from_state(state: dict) -> dict:
                         "owner": card.get("owner"),
                         "kpi": card.get("kpi", ""),
                         "kpi_known": card.get("kpi", "").casefold() in kpi_names,
+                        "status": card.get("status", ""),
+                        "status_label": str(status_labels.get(card.get("status", ""), "")),
+                        "due": card.get("due", ""),
                         "touchpoints": serves[card["id"]],
                     }
                     for card in members

@@ -106,7 +106,8 @@ class Phase(models.Model):
     position = models.PositiveIntegerField(_("position"))
     name = models.CharField(_("name"), max_length=PHASE_NAME_MAX)
     colour = models.CharField(_("colour"), max_length=7, default=PHASE_COLOURS[0])
-    # [{"name": str, "value": float|None, "target": float|None, "unit": str}]
+    # [{"name": str, "value": float|None, "target": float|None, "unit": str,
+    #   "readings": [{"date": "YYYY-MM-DD", "value": float, "note": str}] (oldest first)}]
     kpis = models.JSONField(_("KPIs"), default=list, blank=True)
     # Locked by a facilitator: the phase and its cards stay as they are for everyone else.
     locked = models.BooleanField(_("locked"), default=False)
@@ -158,6 +159,18 @@ class Priority(models.TextChoices):
     LOW = "low", _("Low")
 
 
+class PlanStatus(models.TextChoices):
+    """Where an opportunity stands in the action plan, from an idea to done (the strategy
+    step of the workshop: boards/plans.py). "" is an idea nobody has planned yet."""
+
+    IDEA = "", _("Idea")
+    PLANNED = "planned", _("Planned")
+    DOING = "doing", _("Doing")
+    DONE = "done", _("Done")
+
+
+DUE_REGEX = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"  # an ISO date, or "" for none
+
 KIND_COLOURS = {
     CardKind.TOUCHPOINT: "#fde68a",
     CardKind.ACTIVITY: "#a7f3d0",
@@ -198,6 +211,13 @@ class Card(models.Model):
         related_name="+",
     )
     kpi = models.CharField(_("KPI"), max_length=KPI_NAME_MAX, blank=True, default="")
+    # The action plan: where an opportunity stands and when it is due (an ISO date, kept
+    # as text so that the board state, the op log and the exports carry it as the wire
+    # does).
+    status = models.CharField(
+        _("status"), max_length=8, choices=PlanStatus.choices, blank=True, default=""
+    )
+    due = models.CharField(_("due date"), max_length=10, blank=True, default="")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -223,6 +243,10 @@ class Card(models.Model):
             models.CheckConstraint(
                 condition=models.Q(priority__in=Priority.values), name="card_priority_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=PlanStatus.values), name="card_status_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(due__regex=DUE_REGEX), name="card_due_date"),
             models.CheckConstraint(
                 condition=models.Q(
                     w__gte=SIZE_MIN, w__lte=SIZE_MAX, h__gte=SIZE_MIN, h__lte=SIZE_MAX

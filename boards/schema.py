@@ -46,6 +46,7 @@ from boards.models import (
     Channel,
     Movement,
     Phase,
+    PlanStatus,
     Priority,
 )
 
@@ -54,10 +55,13 @@ WEIGHT_MAX = 1_000_000  # an arrow's weight: 0 to this
 KPI_MAX = 10  # KPIs of one phase
 KPI_UNIT_MAX = 12
 KPI_FIGURE_LIMIT = 1e12  # |value|, |target| of a KPI
+KPI_READINGS_MAX = 100  # dated readings of one KPI
+KPI_NOTE_MAX = 120  # a reading's note
 
 CARD_KINDS: list[str] = list(CardKind.values)
 CHANNELS: list[str] = list(Channel.values)
 PRIORITIES: list[str] = list(Priority.values)
+STATUSES: list[str] = list(PlanStatus.values)
 MOVEMENTS: list[str] = list(Movement.values)
 # (value, label) for the pages that ask what a move back means.
 MOVEMENT_CHOICES: list[tuple[str, str]] = list(Movement.choices)
@@ -188,6 +192,8 @@ CARD = Shape(
         Field("kpi"),
         # Set only by a facilitator (boards.live.batch_lock).
         Field("locked"),
+        Field("status"),
+        Field("due"),
     ),
     state_only=(Field("id", ident=True), Field("author", "author_id", ref="user")),
     # `private` reaches only the card's author, as `private: true` on its own cards
@@ -225,8 +231,12 @@ PHASE = Shape(
     server_only={"board"},
 )
 # A KPI is an item of Phase.kpis (JSON), not a model of its own.
-KPI_FIELDS = ("name", "value", "target", "unit")
+# `readings`: the KPI's dated readings, oldest first, each {date ("YYYY-MM-DD"), value,
+# note}; `value` is the latest reading once there are readings (boards/plans.py). A KPI
+# without readings may leave the field out (so it has no default here).
+KPI_FIELDS = ("name", "value", "target", "unit", "readings")
 KPI_DEFAULTS = {"value": None, "target": None, "unit": ""}
+READING_FIELDS = ("date", "value", "note")
 
 CARD_LIMITS = {
     "text": CARD_TEXT_MAX,
@@ -236,7 +246,13 @@ CARD_LIMITS = {
 }
 ARROW_LIMITS = {"label": ARROW_LABEL_MAX, "weight": [0, WEIGHT_MAX]}
 PHASE_LIMITS = {"name": PHASE_NAME_MAX}
-KPI_LIMITS = {"name": KPI_NAME_MAX, "unit": KPI_UNIT_MAX, "figure": KPI_FIGURE_LIMIT}
+KPI_LIMITS = {
+    "name": KPI_NAME_MAX,
+    "unit": KPI_UNIT_MAX,
+    "figure": KPI_FIGURE_LIMIT,
+    "readings": KPI_READINGS_MAX,
+    "note": KPI_NOTE_MAX,
+}
 
 
 def _in_order(kinds: frozenset[str]) -> list[str]:
@@ -253,7 +269,7 @@ def client_schema() -> dict:
                 "fields": list(CARD.names),
                 "defaults": CARD.defaults,
                 "limits": CARD_LIMITS,
-                "choices": {"channel": CHANNELS, "priority": PRIORITIES},
+                "choices": {"channel": CHANNELS, "priority": PRIORITIES, "status": STATUSES},
             },
             "arrow": {
                 "fields": list(ARROW.names),

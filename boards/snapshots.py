@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from boards.content import write_content
 from boards.gaps import gaps_from_state
+from boards.kpis import kpi_changes
 from boards.live import room
 from boards.live.commit import Commit
 from boards.models import Board, CardKind, OpLog, Snapshot, SnapshotKind
@@ -157,7 +158,7 @@ def _label(card: dict) -> str:
 def compare_states(old: dict, new: dict) -> dict:
     """What changed from `old` to `new` (two board states): cards added, removed, moved to
     another phase and changed; arrows and links added and removed; gaps closed and
-    opened (touchpoints that gained or lost the activity behind them)."""
+    opened (touchpoints that gained or lost the activity behind them); KPIs changed."""
     old_cards = {c["id"]: c for c in old["cards"]}
     new_cards = {c["id"]: c for c in new["cards"]}
     old_phases, new_phases = _phase_names(old), _phase_names(new)
@@ -239,6 +240,8 @@ def compare_states(old: dict, new: dict) -> dict:
         # A gap closed: uncovered before, and now covered (still on the board).
         "gaps_closed": by_text((old_gaps - new_gaps) & new_cards.keys(), new_cards),
         "gaps_opened": by_text(new_gaps - old_gaps, new_cards),
+        # KPIs added, removed, or with other figures or new readings (boards/kpis.py).
+        "kpis": kpi_changes(old, new),
     }
     result["same"] = not any(result.values())
     return result

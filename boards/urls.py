@@ -1,6 +1,6 @@
 from django.urls import path
 
-from boards.views import card_panel, exports, guests, pages, panels, sharing, versions
+from boards.views import card_panel, exports, guests, pages, panels, plans, sharing, versions
 
 urlpatterns = [
     path("orgs/<int:organisation_id>/boards/", pages.board_list, name="board_list"),
@@ -58,6 +58,40 @@ urlpatterns += [
         name="panel_phase_suggestion",
     ),
     path("boards/<uuid:board_id>/gaps.json", panels.board_gaps_json, name="board_gaps_json"),
+]
+
+# The action plan and KPIs over time (boards/views/plans.py), in the same side panel.
+urlpatterns += [
+    path(
+        "boards/<uuid:board_id>/panel/phases/<uuid:phase_id>/plan/",
+        plans.panel_gap_plan,
+        name="panel_gap_plan",
+    ),
+    path(
+        "boards/<uuid:board_id>/panel/plan/<uuid:card_id>/status/",
+        plans.panel_plan_status,
+        name="panel_plan_status",
+    ),
+    path(
+        "boards/<uuid:board_id>/panel/plan/<uuid:card_id>/activity/",
+        plans.panel_plan_activity,
+        name="panel_plan_activity",
+    ),
+    path(
+        "boards/<uuid:board_id>/panel/phases/<uuid:phase_id>/kpis/accept/",
+        plans.panel_phase_kpi_accept,
+        name="panel_phase_kpi_accept",
+    ),
+    path(
+        "boards/<uuid:board_id>/panel/phases/<uuid:phase_id>/readings/",
+        plans.panel_phase_reading,
+        name="panel_phase_reading",
+    ),
+    path(
+        "boards/<uuid:board_id>/panel/phases/<uuid:phase_id>/readings/remove/",
+        plans.panel_phase_reading_remove,
+        name="panel_phase_reading_remove",
+    ),
     path("boards/<uuid:board_id>/outline/", pages.board_outline, name="board_outline"),
 ]
 

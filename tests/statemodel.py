@@ -43,6 +43,8 @@ CARD_FIELDS = (
     "owner",
     "kpi",
     "locked",
+    "status",
+    "due",
 )
 CARD_DEFAULTS = {
     "phase": None,
@@ -57,6 +59,8 @@ CARD_DEFAULTS = {
     "owner": None,
     "kpi": "",
     "locked": False,
+    "status": "",
+    "due": "",
 }
 ARROW_FIELDS = ("from", "to", "label", "weight", "movement")
 LINK_SOURCE_KINDS = ("activity", "opportunity")

@@ -31,9 +31,10 @@ from django.test import Client
 from django.urls import reverse
 
 from boards.frameworks import phase_examples_for
-from boards.models import Board, Card, CardLink, Guest, ShareLink, Snapshot
+from boards.models import Board, Card, CardLink, Guest, Phase, ShareLink, Snapshot
 from journeymap.actions import invite_create
 from journeymap.models import Invite, Membership, Organisation, Role, User
+from tests.factories import make_card
 
 VISITORS = [
     "owner",
@@ -139,6 +140,13 @@ MATRIX: dict[str, tuple[Outcome, ...]] = {
     "GET panel_phase":            (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN, HIDE,  HIDE),
     "POST panel_phase_save":      (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
     "POST panel_phase_suggestion": (DONE, DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    # The action plan and KPI readings: whoever edits the board.
+    "POST panel_gap_plan":        (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST panel_plan_status":     (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST panel_plan_activity":   (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST panel_phase_kpi_accept": (DONE, DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST panel_phase_reading":   (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
+    "POST panel_phase_reading_remove": (DONE, DONE, DONE, DONE, DENY, HIDE,  LOGIN, HIDE,  HIDE),
     "GET board_versions":         (SHOW,  SHOW,  SHOW,  SHOW,  SHOW,  HIDE,  LOGIN, HIDE,  HIDE),
     "POST board_versions":        (DONE,  DONE,  DONE,  DONE,  DENY,  HIDE,  LOGIN, HIDE,  HIDE),
     # Versions: every member looks; facilitators and above restore.
@@ -263,6 +271,51 @@ def _first_suggestion(world: World) -> dict:
     phase = world.board.phases.order_by("position").first()
     examples = phase_examples_for(world.board.framework, phase.name, phase.position)
     return {"index": "0", "text": str(examples.activities[0].text)}
+
+
+def _first_phase(world: World):
+    return world.board.phases.order_by("position").first()
+
+
+def _plan_url(name: str, status: str) -> Callable[[World], str]:
+    """A route on the board's one opportunity, made with `status` when there is none."""
+
+    def url(world: World) -> str:
+        card = Card.objects.filter(board=world.board, kind="opportunity").first()
+        if card is None:
+            card = make_card(
+                world.board, kind="opportunity", phase=_first_phase(world), text="Plan"
+            )
+            Card.objects.filter(pk=card.pk).update(status=status)
+        return reverse(name, args=[world.board.id, card.id])
+
+    return url
+
+
+def _kpi_url(name: str, readings: list) -> Callable[[World], str]:
+    """A route on the first phase, given a KPI (with `readings`) first."""
+
+    def url(world: World) -> str:
+        phase = _first_phase(world)
+        kpi = {"name": "Reach", "value": None, "target": 10, "unit": "", "readings": readings}
+        Phase.objects.filter(pk=phase.pk).update(kpis=[kpi])
+        return reverse(name, args=[world.board.id, phase.id])
+
+    return url
+
+
+def _kpi_readings(world: World) -> list:
+    return Phase.objects.get(pk=_first_phase(world).pk).kpis[0]["readings"]
+
+
+def _uncovered_gap(world: World, who: str) -> dict:
+    card = Card.objects.get(board=world.board, text="Instagram ad")
+    return {"gap": f"uncovered:{card.id}", "text": f"Planned by {who}"}
+
+
+def _first_kpi_suggestion(world: World, who: str) -> dict:
+    phase = _first_phase(world)
+    return {"name": str(phase_examples_for(world.board.framework, phase.name, 0).kpis[0].name)}
 
 
 def _board_file(world: World, who: str) -> dict:
@@ -415,6 +468,48 @@ ROUTES: dict[str, Route] = {
         took_effect=lambda world, who: Card.objects.filter(
             board=world.board, kind="activity", text=_first_suggestion(world)["text"]
         ).exists(),
+    ),
+    "POST panel_gap_plan": Route(
+        url=_phase_panel_url("panel_gap_plan"),
+        data=_uncovered_gap,
+        took_effect=lambda world, who: Card.objects.filter(
+            board=world.board, kind="opportunity", text=f"Planned by {who}"
+        ).exists(),
+    ),
+    "POST panel_plan_status": Route(
+        url=_plan_url("panel_plan_status", "planned"),
+        data=lambda world, who: {"status": "doing"},
+        took_effect=lambda world, who: Card.objects.filter(
+            board=world.board, kind="opportunity", status="doing"
+        ).exists(),
+    ),
+    "POST panel_plan_activity": Route(
+        url=_plan_url("panel_plan_activity", "done"),
+        took_effect=lambda world, who: Card.objects.filter(
+            board=world.board, kind="activity", text="Plan"
+        ).exists(),
+    ),
+    "POST panel_phase_kpi_accept": Route(
+        url=_phase_panel_url("panel_phase_kpi_accept"),
+        data=_first_kpi_suggestion,
+        took_effect=lambda world, who: bool(_first_phase(world).kpis),
+    ),
+    "POST panel_phase_reading": Route(
+        url=_kpi_url("panel_phase_reading", []),
+        data=lambda world, who: {
+            "prefix": "reading-0",
+            "reading-0-kpi": "Reach",
+            "reading-0-date": "2026-03-01",
+            "reading-0-value": "4",
+        },
+        took_effect=lambda world, who: bool(_kpi_readings(world)),
+    ),
+    "POST panel_phase_reading_remove": Route(
+        url=_kpi_url(
+            "panel_phase_reading_remove", [{"date": "2026-03-01", "value": 4.0, "note": ""}]
+        ),
+        data=lambda world, who: {"kpi": "Reach", "index": "0"},
+        took_effect=lambda world, who: not _kpi_readings(world),
     ),
     "GET board_versions": Route(url=_board_url("board_versions")),
     "POST board_versions": Route(

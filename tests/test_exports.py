@@ -87,6 +87,7 @@ def test_it_exports_the_board_file_in_the_documented_format(full):
         "value": 12000,
         "target": 20000,
         "unit": "visits",
+        "readings": [],
     }
     state = board_state(board)
     assert [c["id"] for c in document["cards"]] == [c["id"] for c in state["cards"]]
@@ -157,6 +158,8 @@ def test_it_exports_one_csv_row_per_card_for_a_spreadsheet(full):
         "Priority",
         "KPI",
         "Owner",
+        "Status",
+        "Due date",
         "Author",
         "Gaps",
     ]
@@ -176,6 +179,8 @@ def test_it_exports_one_csv_row_per_card_for_a_spreadsheet(full):
         "High",
         "Cart abandonment rate",
         "Editor Person",
+        "Planned",
+        "2026-06-30",
         "Olivia Owner",
         "",
     ]
@@ -282,6 +287,25 @@ def test_it_draws_the_directions_of_arrows_as_the_editor_does(full):
     assert "comparison · 80.5" in document
 
 
+def test_it_draws_a_return_or_a_reactivation_as_a_violet_loop_as_the_editor_does(full, members):
+    board, ids = full
+    state = board_state(board)
+    back = next(a for a in state["arrows"] if a["from"] == ids["checkout"])
+    board_apply_ops(
+        board=board,
+        actor=members["owner"],
+        ops=[{"op": "arrow.update", "id": back["id"], "movement": "reactivated"}],
+    )
+
+    document = export_board(board, "svg").content.decode()
+
+    loop = 'stroke="#7c3aed" stroke-width="2.5" stroke-linecap="round" stroke-dasharray="9 6"'
+    assert document.count(loop) == 2  # the arrow, and its sample in the legend
+    assert "Back to buy again or reactivated" in document  # the editor's legend words
+    fall_back = 'stroke="#dc2626" stroke-width="2.5" stroke-linecap="round" stroke-dasharray="9 6"'
+    assert document.count(fall_back) == 1  # only the legend's: no arrow falls back now
+
+
 def test_it_cuts_long_text_with_an_ellipsis_at_the_card_edge(board, members):
     card_id = str(uuid.uuid4())
     word = "Supercalifragilisticexpialidocious" * 4
@@ -347,7 +371,10 @@ def test_it_renders_a_pdf_of_the_board_and_its_gap_analysis(full, tmp_path):
         "Strategy",
         "Cart reminder after 1 hour",
         "Owner: Editor Person",
+        "Planned · Due 2026-06-30",
         "Customers fall back from",
+        "KPIs over time",
+        "Target 55 %",
     ):
         assert expected in report_text
     assert shutil.which("pdftoppm"), "poppler-utils (pdftoppm) is needed to look at PDFs"

@@ -335,6 +335,9 @@ def test_it_groups_opportunities_by_phase_then_priority():
             "owner": 7,
             "kpi": "repeat-purchase rate",
             "kpi_known": True,  # names match whatever the case
+            "status": "",
+            "status_label": "Idea",
+            "due": "",
             "touchpoints": [
                 {"id": review, "text": "Review request"},
                 {"id": delivery, "text": "Delivery"},
@@ -466,6 +469,9 @@ def test_it_gives_the_live_boards_strategy(board, members):
             "owner": members["editor"].pk,
             "kpi": "Website traffic",
             "kpi_known": False,  # the phase has no KPIs yet
+            "status": "",
+            "status_label": "Idea",
+            "due": "",
             "touchpoints": [{"id": str(ad.id), "text": "Instagram ad"}],
             "owner_name": "Editor Person",  # the selector knows people; the state does not
         }

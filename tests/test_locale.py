@@ -163,8 +163,8 @@ def test_the_csv_opens_as_columns_in_the_locale_s_spreadsheet(board, language, s
         content = export_board(board, "csv").content.decode("utf-8-sig")
 
     rows = list(csv.reader(io.StringIO(content), delimiter=separator))
-    assert len(rows[0]) == 10  # every heading its own column
-    assert all(len(row) == 10 for row in rows)
+    assert len(rows[0]) == 12  # every heading its own column
+    assert all(len(row) == 12 for row in rows)
     assert any("Instagram ad" in row for row in rows)
 
 

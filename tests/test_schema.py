@@ -117,6 +117,8 @@ def every_field(board, members):
                 "priority": "high",
                 "owner": members["facilitator"].pk,
                 "kpi": "Repeat rate",
+                "status": "doing",
+                "due": "2026-03-31",
             },
             {
                 "op": "arrow.create",
@@ -222,11 +224,12 @@ def test_it_starts_a_board_from_a_template_with_every_field_a_template_keeps(eve
 
     original = CARD.of(Card.objects.get(pk=ids["opportunity"]))
     made = CARD.of(Card.objects.get(board=copy, text=original["text"]))
-    # A template leaves out whom it names (the owner) and the lock of a workshop;
-    # everything else comes along.
-    kept = [name for name in CARD.plain if name != "locked"]
+    # A template leaves out whom it names (the owner), the lock of a workshop and how far
+    # this board's plan got (an opportunity's status and due date); everything else comes
+    # along.
+    kept = [name for name in CARD.plain if name not in ("locked", "status", "due")]
     assert {name: made[name] for name in kept} == {name: original[name] for name in kept}
-    assert made["owner"] is None
+    assert (made["owner"], made["status"], made["due"]) == (None, "", "")
     assert (original["locked"], made["locked"]) == (True, False)
 
 
@@ -281,7 +284,7 @@ def test_it_tells_the_client_the_fields_limits_and_choices():
     card = schema["card"]
     assert card["fields"] == [
         *("kind", "phase", "x", "y", "w", "h", "text", "colour", "channel", "priority"),
-        *("owner", "kpi", "locked"),
+        *("owner", "kpi", "locked", "status", "due"),
     ]
     assert card["defaults"] == {
         "phase": None,
@@ -296,6 +299,8 @@ def test_it_tells_the_client_the_fields_limits_and_choices():
         "owner": None,
         "kpi": "",
         "locked": False,
+        "status": "",
+        "due": "",
     }
     assert card["limits"] == {"text": 2000, "kpi": 60, "size": [40, 2000], "coord": 1_000_000}
     assert card["choices"]["priority"] == ["", "high", "medium", "low"]
@@ -318,7 +323,7 @@ def test_it_tells_the_client_the_fields_limits_and_choices():
     assert phase["limits"] == {"name": 60}
     assert len(phase["colours"]) == 8
     kpi = schema["kpi"]
-    assert (kpi["fields"], kpi["max"]) == (["name", "value", "target", "unit"], 10)
+    assert (kpi["fields"], kpi["max"]) == (["name", "value", "target", "unit", "readings"], 10)
     assert {kpi["limits"]["name"], kpi["limits"]["unit"]} == {60, 12}
     # A copy each time: a caller that changes it changes nobody else's.
     schema["kinds"].append("x")

@@ -117,9 +117,12 @@ def test_the_tray_shows_suggestions_apart_and_labels_the_products_own(org, membe
     assert "What the team could do here" in editor
     assert "Guides and reports for each buying role" in editor
     assert "suggested by Journeymap" in editor
-    assert "Add “Guides and reports for each buying role” as a current activity" in editor
+    assert (
+        'Add to the board<span class="visually-hidden">: Guides and reports for each buying '
+        "role</span>" in editor
+    )
     assert "Guides and reports for each buying role" in viewer
-    assert "as a current activity" not in viewer  # a viewer reads, never adds
+    assert "Add to the board" not in viewer  # a viewer reads, never adds
 
 
 def test_the_panel_adds_a_suggestion_and_says_so(fresh, client_for):

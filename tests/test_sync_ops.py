@@ -56,6 +56,8 @@ async def test_it_creates_a_card_with_the_defaults_filled_in(live):
             "owner": None,
             "kpi": "",
             "locked": False,
+            "status": "",
+            "due": "",
         }
     ]
     stored_card = await Card.objects.aget(id=card)
@@ -84,6 +86,8 @@ async def test_it_creates_a_card_with_every_field(live):
         "priority": "high",
         "owner": live.editor.pk,
         "kpi": " Cart abandonment rate ",
+        "status": "planned",
+        "due": "2026-04-30",
     }
     ops = await commit(live, [op])
     assert ops == [{**op, "colour": "#aabbcc", "kpi": "Cart abandonment rate", "locked": False}]

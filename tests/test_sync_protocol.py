@@ -134,6 +134,8 @@ async def test_it_answers_a_fresh_sync_with_the_whole_board(sockets, board, memb
         "owner": None,
         "kpi": "",
         "locked": False,
+        "status": "",
+        "due": "",
         "author": members["owner"].pk,
     }
     assert cards["Welcome e-mail"]["phase"] == str(phases[1].id)

@@ -122,6 +122,39 @@ def test_compare_says_when_nothing_changed(board, members):
     assert compare_states(state, board_state(board))["same"] is True
 
 
+def test_a_changed_kpi_no_longer_compares_as_the_same(client_for, board, members):
+    from datetime import date
+
+    from boards.plans import kpi_reading_add
+
+    phase = board.phases.order_by("position").first()
+    kpi = {"name": "Repeat-purchase rate", "value": 18, "target": 30, "unit": "%"}
+    board_apply_ops(
+        board=board,
+        actor=members["owner"],
+        ops=[{"op": "phase.update", "id": str(phase.id), "kpis": [kpi]}],
+    )
+    snapshot = snapshot_create(board=board, name="Before the campaign", actor=members["owner"])
+    phase.refresh_from_db()
+    kpi_reading_add(
+        board=board,
+        phase=phase,
+        name="Repeat-purchase rate",
+        on=date(2026, 3, 1),
+        value=24,
+        note="",
+        actor=members["editor"],
+    )
+
+    changes = compare_states(snapshot.state, board_state(board))
+    assert changes["same"] is False
+    text = page_text(
+        client_for("viewer").get(reverse("snapshot_detail", args=[board.id, snapshot.id]))
+    )
+    assert "Repeat-purchase rate (Awareness): 18 → 30 % is now 24 → 30 %" in text
+    assert "1 new reading" in text
+
+
 def test_compare_lists_removed_cards_and_arrows(board, members):
     before = board_state(board)
     ad = Card.objects.get(board=board, text="Instagram ad")

@@ -20,7 +20,13 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from boards.exports.state import channel_label, complete_state, kind_label, priority_label
+from boards.exports.state import (
+    channel_label,
+    complete_state,
+    kind_label,
+    priority_label,
+    status_label,
+)
 from boards.gaps import gaps_from_state
 from boards.schema import LINK_TARGET_KINDS
 
@@ -75,6 +81,8 @@ def board_csv(state: dict, *, names: dict[int, str], votes: list[dict] | None = 
             _("Priority"),
             _("KPI"),
             pgettext("opportunity", "Owner"),
+            _("Status"),
+            _("Due date"),
             _("Author"),
             _("Gaps"),
             *([_("Votes")] if votes else []),
@@ -92,6 +100,8 @@ def board_csv(state: dict, *, names: dict[int, str], votes: list[dict] | None = 
             priority_label(card["priority"]),
             card["kpi"],
             names.get(card["owner"], "") if card["owner"] is not None else "",
+            status_label(card) if card["kind"] == "opportunity" else "",
+            card["due"],
             names.get(card["author"], "") if card["author"] is not None else "",
             "; ".join(about.get(card["id"], [])),
             *([dots.get(card["id"], 0)] if votes else []),
@@ -99,7 +109,7 @@ def board_csv(state: dict, *, names: dict[int, str], votes: list[dict] | None = 
         writer.writerow([safe_cell(str(cell)) for cell in row])
     for gap in gap_list:
         if "card" not in gap:
-            row = [phase_names[gap["phase"]], _("Gap"), gap["message"], *[""] * 7]
+            row = [phase_names[gap["phase"]], _("Gap"), gap["message"], *[""] * 9]
             row += [""] if votes else []
             writer.writerow([safe_cell(str(cell)) for cell in row])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")

@@ -11,8 +11,15 @@ from boards.gaps import coverage_tone
 
 INK, INK_2, MUTED, LINE = "#0f172a", "#334155", "#64748b", "#e2e8f0"
 BRAND, DANGER = "#4338ca", "#dc2626"
-DIRECTION_COLOURS = {"forward": "#2563eb", "backward": "#dc2626", "same": "#64748b"}
-DIRECTION_DASHES = {"forward": "", "backward": "9 6", "same": "2 6"}
+# "loop": a move back that is a return or a reactivation, violet as in the editor
+# (static/css/editor.css, .arrow.is-loop): a loop the method aims for, not a loss.
+DIRECTION_COLOURS = {
+    "forward": "#2563eb",
+    "backward": "#dc2626",
+    "same": "#64748b",
+    "loop": "#7c3aed",
+}
+DIRECTION_DASHES = {"forward": "", "backward": "9 6", "same": "2 6", "loop": "9 6"}
 LINK_COLOUR = "#059669"
 NOTE_FILL = "#f1f5f9"
 TONES = {  # coverage chip: text, border

@@ -40,6 +40,7 @@ def _legend_items() -> list[tuple[str, str]]:
         ("opportunity", _("Opportunity")),
         ("forward", _("Forward: to a later phase")),
         ("backward", _("Backward: to an earlier phase")),
+        ("loop", _("Back to buy again or reactivated")),
         ("same", _("Within a phase")),
         ("link", _("Serves: activity to touchpoint")),
         ("gap", _("Touchpoint with no activity behind it")),

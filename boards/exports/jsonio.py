@@ -78,7 +78,10 @@ def board_document(
                 "name": phase["name"],
                 "colour": phase["colour"],
                 "kpis": [
-                    {name: kpi.get(name, KPI_DEFAULTS.get(name)) for name in KPI_FIELDS}
+                    {
+                        name: kpi.get(name, {**KPI_DEFAULTS, "readings": []}.get(name))
+                        for name in KPI_FIELDS
+                    }
                     for kpi in phase["kpis"]
                 ],
             }

@@ -39,12 +39,13 @@ from boards.exports.pages import (
     paragraph,
     table,
 )
+from boards.exports.report_kpis import kpi_section
 from boards.exports.report_votes import vote_section
-from boards.exports.state import DASH, number, ui_direction
+from boards.exports.state import DASH, number, status_label, ui_direction
 from boards.gaps import coverage_tone
 
 GAP_RED = "#b91c1c"
-LOOP = "#047857"  # a return or a reactivation: the loops the method aims for
+LOOP = "#7c3aed"  # a return or a reactivation, violet as on the board: a loop, no loss
 PRIORITY_TONES = {  # fill, ink
     "high": ("#fee2e2", "#991b1b"),
     "medium": ("#fef3c7", "#92400e"),
@@ -214,42 +215,6 @@ def _gap_section(gaps: dict) -> list[Block]:
     return blocks
 
 
-def _kpi_section(gaps: dict) -> list[Block]:
-    blocks = [heading(_("KPIs per phase"), size=17, space_before=26)]
-    blocks += paragraph(
-        _("The figures the business steers each phase by: where they stand, and the target."),
-        fill=MUTED,
-        keep_with_next=True,
-    )
-    columns = [(130, "start"), (165, "start"), (68, "end"), (68, "end"), (68, "start")]
-    header = [_("Phase"), _("KPI"), _("Now"), _("Target"), _("Unit")]
-    rows = []
-    for phase in gaps["phases"]:
-        phase_cell = {"text": phase["name"], "bold": True, "swatch": phase["colour"], "wrap": True}
-        if not phase["kpis"]:
-            rows.append(
-                [
-                    phase_cell,
-                    {"text": _("No KPIs set"), "ink": MUTED},
-                    {"text": ""},
-                    {"text": ""},
-                    {"text": ""},
-                ]
-            )
-            continue
-        for index, kpi in enumerate(phase["kpis"]):
-            rows.append(
-                [
-                    phase_cell if index == 0 else {"text": ""},
-                    {"text": kpi["name"], "wrap": True},
-                    {"text": number(kpi["value"])},
-                    {"text": number(kpi["target"])},
-                    {"text": kpi.get("unit", "")},
-                ]
-            )
-    return blocks + table(columns, header, rows)
-
-
 def _matrix_section(gaps: dict) -> list[Block]:
     matrix = gaps["matrix"]
     phases = matrix["phases"]
@@ -328,6 +293,9 @@ def _opportunity(item: dict, group: dict, names: dict[int, str]) -> list[Block]:
     meta = [
         _("Owner: %(name)s") % {"name": owner} if owner else _("No owner yet"),
     ]
+    meta.append(status_label(item))
+    if item["due"]:
+        meta.append(_("Due %(date)s") % {"date": item["due"]})
     if item["kpi"]:
         meta.append(_("Moves %(kpi)s") % {"kpi": item["kpi"]})
     if item["touchpoints"]:
@@ -384,7 +352,7 @@ def render_report_pages(
     state; `names` maps owners' user ids to the names to print."""
     blocks = [
         *_gap_section(gaps),
-        *_kpi_section(gaps),
+        *kpi_section(gaps),
         *_matrix_section(gaps),
         *_strategy_section(strategy, names),
         *vote_section(votes or []),

@@ -11,7 +11,7 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 from boards.frameworks import BOARD_FRAMEWORK_CHOICES
-from boards.models import COLUMN_WIDTH, CardKind, Channel, Priority, Stage
+from boards.models import COLUMN_WIDTH, CardKind, Channel, PlanStatus, Priority, Stage
 from boards.schema import ARROW, CARD
 
 DASH = "\u2013"  # for a figure not given
@@ -87,6 +87,12 @@ def channel_label(channel: str) -> str:
 
 def priority_label(priority: str) -> str:
     return str(dict(Priority.choices).get(priority, priority)) if priority else ""
+
+
+def status_label(card: dict) -> str:
+    """Where an opportunity stands in the action plan: an idea, planned, doing, done."""
+    status = card.get("status", "")
+    return str(dict(PlanStatus.choices).get(status, status))
 
 
 def framework_label(framework: str) -> str:

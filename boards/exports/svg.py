@@ -47,6 +47,7 @@ from boards.exports.svg_lines import (
     arrow_geometry,
     arrow_label,
     arrow_path,
+    arrow_style,
     card_grid,
     link_path,
 )
@@ -309,7 +310,8 @@ def render_svg(state: dict, *, gaps: dict, title_line: str, when: datetime) -> s
         if start is None or end is None:
             continue
         geometry = arrow_geometry(boxes[start["id"]], boxes[end["id"]])
-        arrows.append((arrow, geometry, arrow_direction(state, start, end)))
+        direction = arrow_style(arrow_direction(state, start, end), arrow)
+        arrows.append((arrow, geometry, direction))
 
     # Bounds: the columns, every card (with the room of a gap mark), every curve's bend.
     xs = [0.0, float(len(phases) * COLUMN_WIDTH)]

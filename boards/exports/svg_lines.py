@@ -48,6 +48,14 @@ def arrow_direction(state: dict, start: dict, end: dict) -> str:
     return "forward" if b > a else "backward"
 
 
+def arrow_style(direction: str, arrow: dict) -> str:
+    """How an arrow is drawn (a key of DIRECTION_COLOURS): by its direction, and a move
+    back that is a return or a reactivation as a loop, as the editor draws it
+    (static/js/editor/render.js)."""
+    movement = arrow.get("movement") or "fall_back"
+    return "loop" if direction == "backward" and movement != "fall_back" else direction
+
+
 # Drawing.
 
 

@@ -7,6 +7,7 @@ editor could not have made. The limits are boards.schema's.
 
 from __future__ import annotations
 
+import datetime
 import math
 import uuid
 from collections.abc import Callable
@@ -206,6 +207,28 @@ def colour(name: str, value: Any) -> str:
     return value.lower()
 
 
+def iso_date(name: str, value: Any) -> str:
+    """A calendar date as "YYYY-MM-DD" (a KPI reading's date, an opportunity's due date)."""
+    try:
+        valid = (
+            isinstance(value, str)
+            and len(value) == 10
+            and datetime.date.fromisoformat(value).isoformat() == value
+        )
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ProtocolError(
+            "invalid", _("“%(field)s” must be a date like 2026-03-31.") % {"field": name}
+        )
+    return value
+
+
+def optional_date(name: str, value: Any) -> str:
+    """A date, or "" for none."""
+    return "" if value == "" else iso_date(name, value)
+
+
 def phase_colour(name: str, value: Any) -> str:
     cleaned = colour(name, value)
     if not cleaned:
@@ -273,12 +296,41 @@ def object_fields(
 
 
 # A KPI, an item of a phase's `kpis` (boards.schema KPI_FIELDS).
-_FIGURE = optional_number(-KPI_LIMITS["figure"], KPI_LIMITS["figure"])
+_FIGURE_LIMIT = KPI_LIMITS["figure"]
+_FIGURE = optional_number(-_FIGURE_LIMIT, _FIGURE_LIMIT)
 _KPI_CHECKS: dict[str, Callable] = {
     "name": text(KPI_LIMITS["name"], required=True),
     "value": _FIGURE,
     "target": _FIGURE,
     "unit": text(KPI_LIMITS["unit"]),
 }
+_READING_REQUIRED = {"date": iso_date, "value": number(-_FIGURE_LIMIT, _FIGURE_LIMIT)}
+_READING_OPTIONAL = {"note": text(KPI_LIMITS["note"])}
+
+
+def readings(name: str, value: Any) -> list[dict]:
+    """A KPI's dated readings: at most KPI_READINGS_MAX, stored oldest first (readings of
+    one day keep the order given)."""
+    if not isinstance(value, list):
+        raise ProtocolError("invalid", _("“%(field)s” must be a list.") % {"field": name})
+    if len(value) > KPI_LIMITS["readings"]:
+        raise ProtocolError(
+            "out_of_range",
+            _("A KPI holds at most %(limit)d readings.") % {"limit": KPI_LIMITS["readings"]},
+        )
+    cleaned = [
+        object_fields(
+            item,
+            required=_READING_REQUIRED,
+            optional=_READING_OPTIONAL,
+            where=_("a reading"),
+            defaults={"note": ""},
+        )
+        for item in value
+    ]
+    return sorted(cleaned, key=lambda reading: reading["date"])
+
+
+_KPI_CHECKS["readings"] = readings
 KPI_REQUIRED = {"name": _KPI_CHECKS["name"]}
 KPI_OPTIONAL = {name: _KPI_CHECKS[name] for name in KPI_FIELDS if name != "name"}

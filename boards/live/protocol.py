@@ -23,6 +23,7 @@ from boards.live.fields import (
     kpis,
     number,
     object_fields,
+    optional_date,
     optional_number,
     optional_user,
     optional_uuid,
@@ -46,6 +47,7 @@ from boards.schema import (
     PHASE,
     PHASE_LIMITS,
     PRIORITIES,
+    STATUSES,
 )
 
 # ProtocolError is what clean_op and parse_frame raise: callers catch it from here.
@@ -90,6 +92,8 @@ _CARD_CHECKS: dict[str, Callable] = {
     "owner": optional_user,
     "kpi": trimmed_text(CARD_LIMITS["kpi"]),
     "locked": boolean,
+    "status": choice(STATUSES),
+    "due": optional_date,
 }
 CARD_FIELDS: dict[str, Callable] = {name: _CARD_CHECKS[name] for name in CARD.names}
 CARD_DEFAULTS = dict(CARD.defaults)

@@ -26,11 +26,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from boards import actions, selectors
+from boards import actions, plans, selectors
 from boards.access import get_board_for_user
 from boards.forms import BoardRenameForm, KpiFormSet, TemplateSaveForm
+from boards.kpis import sparkline
 from boards.live.commit import BoardGone
 from boards.live.protocol import ProtocolError
+from boards.models import PlanStatus
+from boards.plan_forms import kpi_charts
 from journeymap.access import Can, capabilities, role_allows
 
 
@@ -179,20 +182,44 @@ def panel_people(request: HttpRequest, board_id) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def panel_gaps(request: HttpRequest, board_id) -> HttpResponse:
-    """The gap analysis, live: the editor reloads it when the board changes."""
-    board, membership = get_board_for_user(request.user, board_id)
+def gaps_panel(
+    request: HttpRequest,
+    board,
+    membership,
+    *,
+    notice: str | None = None,
+    problem: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The gap panel; for editors each gap offers "Plan an action" (boards/views/plans.py),
+    with the organisation's members to choose an owner from."""
+    can_edit = role_allows(membership.role, Can.EDIT_BOARD)
+    gaps = plans.phase_gaps_with_actions(board)
+    for phase in gaps["phases"]:
+        for kpi in phase["kpis"]:
+            kpi["spark"] = sparkline(kpi)
     return render_panel(
         request,
         "boards/panels/gaps.html",
         board,
         membership,
         {
-            "gaps": selectors.board_gaps(board),
+            "gaps": gaps,
+            "can_edit": can_edit,
+            "members": selectors.organisation_members(board.organisation) if can_edit else [],
+            "notice": notice,
+            "problem": problem,
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def panel_gaps(request: HttpRequest, board_id) -> HttpResponse:
+    """The gap analysis, live: the editor reloads it when the board changes."""
+    board, membership = get_board_for_user(request.user, board_id)
+    return gaps_panel(request, board, membership)
 
 
 @login_required
@@ -205,10 +232,17 @@ def board_gaps_json(request: HttpRequest, board_id) -> JsonResponse:
     return JsonResponse(selectors.board_gap_marks(board))
 
 
-@login_required
-@require_GET
-def panel_strategy(request: HttpRequest, board_id) -> HttpResponse:
-    board, membership = get_board_for_user(request.user, board_id)
+def strategy_panel(
+    request: HttpRequest,
+    board,
+    membership,
+    *,
+    notice: str | None = None,
+    problem: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The plan: opportunities by phase, with status, owner and due date; editors move
+    each along (boards/views/plans.py)."""
     return render_panel(
         request,
         "boards/panels/strategy.html",
@@ -216,8 +250,19 @@ def panel_strategy(request: HttpRequest, board_id) -> HttpResponse:
         membership,
         {
             "strategy": selectors.board_strategy(board),
+            "statuses": PlanStatus.choices,
+            "notice": notice,
+            "problem": problem,
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def panel_strategy(request: HttpRequest, board_id) -> HttpResponse:
+    board, membership = get_board_for_user(request.user, board_id)
+    return strategy_panel(request, board, membership)
 
 
 def _phase_or_404(board, phase_id):
@@ -234,6 +279,7 @@ def _phase_panel(
     phase,
     *,
     formset=None,
+    reading_form=None,
     notice: str | None = None,
     problem: str | None = None,
     status: int = 200,
@@ -241,6 +287,7 @@ def _phase_panel(
     can_edit = role_allows(membership.role, Can.EDIT_BOARD)
     if can_edit and formset is None:
         formset = KpiFormSet(initial=phase.kpis, prefix="kpi")
+    charts = kpi_charts(phase.kpis, can_edit=can_edit, refused=reading_form)
     return render_panel(
         request,
         "boards/panels/phase.html",
@@ -249,6 +296,7 @@ def _phase_panel(
         {
             "phase": phase,
             "formset": formset if can_edit else None,
+            "charts": charts,
             "suggestions": selectors.phase_suggestions(board, phase),
             "can_edit": can_edit,
             "notice": notice,
@@ -279,7 +327,12 @@ def panel_phase_save(request: HttpRequest, board_id, phase_id) -> HttpResponse:
         return _phase_panel(
             request, board, membership, phase, formset=formset, problem=problem, status=400
         )
-    kpis = formset.kpis()
+    # The form edits names and figures; each KPI keeps its readings (by name).
+    readings = {kpi["name"]: kpi.get("readings", []) for kpi in phase.kpis}
+    kpis = [
+        {**kpi, "readings": readings[kpi["name"]]} if readings.get(kpi["name"]) else kpi
+        for kpi in formset.kpis()
+    ]
     if kpis == phase.kpis:
         notice = _("Nothing to save: the phase already has these KPIs.")
         return _phase_panel(request, board, membership, phase, formset=formset, notice=notice)

@@ -130,6 +130,8 @@ export class Method {
   }
 
   paintKpis(view, kpis) {
+    // A KPI with readings shows where it is heading: a tiny line, oldest left (the
+    // panels draw the same, boards/kpis.py); decoration only, the figure says the value.
     const key = JSON.stringify(kpis);
     if (view.kpiKey === key) return;
     view.kpiKey = key;
@@ -147,6 +149,8 @@ export class Method {
         figure.textContent = value;
         chip.append(figure);
       }
+      const trend = sparkline(kpi.readings ?? []);
+      if (trend) chip.append(trend);
       return chip;
     });
     if (kpis.length > 3) {
@@ -208,4 +212,27 @@ function formatKpi(kpi) {
   if (value) return value;
   if (target) return t("kpi_target", { target });
   return "";
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** A KPI's readings as a 36 × 12 line (null for fewer than two readings). */
+function sparkline(readings) {
+  if (readings.length < 2) return null;
+  const values = readings.map((reading) => reading.value);
+  const low = Math.min(...values);
+  const span = Math.max(...values) - low || 1;
+  const points = values
+    .map((value, index) => `${(1 + (index * 34) / (values.length - 1)).toFixed(1)},${(11 - ((value - low) / span) * 10).toFixed(1)}`)
+    .join(" ");
+  const svg = document.createElementNS(SVG_NS, "svg");
+  svg.setAttribute("class", "kpi-trend");
+  svg.setAttribute("viewBox", "0 0 36 12");
+  svg.setAttribute("width", "36");
+  svg.setAttribute("height", "12");
+  svg.setAttribute("aria-hidden", "true");
+  const line = document.createElementNS(SVG_NS, "polyline");
+  line.setAttribute("points", points);
+  svg.append(line);
+  return svg;
 }

@@ -39,6 +39,18 @@ export class SidePanel {
       this.markPresent();
       if (this.loaded?.startsWith("card:")) this.followCard(this.loaded.slice("card:".length));
     });
+    // A refresh that comes back after someone started typing in the panel (a KPI
+    // reading, an action to plan) or sent one of its forms would wipe what they typed,
+    // or the answer to what they sent: keep the panel; that answer is the newer one.
+    this.posts = 0;
+    panel.addEventListener("htmx:beforeRequest", (event) => {
+      if (event.detail.requestConfig?.verb !== "get") this.posts += 1;
+    });
+    panel.addEventListener("htmx:beforeSwap", (event) => {
+      if (!this.refreshing || event.detail.requestConfig?.verb !== "get") return;
+      this.refreshing = false;
+      if (this.typing() || this.posts !== this.postsAtRefresh) event.detail.shouldSwap = false;
+    });
   }
 
   show(tab, { focus = false } = {}) {
@@ -102,6 +114,8 @@ export class SidePanel {
     }
     this.timer = setTimeout(() => {
       if (!globalThis.htmx) return;
+      this.refreshing = force;
+      this.postsAtRefresh = this.posts;
       Promise.resolve(htmx.ajax("GET", url, { target: "#side-panel", swap: "innerHTML" })).catch(() => {});
     }, force ? 0 : 120);
   }
@@ -212,7 +226,7 @@ export function methodSignature(state) {
   const parts = [];
   for (const p of state.phases) parts.push(`p${p.id}:${p.position}:${p.name}:${JSON.stringify(p.kpis)}`);
   for (const c of state.cards) {
-    parts.push(`c${c.id}:${c.kind}:${c.phase}:${c.channel}:${c.priority ?? ""}:${c.owner ?? ""}:${c.kpi ?? ""}`);
+    parts.push(`c${c.id}:${c.kind}:${c.phase}:${c.channel}:${c.priority ?? ""}:${c.owner ?? ""}:${c.kpi ?? ""}:${c.status ?? ""}:${c.due ?? ""}`);
     if (c.kind === "touchpoint" || c.kind === "opportunity") parts.push(c.text);
   }
   for (const a of state.arrows) parts.push(`a${a.id}:${a.from}:${a.to}:${a.weight}:${a.label}:${a.movement}`);
