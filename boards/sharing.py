@@ -4,7 +4,7 @@ links to watch, and workshop links whose guests join by name (boards.guests).
 Revoking is immediate: the link stops opening the page, and the sockets opened through
 it (anonymous watchers' and joined guests' alike) are told to close after the commit. A
 socket that misses that message (the channel layer delivers at most once) is still closed
-at its next heartbeat, which re-checks the link (boards.live.consumer.ShareConsumer), and
+at its next heartbeat, which re-checks the link (boards.live.share_consumer.ShareConsumer), and
 a joined guest's next op is refused in its commit (boards.live.commit).
 """
 

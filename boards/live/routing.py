@@ -2,8 +2,9 @@ from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
 from django.urls import path, re_path
 
-from boards.live.consumer import BoardConsumer, NoSuchBoard, ShareConsumer
+from boards.live.consumer import BoardConsumer, NoSuchBoard
 from boards.live.outage import DatabaseOutageMiddleware
+from boards.live.share_consumer import ShareConsumer
 
 websocket_urlpatterns = [
     path("ws/boards/<uuid:board_id>/", BoardConsumer.as_asgi()),
