@@ -336,6 +336,9 @@ def test_it_applies_phase_and_cascade_rules_like_the_server(page_on_site):
         "priority": "",
         "owner": None,
         "kpi": "",
+        "locked": False,
+        "status": "",
+        "due": "",
         "author": None,
     }
     assert result["moved"] == [

@@ -8,7 +8,7 @@
 import { schema } from "../live/schema.js";
 import { t } from "../page/strings.js";
 import { number } from "../page/format.js";
-import { paintBar } from "./room.js";
+import { othersHere, paintBar } from "./room.js";
 
 const PROMOTE_DEFAULT = 3;
 
@@ -152,7 +152,9 @@ export function installVote(ed) {
 
   function showPanel() {
     const current = vote();
-    group.hidden = !facilitates() || Boolean(current);
+    // Offered, like the timer, once there is a room to run: someone else here, or a step.
+    const gathered = Boolean(ed.state?.board?.stage) || othersHere(ed.sync);
+    group.hidden = !facilitates() || Boolean(current) || !gathered;
     paintBar();
     ed.root.classList.toggle("is-voting", current?.status === "open");
     panel.hidden = !current;
@@ -250,4 +252,6 @@ export function installVote(ed) {
     ed.showVotes();
   });
   ed.voteRoleChanged = showPanel;
+  ed.sync.addEventListener("peers", showPanel);
+  ed.sync.addEventListener("state", () => queueMicrotask(showPanel));  // the step may move
 }
