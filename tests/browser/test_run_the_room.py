@@ -175,6 +175,14 @@ def test_a_facilitator_runs_a_workshop_with_a_member_and_a_guest(
     expect(done_list).to_have_text("Editor Person")
     expect(writing_list).to_have_text("Greta Guest")
     assert_accessible(fiona, "run the room: who is done, open")
+    # The facilitator's bar is at its fullest now, beside the side panel: every control
+    # of it is on the canvas, none cut off at its edge.
+    stage = fiona.locator("#stage").bounding_box()
+    for button in bar(fiona).get_by_role("button").all():
+        box = button.bounding_box()
+        if box:
+            assert stage["x"] <= box["x"], button.text_content()
+            assert box["x"] + box["width"] <= stage["x"] + stage["width"], button.text_content()
     shot(fiona, "5-facilitator-who-is-done")
     summary.click()
 
