@@ -8,7 +8,7 @@
 import { schema } from "../live/schema.js";
 import { t } from "../page/strings.js";
 import { number } from "../page/format.js";
-import { paintBar } from "./room.js";
+import { othersHere, paintBar } from "./room.js";
 
 const PROMOTE_DEFAULT = 3;
 
@@ -150,10 +150,18 @@ export function installVote(ed) {
     return [list];
   }
 
+  /** The facilitator's "Dot vote…": offered, like the timer and the private round, once
+   * there is a room to run (someone else here, or a step of the guide) and no vote runs.
+   * Alone, the canvas stays clear. */
+  function paintStart() {
+    const roomToRun = Boolean(ed.state?.board?.stage) || othersHere(ed.sync);
+    group.hidden = !facilitates() || Boolean(vote()) || !roomToRun;
+    paintBar();
+  }
+
   function showPanel() {
     const current = vote();
-    group.hidden = !facilitates() || Boolean(current);
-    paintBar();
+    paintStart();
     ed.root.classList.toggle("is-voting", current?.status === "open");
     panel.hidden = !current;
     if (!current) return;
@@ -250,4 +258,6 @@ export function installVote(ed) {
     ed.showVotes();
   });
   ed.voteRoleChanged = showPanel;
+  ed.sync.addEventListener("peers", paintStart);
+  ed.sync.addEventListener("state", () => queueMicrotask(paintStart));  // the step may move
 }
