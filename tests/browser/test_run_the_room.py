@@ -193,6 +193,8 @@ def test_a_facilitator_runs_a_workshop_with_a_member_and_a_guest(
     fiona.get_by_role("button", name="Revoke").click()
     expect(fiona.get_by_text("The link is revoked")).to_be_visible()
     expect(greta.get_by_text("Your access to this board has ended.")).to_be_visible()
+    # Nothing of the workshop runs on there: no timer counting on, no bar to use.
+    expect(bar(greta)).to_be_hidden()
     shot(greta, "6-guest-removed")
     greta.reload()
     expect(greta.get_by_role("heading", name="This link no longer opens the board")).to_be_visible()
