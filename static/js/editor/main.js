@@ -125,6 +125,7 @@ showStatus(sync, {
   onClosed(reason) {
     ed.setCan({}, { notice: false });
     ed.presence.clear();
+    ed.room?.end();
     showAlert(errorText(reason));
   },
 });

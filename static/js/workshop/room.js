@@ -49,6 +49,13 @@ export class Room extends EventTarget {
     this.emit("change", state);
   }
 
+  /** The connection ended for good (access ended, the board is gone): nothing of the
+   * workshop runs on this page any more (no timer counting on, no vote to cast). */
+  end() {
+    this.state = null;
+    this.emit("change", null);
+  }
+
   /** Something the features read besides the room changed (the board's step, what the
    * person may do): they repaint. */
   repaint() {

@@ -150,12 +150,18 @@ export function installVote(ed) {
     return [list];
   }
 
+  /** The facilitator's "Dot vote…": offered, like the timer and the private round, once
+   * there is a room to run (someone else here, or a step of the guide) and no vote runs.
+   * Alone, the canvas stays clear. */
+  function paintStart() {
+    const roomToRun = Boolean(ed.state?.board?.stage) || othersHere(ed.sync);
+    group.hidden = !facilitates() || Boolean(vote()) || !roomToRun;
+    paintBar();
+  }
+
   function showPanel() {
     const current = vote();
-    // Offered, like the timer, once there is a room to run: someone else here, or a step.
-    const gathered = Boolean(ed.state?.board?.stage) || othersHere(ed.sync);
-    group.hidden = !facilitates() || Boolean(current) || !gathered;
-    paintBar();
+    paintStart();
     ed.root.classList.toggle("is-voting", current?.status === "open");
     panel.hidden = !current;
     if (!current) return;
@@ -252,6 +258,6 @@ export function installVote(ed) {
     ed.showVotes();
   });
   ed.voteRoleChanged = showPanel;
-  ed.sync.addEventListener("peers", showPanel);
-  ed.sync.addEventListener("state", () => queueMicrotask(showPanel));  // the step may move
+  ed.sync.addEventListener("peers", paintStart);
+  ed.sync.addEventListener("state", () => queueMicrotask(paintStart));  // the step may move
 }
