@@ -4,11 +4,15 @@ their label, weight and meaning, and hearing what others add."""
 
 from __future__ import annotations
 
+import re
+
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from boards.models import Arrow, Card, CardLink, Movement
+from boards.models import Arrow, Board, Card, CardLink, Movement
 from tests.browser.axe import assert_accessible
-from tests.browser.pages import card, phase, settled
+from tests.browser.pages import card, phase, settled, status
+from tests.conftest import PASSWORD
 
 
 def box_of(locator) -> dict:
@@ -179,3 +183,164 @@ def test_a_peers_new_cards_are_announced_politely_and_together(open_board, board
     olivia.keyboard.press("Escape")
     expect(card(olivia, "Mine", "Note")).to_be_visible()
     expect(announcer).to_have_text("2 new cards from others, in Awareness")
+
+
+def tab_to(page: Page, target, key: str = "Tab", limit: int = 80) -> None:
+    """Press Tab (or `key`) until `target` has the focus, as a keyboard user does."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if target.evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError(f"{limit} Tabs never reached {target}")
+
+
+def test_a_whole_workshop_by_keyboard_alone(live, page: Page, org, members, shot):
+    page.goto(live.url + reverse("login"))
+    page.get_by_label("E-mail address").fill(members["owner"].email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+    # From the board list to a new board, Tab, type and Enter.
+    page.goto(live.url + reverse("board_list", args=[org.id]))
+    tab_to(page, page.get_by_role("link", name="New board"))
+    page.keyboard.press("Enter")
+    title = page.get_by_label("Title")
+    tab_to(page, title)
+    page.keyboard.type("Bike shop lifecycle")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Bike shop lifecycle")).to_be_visible()
+    expect(status(page)).to_have_text("Connected")
+    expect(page.get_by_role("group", name=re.compile(r"^Touchpoint: ")).first).to_be_visible()
+
+    # The skip link (second Tab stop) lands on the first example touchpoint.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to the canvas")).to_be_focused()
+    page.keyboard.press("Enter")
+    social = card(page, "Social media post or ad")
+    expect(social).to_be_focused()
+
+    # Back to the toolbar: with nothing selected (Escape), its button adds a card in the
+    # phase in view.
+    page.keyboard.press("Escape")
+    tab_to(page, page.get_by_role("button", name="Add opportunity"), key="Shift+Tab")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Repair café")
+    page.keyboard.press("Escape")
+    expect(card(page, "Repair café", "Opportunity")).to_be_focused()
+    expect(
+        page.get_by_role("list", name="Lifecycle phases").get_by_role(
+            "group", name="Opportunity: Repair café"
+        )
+    ).to_be_visible()
+
+    # An activity beside the first touchpoint, linked to it (L) from the list.
+    tab_to(page, social)
+    page.keyboard.press("a")
+    page.keyboard.type("Paid social campaign")
+    page.keyboard.press("Escape")
+    campaign = card(page, "Paid social campaign", "Current activity")
+    expect(campaign).to_be_focused()
+    page.keyboard.press("l")
+    pick(
+        page,
+        "Link “Paid social campaign” to a touchpoint",
+        "social media",
+        "Touchpoint: Social media post or ad",
+    )
+
+    # In Consideration: a touchpoint (T), a note (N) and an opportunity (O).
+    tab_to(page, card(page, "Product page visit"))
+    page.keyboard.press("t")
+    page.keyboard.type("Bike fitting video")
+    page.keyboard.press("Escape")
+    expect(card(page, "Bike fitting video")).to_be_focused()
+    page.keyboard.press("n")
+    page.keyboard.type("Half of visitors leave at sizing")
+    page.keyboard.press("Escape")
+    expect(card(page, "Half of visitors leave at sizing", "Note")).to_be_focused()
+    page.keyboard.press("o")
+    page.keyboard.type("Size guide chat")
+    page.keyboard.press("Escape")
+    expect(card(page, "Size guide chat", "Opportunity")).to_be_focused()
+    consideration = phase(page, "Consideration")
+    for name in (
+        "Touchpoint: Bike fitting video",
+        "Note: Half of visitors leave at sizing",
+        "Opportunity: Size guide chat",
+    ):
+        expect(consideration.get_by_role("group", name=name)).to_be_visible()
+    expect(
+        phase(page, "Awareness").get_by_role("group", name="Current activity: Paid social campaign")
+    ).to_be_visible()
+
+    # An arrow forward (C) from the campaign to the product page, with a label...
+    tab_to(page, campaign)
+    page.keyboard.press("c")
+    pick(
+        page,
+        "Draw an arrow from “Paid social campaign” to…",
+        "product page",
+        "Touchpoint: Product page visit",
+    )
+    expect(page.get_by_label("Label")).to_be_focused()
+    page.keyboard.type("Clicks")
+    page.keyboard.press("Enter")
+    expect(
+        page.get_by_role(
+            "button", name="Arrow from Paid social campaign to Product page visit, forward, Clicks"
+        )
+    ).to_be_focused()
+    # ...and one backward, from the product page to the campaign.
+    tab_to(page, card(page, "Product page visit"))
+    page.keyboard.press("c")
+    pick(
+        page,
+        "Draw an arrow from “Product page visit” to…",
+        "paid",
+        "Current activity: Paid social campaign",
+    )
+    expect(page.get_by_label("Label")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(
+        page.get_by_role(
+            "button",
+            name=re.compile(r"^Arrow from Product page visit to Paid social campaign, backward"),
+        )
+    ).to_be_attached()
+    shot(page, "1-board")
+
+    # The gaps: the Gaps tab, from the Details tab with the arrow keys.
+    tab_to(page, page.get_by_role("tab", name="Details"))
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("tab", name="Gaps")).to_be_focused()
+    gaps = page.get_by_role("region", name="Gap analysis")
+    expect(gaps).to_be_visible()
+    expect(gaps.get_by_role("status")).to_have_text(
+        "1 of 13 touchpoints have an activity behind them (7%)."
+    )
+    awareness = gaps.get_by_role("list", name="Gaps in Awareness")
+    expect(awareness).to_contain_text("“Search result” has no activity behind it")
+    expect(awareness).not_to_contain_text("Social media post or ad")
+    in_consideration = gaps.get_by_role("list", name="Gaps in Consideration")
+    expect(in_consideration).to_contain_text("“Bike fitting video” has no activity behind it")
+    expect(in_consideration).to_contain_text(
+        "Customers fall back from “Product page visit” to Awareness, and no activity catches them."
+    )
+    assert_accessible(page, "editor: the gaps after a keyboard-only workshop")
+    shot(page, "2-gaps")
+
+    settled(page)
+    board = Board.objects.get(title="Bike shop lifecycle")
+    campaign_row = Card.objects.get(board=board, text="Paid social campaign")
+    assert campaign_row.kind == "activity"
+    assert CardLink.objects.filter(
+        source=campaign_row, target__text="Social media post or ad", deleted=False
+    ).exists()
+    assert Arrow.objects.get(from_card=campaign_row, deleted=False).label == "Clicks"
+    assert Arrow.objects.get(to_card=campaign_row, deleted=False).movement == Movement.FALL_BACK
+    made = dict(Card.objects.filter(board=board, deleted=False).values_list("text", "kind"))
+    assert made["Bike fitting video"] == "touchpoint"
+    assert made["Half of visitors leave at sizing"] == "note"
+    assert made["Size guide chat"] == made["Repair café"] == "opportunity"

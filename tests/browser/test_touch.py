@@ -1,6 +1,7 @@
 """The canvas by touch on a tablet (Playwright's touch emulation, fingers sent through the
 DevTools protocol): one finger pans, two fingers pinch to zoom, a finger moves a card to
-another phase, and a tap on "Connect to…" draws an arrow to a card chosen from the list."""
+another phase, a tap on "Connect to…" draws an arrow to a card chosen from the list,
+a tap on a toolbar button adds a card, and a tap opens the side panel drawer."""
 
 from __future__ import annotations
 
@@ -105,3 +106,42 @@ def test_on_a_phone_the_canvas_opens_readable_at_the_first_phase(touch_board, me
     expect(card(page, "Instagram ad")).to_be_in_viewport()
     assert zoom_percent(page) >= 70
     shot(page, "phone")
+
+
+def test_on_a_tablet_a_tap_adds_a_card_and_opens_its_details(touch_board, board, members, shot):  # noqa: F811
+    page = touch_board(members["owner"], TABLET)
+    instagram = card(page, "Instagram ad")
+    expect(instagram).to_be_visible()
+
+    # A tap on the card selects it; a tap on the toolbar's button adds an activity beside it.
+    instagram.tap()
+    page.get_by_role("toolbar", name="Board tools").get_by_role(
+        "button", name="Add current activity"
+    ).tap()
+    editor = page.get_by_label("Card text")
+    expect(editor).to_be_focused()
+    editor.fill("Story ads")  # what the on-screen keyboard types
+    # Done typing: a tap on empty canvas.
+    lane = phase(page, "Awareness").bounding_box()
+    page.touchscreen.tap(lane["x"] + lane["width"] / 2, lane["y"] + 560)
+    expect(editor).to_have_count(0)
+    story = card(page, "Story ads", "Current activity")
+    expect(
+        phase(page, "Awareness").get_by_role("group", name="Current activity: Story ads")
+    ).to_be_visible()
+    shot(page, "added")
+
+    # A tap opens the drawer on the new card's details; × closes it again.
+    story.tap()
+    drawer_button = page.get_by_role("button", name="Details, gaps and strategy")
+    drawer_button.tap()
+    expect(drawer_button).to_have_attribute("aria-expanded", "true")
+    details = page.get_by_role("region", name="Card details")
+    expect(details.get_by_label("Text")).to_have_value("Story ads")
+    assert_accessible(page, "editor on a tablet: the drawer on a new card")
+    shot(page, "drawer")
+    page.get_by_role("button", name="Close the side panel").tap()
+    expect(page.get_by_role("tablist", name="Side panel")).to_be_hidden()
+    expect(story).to_be_visible()
+    settled(page)
+    assert Card.objects.get(board=board, text="Story ads").phase.name == "Awareness"
