@@ -82,6 +82,23 @@ def _login_rules() -> tuple[Rule, Rule]:
     )
 
 
+def _locked(subjects: list[tuple[Rule, str]]) -> bool:
+    """Whether any of `subjects` (a rule and what it counts) is locked out now."""
+    return any(cache.get(_key(rule, subject, "locked")) for rule, subject in subjects)
+
+
+def _failed(subjects: list[tuple[Rule, str]]) -> bool:
+    """Count a failure against each of `subjects`; lock those that reached their limit
+    (for their window) and say whether any did."""
+    locked = False
+    for rule, subject in subjects:
+        if _count(rule, subject) >= rule.limit:
+            cache.set(_key(rule, subject, "locked"), True, rule.window)
+            cache.delete(_key(rule, subject))
+            locked = True
+    return locked
+
+
 def _login_subjects(request: HttpRequest, username: str) -> list[tuple[Rule, str]]:
     account, address = _login_rules()
     return [(account, username or ""), (address, client_address(request))]
@@ -89,21 +106,12 @@ def _login_subjects(request: HttpRequest, username: str) -> list[tuple[Rule, str
 
 def login_locked(request: HttpRequest, username: str) -> bool:
     """Whether a login for `username` from this request must be refused unchecked."""
-    return any(
-        cache.get(_key(rule, subject, "locked"))
-        for rule, subject in _login_subjects(request, username)
-    )
+    return _locked(_login_subjects(request, username))
 
 
 def login_failed(request: HttpRequest, username: str) -> bool:
     """Count a failed login; whether it locked the account or the address."""
-    locked = False
-    for rule, subject in _login_subjects(request, username):
-        if _count(rule, subject) >= rule.limit:
-            cache.set(_key(rule, subject, "locked"), True, rule.window)
-            cache.delete(_key(rule, subject))
-            locked = True
-    return locked
+    return _failed(_login_subjects(request, username))
 
 
 def login_succeeded(request: HttpRequest, username: str) -> None:
@@ -148,21 +156,12 @@ def _passcode_subjects(request: HttpRequest, link_key: str) -> list[tuple[Rule, 
 def passcode_locked(request: HttpRequest, link_key: str) -> bool:
     """Whether tries at the passcode of the link `link_key` are refused unchecked: too many
     wrong ones from this address (or, against a guessing crowd, from everyone) lately."""
-    return any(
-        cache.get(_key(rule, subject, "locked"))
-        for rule, subject in _passcode_subjects(request, link_key)
-    )
+    return _locked(_passcode_subjects(request, link_key))
 
 
 def passcode_failed(request: HttpRequest, link_key: str) -> bool:
     """Count a wrong passcode; whether it locked the address (or the link)."""
-    locked = False
-    for rule, subject in _passcode_subjects(request, link_key):
-        if _count(rule, subject) >= rule.limit:
-            cache.set(_key(rule, subject, "locked"), True, rule.window)
-            cache.delete(_key(rule, subject))
-            locked = True
-    return locked
+    return _failed(_passcode_subjects(request, link_key))
 
 
 def passcode_cooloff_minutes() -> int:
