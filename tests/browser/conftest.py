@@ -92,6 +92,34 @@ def _wait_for_the_server_to_finish_with_the_database() -> None:
         time.sleep(0.1)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_tries_again_after_a_deadlock():
+    """pytest-django empties the tables after each browser test with one TRUNCATE of all
+    of them. On PostgreSQL a query the server still runs for a page that was closing can
+    take its table locks in the other order: PostgreSQL then aborts one of the two as a
+    deadlock, and when that is the flush, the next test found the last one's rows. The
+    flush runs in one transaction, so trying it again is safe; up to five times."""
+    from django.core.management.base import CommandError
+    from django.core.management.commands import flush
+
+    original = flush.Command.handle
+
+    def handle(self, **options):
+        for attempt in range(5):
+            try:
+                return original(self, **options)
+            except CommandError as error:
+                cause = error.__cause__ or error.__context__
+                if attempt == 4 or "deadlock" not in str(cause).lower():
+                    raise
+                time.sleep(0.2)
+        return None
+
+    flush.Command.handle = handle
+    yield
+    flush.Command.handle = original
+
+
 @pytest.fixture
 def shot(request):
     """shot(page, "name"): a full-page screenshot under tests/browser/screenshots/."""
