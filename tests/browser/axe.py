@@ -30,6 +30,11 @@ def violations(page: Page) -> list[dict]:
         page.evaluate(axe_source())
     result = page.evaluate(
         """async (tags) => {
+            // Check what a person sees once things settle: a toast fading in is
+            // half-transparent for 0.18 s, and its contrast is measured at the end.
+            const settling = document.getAnimations().filter(
+                (a) => a.effect?.getComputedTiming().iterations !== Infinity);
+            await Promise.all(settling.map((a) => a.finished.catch(() => null)));
             const r = await axe.run(document, {runOnly: {type: "tag", values: tags},
                                                resultTypes: ["violations"]});
             // The canvas is drawn at the zoom the person chose: its targets are 24 px
