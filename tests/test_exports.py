@@ -276,13 +276,19 @@ def test_it_draws_the_directions_of_arrows_as_the_editor_does(full):
     document = export_board(board, "svg").content.decode()
 
     assert 'stroke="#2563eb"' in document  # forward
-    assert 'stroke="#dc2626" stroke-width="2.5" stroke-linecap="round" stroke-dasharray="9 6"' in (
+    # Each kind with the editor's own pattern (editor.css), so grey-scale prints tell
+    # them apart: a fall back long dashes, within a phase short square dashes, and links
+    # round dots (before, within-phase dashes with round caps looked like link dots).
+    assert 'stroke="#dc2626" stroke-width="2.5" stroke-linecap="butt" stroke-dasharray="10 6"' in (
         document
     )  # backward
-    assert 'stroke="#64748b" stroke-width="2.5" stroke-linecap="round" stroke-dasharray="2 6"' in (
+    assert 'stroke="#64748b" stroke-width="2.5" stroke-linecap="butt" stroke-dasharray="4 5"' in (
         document
     )  # within a phase
-    assert 'stroke="#059669"' in document  # links
+    assert (
+        'stroke="#059669" stroke-width="2.5" stroke-linecap="round" stroke-dasharray="0.5 6"'
+        in (document)
+    )  # links
     assert "40% · 1,200" in document
     assert "comparison · 80.5" in document
 
@@ -299,10 +305,10 @@ def test_it_draws_a_return_or_a_reactivation_as_a_violet_loop_as_the_editor_does
 
     document = export_board(board, "svg").content.decode()
 
-    loop = 'stroke="#7c3aed" stroke-width="2.5" stroke-linecap="round" stroke-dasharray="9 6"'
+    loop = 'stroke="#7c3aed" stroke-width="2.5" stroke-linecap="butt" stroke-dasharray="12 5 2 5"'
     assert document.count(loop) == 2  # the arrow, and its sample in the legend
     assert "Back to buy again or reactivated" in document  # the editor's legend words
-    fall_back = 'stroke="#dc2626" stroke-width="2.5" stroke-linecap="round" stroke-dasharray="9 6"'
+    fall_back = 'stroke="#dc2626" stroke-width="2.5" stroke-linecap="butt" stroke-dasharray="10 6"'
     assert document.count(fall_back) == 1  # only the legend's: no arrow falls back now
 
 

@@ -19,8 +19,28 @@ DIRECTION_COLOURS = {
     "same": "#64748b",
     "loop": "#7c3aed",
 }
-DIRECTION_DASHES = {"forward": "", "backward": "9 6", "same": "2 6", "loop": "9 6"}
 LINK_COLOUR = "#059669"
+# Each kind of line has its own pattern as well as its colour, the editor's
+# (static/css/editor.css, "Arrows"), so a grey-scale print tells them apart: forward
+# solid, a fall back long dashes, a loop dash-dot, within a phase short square dashes,
+# a link round dots.
+LINE_PATTERNS = {  # kind: (stroke-dasharray, stroke-linecap)
+    "forward": ("", "round"),
+    "backward": ("10 6", "butt"),
+    "loop": ("12 5 2 5", "butt"),
+    "same": ("4 5", "butt"),
+    "link": ("0.5 6", "round"),
+}
+
+
+def line_stroke(kind: str, width: float = 2.5) -> str:
+    """The stroke attributes of an arrow or link line of `kind` (a key of LINE_PATTERNS)."""
+    dash, cap = LINE_PATTERNS[kind]
+    colour = LINK_COLOUR if kind == "link" else DIRECTION_COLOURS[kind]
+    dashes = f' stroke-dasharray="{dash}"' if dash else ""
+    return f'stroke="{colour}" stroke-width="{width:g}" stroke-linecap="{cap}"{dashes}'
+
+
 NOTE_FILL = "#f1f5f9"
 TONES = {  # coverage chip: text, border
     "good": ("#047857", "#a7f3d0"),

@@ -13,7 +13,6 @@ from boards.exports.drawing import (
     BRAND,
     DANGER,
     DIRECTION_COLOURS,
-    DIRECTION_DASHES,
     INK_2,
     LINE,
     LINK_COLOUR,
@@ -21,6 +20,7 @@ from boards.exports.drawing import (
     NOTE_FILL,
     draw_pill,
     draw_text,
+    line_stroke,
     num,
 )
 from boards.exports.state import framework_label, stage_label, when_label
@@ -64,11 +64,9 @@ def _legend_sample(kind: str, x: float, y: float) -> tuple[str, float]:
         return svg, 22
     if kind in DIRECTION_COLOURS:
         colour = DIRECTION_COLOURS[kind]
-        dash = DIRECTION_DASHES[kind]
-        dash = f' stroke-dasharray="{dash}"' if dash else ""
         return (
-            f'<line x1="{num(x)}" y1="{num(y)}" x2="{num(x + 26)}" y2="{num(y)}" stroke="{colour}" '
-            f'stroke-width="2.5" stroke-linecap="round"{dash}/>'
+            f'<line x1="{num(x)}" y1="{num(y)}" x2="{num(x + 26)}" y2="{num(y)}" '
+            f"{line_stroke(kind)}/>"
             f'<polygon points="{num(x + 36)},{num(y)} {num(x + 25)},{num(y - 5)} '
             f'{num(x + 25)},{num(y + 5)}" fill="{colour}"/>',
             36,
@@ -76,8 +74,7 @@ def _legend_sample(kind: str, x: float, y: float) -> tuple[str, float]:
     if kind == "link":
         return (
             f'<line x1="{num(x)}" y1="{num(y)}" x2="{num(x + 30)}" y2="{num(y)}" '
-            f'stroke="{LINK_COLOUR}" stroke-width="2.5" stroke-dasharray="1 5" '
-            'stroke-linecap="round"/>'
+            f"{line_stroke('link')}/>"
             f'<circle cx="{num(x + 32)}" cy="{num(y)}" r="4" fill="{LINK_COLOUR}"/>',
             36,
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from boards.exports import text as tx
-from boards.exports.drawing import DIRECTION_COLOURS, DIRECTION_DASHES, LINK_COLOUR, draw_text, num
+from boards.exports.drawing import DIRECTION_COLOURS, LINK_COLOUR, draw_text, line_stroke, num
 from boards.exports.state import number
 
 
@@ -67,15 +67,13 @@ def arrow_path(geometry: dict, direction: str) -> str:
     ux, uy = ux / length, uy / length
     # The line stops inside the head, so neither a round cap nor a dash shows past its tip.
     lx, ly = ex - ux * 7, ey - uy * 7
-    dash = DIRECTION_DASHES[direction]
-    dash = f' stroke-dasharray="{dash}"' if dash else ""
     head = (
         f"{num(ex)},{num(ey)} {num(ex - ux * 12 - uy * 5.5)},{num(ey - uy * 12 + ux * 5.5)} "
         f"{num(ex - ux * 12 + uy * 5.5)},{num(ey - uy * 12 - ux * 5.5)}"
     )
     return (
         f'<path d="M{num(sx)} {num(sy)}Q{num(cx)} {num(cy)} {num(lx)} {num(ly)}" fill="none" '
-        f'stroke="{colour}" stroke-width="2.5" stroke-linecap="round"{dash}/>'
+        f"{line_stroke(direction)}/>"
         f'<polygon points="{head}" fill="{colour}"/>'
     )
 
@@ -139,8 +137,7 @@ def link_path(a: tuple, b: tuple) -> str:
     sx, sy = edge_point(a, bcx, bcy)
     ex, ey = edge_point(b, acx, acy)
     return (
-        f'<path d="M{num(sx)} {num(sy)}L{num(ex)} {num(ey)}" fill="none" stroke="{LINK_COLOUR}" '
-        'stroke-width="2.5" stroke-dasharray="1 5" stroke-linecap="round"/>'
+        f'<path d="M{num(sx)} {num(sy)}L{num(ex)} {num(ey)}" fill="none" {line_stroke("link")}/>'
         f'<circle cx="{num(ex)}" cy="{num(ey)}" r="4.5" fill="{LINK_COLOUR}" stroke="#ffffff" '
         'stroke-width="1.5"/>'
     )
