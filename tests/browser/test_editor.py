@@ -20,6 +20,7 @@ from tests.browser.pages import (
     settled,
     type_card_text,
     wait_for_rev,
+    whole_board,
 )
 
 # Phases
@@ -45,6 +46,7 @@ def test_it_renames_a_phase_in_place(open_board, board, members, shot):
 
 def test_it_adds_reorders_and_deletes_phases(open_board, board, members, shot):
     olivia = open_board(members["owner"])
+    whole_board(olivia)
 
     olivia.get_by_role("button", name="Add phase").click()
     olivia.get_by_label("Phase name").fill("Advocacy")
@@ -64,7 +66,7 @@ def test_it_adds_reorders_and_deletes_phases(open_board, board, members, shot):
     expect(headings).to_have_text(["Awareness", "Consideration", "Advocacy", "Purchase", "Loyalty"])
 
     # Delete Awareness, moving its card to Consideration.
-    olivia.get_by_role("button", name="Fit board").click()
+    whole_board(olivia)
     olivia.get_by_role("button", name="Options for phase Awareness").click()
     olivia.get_by_role("menuitem", name="Delete phase…").click()
     dialog = olivia.get_by_role("dialog")
@@ -94,6 +96,8 @@ def test_it_adds_reorders_and_deletes_phases(open_board, board, members, shot):
 def test_it_creates_each_kind_by_mouse_and_by_keyboard(open_board, board, members, shot):
     olivia = open_board(members["owner"])
     eddie = open_board(members["editor"])
+    whole_board(olivia)
+    whole_board(eddie)
 
     olivia.get_by_role("button", name="Add touchpoint").click()
     type_card_text(olivia, "Newsletter sign-up")
@@ -244,6 +248,8 @@ def test_a_duplicate_and_an_undo_keep_an_opportunitys_priority_owner_and_kpi(
     )
     olivia = open_board(members["owner"])
     eddie = open_board(members["editor"])
+    whole_board(olivia)
+    whole_board(eddie)
     opportunity = card(olivia, "Cart recovery SMS", "Opportunity")
 
     def details_show_the_strategy(page: Page) -> None:
@@ -291,6 +297,7 @@ def test_a_duplicate_and_an_undo_keep_an_opportunitys_priority_owner_and_kpi(
 
 def test_it_moves_a_multi_selection_as_one_change(open_board, board, members, shot):
     olivia = open_board(members["owner"])
+    whole_board(olivia)
     a = card(olivia, "Instagram ad")
     b = card(olivia, "Welcome e-mail", "Current activity")
     a.click()
@@ -336,6 +343,8 @@ def test_it_draws_forward_and_backward_arrows_that_follow_their_cards(
 ):
     olivia = open_board(members["owner"])
     eddie = open_board(members["editor"])
+    whole_board(olivia)
+    whole_board(eddie)
     forward = olivia.get_by_role(
         "button", name="Arrow from Instagram ad to Welcome e-mail, forward"
     )
@@ -463,6 +472,7 @@ def test_it_shows_who_is_here_with_live_cursors(open_board, board, members, shot
 
 def test_it_pans_and_zooms(open_board, members):
     olivia = open_board(members["owner"])
+    whole_board(olivia)
     zoom = olivia.get_by_role("button", name=re.compile("^Zoom level"))
     olivia.get_by_role("button", name="Zoom level", exact=False).click()
     expect(zoom).to_have_text(re.compile("100%"))

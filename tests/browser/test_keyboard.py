@@ -194,6 +194,51 @@ def tab_to(page: Page, target, key: str = "Tab", limit: int = 80) -> None:
     raise AssertionError(f"{limit} Tabs never reached {target}")
 
 
+def test_a_keyboard_chooses_several_cards_with_space_and_tab_keeps_them(open_board, board, members):
+    olivia = open_board(members["owner"])
+    announcer = olivia.locator("#announcer")
+    instagram = card(olivia, "Instagram ad")
+    welcome = card(olivia, "Welcome e-mail", "Current activity")
+    olivia.keyboard.press("Tab")
+    olivia.keyboard.press("Tab")
+    expect(olivia.get_by_role("link", name="Skip to the canvas")).to_be_focused()
+    olivia.keyboard.press("Enter")
+    expect(instagram).to_be_focused()
+    expect(instagram).to_have_class(re.compile("is-selected"))
+
+    # Space keeps the selection while Tab moves on, and adds the card it is pressed on.
+    olivia.keyboard.press("Space")
+    expect(announcer).to_contain_text("Cards selected: 1.")
+    tab_to(olivia, welcome)
+    expect(instagram).to_have_class(re.compile("is-selected"))
+    expect(welcome).not_to_have_class(re.compile("is-selected"))
+    olivia.keyboard.press("Space")
+    expect(announcer).to_contain_text("Cards selected: 2.")
+    expect(welcome).to_have_class(re.compile("is-selected"))
+    expect(olivia.get_by_role("button", name="Delete 2 cards")).to_be_visible()
+
+    # Both move together, as they would after Shift+click.
+    before = [box_of(instagram), box_of(welcome)]
+    revision = Board.objects.get(pk=board.pk).rev
+    olivia.keyboard.press("ArrowRight")
+    settled(olivia)
+    after = [box_of(instagram), box_of(welcome)]
+    moved = [round(a["x"] - b["x"], 1) for a, b in zip(after, before, strict=True)]
+    assert moved[0] == moved[1] > 0, moved
+    assert [a["y"] for a in after] == [b["y"] for b in before]
+    assert Board.objects.get(pk=board.pk).rev == revision + 1  # one change for both
+    expect(welcome).to_be_focused()  # moved into the next phase, and still in hand
+
+    # Space again takes a card out; Escape ends it, and Tab selects as it goes again.
+    olivia.keyboard.press("Space")
+    expect(welcome).not_to_have_class(re.compile("is-selected"))
+    expect(announcer).to_contain_text("Cards selected: 1.")
+    olivia.keyboard.press("Escape")
+    expect(instagram).not_to_have_class(re.compile("is-selected"))
+    tab_to(olivia, instagram, key="Shift+Tab")
+    expect(instagram).to_have_class(re.compile("is-selected"))
+
+
 def test_a_whole_workshop_by_keyboard_alone(live, page: Page, org, members, shot):
     page.goto(live.url + reverse("login"))
     page.get_by_label("E-mail address").fill(members["owner"].email)

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from boards.models import Board, Card
 from tests.browser.axe import assert_accessible
+from tests.browser.pages import whole_board
 from tests.conftest import PASSWORD
 
 PHASES = ["Awareness", "Consideration", "Purchase", "Loyalty"]
@@ -117,6 +118,7 @@ def test_it_shows_each_persons_edits_to_the_other(open_board, board, members, sh
 def test_it_keeps_an_edit_made_while_the_server_is_down(open_board, live, board, members, shot):
     olivia = open_board(members["owner"])
     eddie = open_board(members["editor"])
+    whole_board(olivia)
 
     live.stop()
 
@@ -145,6 +147,7 @@ def test_it_keeps_an_edit_made_while_the_server_is_down(open_board, live, board,
 def test_it_queues_edits_while_the_browser_is_offline(open_board, board, members, shot):
     olivia = open_board(members["owner"])
     eddie = open_board(members["editor"])
+    whole_board(olivia)
 
     olivia.context.set_offline(True)
 

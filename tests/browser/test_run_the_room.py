@@ -56,6 +56,8 @@ def test_a_facilitator_runs_a_workshop_with_a_member_and_a_guest(
     greta = join_by_link(browser, browser_context_args, url, "Greta Guest")
     expect(fiona.get_by_role("listitem", name="Greta Guest")).to_be_visible()
     expect(fiona.get_by_role("listitem", name="Editor Person")).to_be_visible()
+    for page in (fiona, ana, greta):
+        pages.whole_board(page)
 
     # 2. The timer: everyone sees it count down; a late joiner sees the time left.
     bar(fiona).get_by_label("Minutes").fill("10")

@@ -69,6 +69,12 @@ def test_on_a_tablet_the_side_panel_is_a_drawer(touch_board, members, shot):
     tabs = page.get_by_role("tablist", name="Side panel")
     expect(drawer_button).to_be_visible()
     expect(tabs).to_be_hidden()
+    # The tools to add cards say what they add (above the canvas, covering no phase).
+    for name in ("Add touchpoint", "Add current activity", "Add note", "Add opportunity"):
+        tool = page.get_by_role("button", name=name)
+        expect(tool).to_have_text(name)
+        assert in_view(page, tool.get_by_text(name)), f"{name!r} is not shown on a tablet"
+    assert in_view(page, phase(page, "Awareness").get_by_role("heading", name="Awareness"))
     assert_accessible(page, "a tablet, the drawer closed")
     shot(page, "1-closed")
 

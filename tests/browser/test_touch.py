@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from boards.models import Arrow, Card
 from tests.browser.axe import assert_accessible
-from tests.browser.pages import card, centre, phase, settled
+from tests.browser.pages import card, centre, low_in_lane, phase, settled
 from tests.browser.test_small_screens import PHONE, TABLET, touch_board  # noqa: F401 (a fixture)
 
 
@@ -49,8 +49,7 @@ def test_on_a_tablet_fingers_pan_pinch_move_and_connect(touch_board, board, memb
     expect(instagram).to_be_visible()
 
     # One finger on empty canvas pans.
-    lane = phase(page, "Awareness").bounding_box()
-    spot = (lane["x"] + lane["width"] / 2, lane["y"] + 560)
+    spot = low_in_lane(page, "Awareness")
     before = instagram.bounding_box()
     fingers.swipe([spot], [(spot[0] + 60, spot[1] - 120)])
     after = instagram.bounding_box()
@@ -67,11 +66,15 @@ def test_on_a_tablet_fingers_pan_pinch_move_and_connect(touch_board, board, memb
     expect(page.locator("#zoom-level")).not_to_have_text(f"{zoom}%")
     assert zoom_percent(page) > zoom * 2
 
-    # Fit board, then a finger drags the card into the next phase.
+    # Fit board (the first phase at a readable size again), then a finger drags the card
+    # into the next phase, the part of it in view.
     page.get_by_role("button", name="Fit board").tap()
+    expect(instagram).to_be_in_viewport()
     welcome = card(page, "Welcome e-mail", "Current activity")
     target = phase(page, "Consideration").bounding_box()
-    fingers.swipe([centre(instagram)], [(target["x"] + 120, centre(instagram)[1] + 160)])
+    view = page.locator("#viewport").bounding_box()
+    drop_x = min(target["x"] + 100, view["x"] + view["width"] - 60)
+    fingers.swipe([centre(instagram)], [(drop_x, centre(instagram)[1] + 20)])
     expect(
         phase(page, "Consideration").get_by_role("group", name="Touchpoint: Instagram ad")
     ).to_be_visible()
@@ -122,8 +125,7 @@ def test_on_a_tablet_a_tap_adds_a_card_and_opens_its_details(touch_board, board,
     expect(editor).to_be_focused()
     editor.fill("Story ads")  # what the on-screen keyboard types
     # Done typing: a tap on empty canvas.
-    lane = phase(page, "Awareness").bounding_box()
-    page.touchscreen.tap(lane["x"] + lane["width"] / 2, lane["y"] + 560)
+    page.touchscreen.tap(*low_in_lane(page, "Awareness"))
     expect(editor).to_have_count(0)
     story = card(page, "Story ads", "Current activity")
     expect(

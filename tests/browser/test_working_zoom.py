@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from boards.models import Card, CardKind, Movement
 from tests.browser.axe import assert_accessible
-from tests.browser.pages import card, drag, lane_spot, phase
+from tests.browser.pages import card, drag, lane_spot, phase, whole_board
 from tests.factories import make_arrow, make_card
 
 
@@ -41,19 +41,27 @@ def dashes(page: Page, name: str) -> str:
     return line.evaluate("node => getComputedStyle(node).strokeDasharray")
 
 
-def test_fit_board_keeps_text_readable_and_headers_pinned(
-    arrows_of_each_kind, open_board, members, shot
-):
-    olivia = open_board(members["owner"])
-    olivia.get_by_role("button", name="Fit board").click()
-    expect(olivia.locator("#zoom-level")).not_to_have_text("50%")
-    assert zoom_percent(olivia) >= 75
-    text = card(olivia, "Instagram ad").locator(".card-text")
-    on_screen = text.evaluate(
+def on_screen_px(locator) -> float:
+    """The font size of `locator`'s text as it shows on screen, zoom and scale applied."""
+    return locator.evaluate(
         "node => parseFloat(getComputedStyle(node).fontSize)"
         " * node.getBoundingClientRect().height / node.offsetHeight"
     )
-    assert on_screen >= 10
+
+
+def test_the_board_opens_readable_and_fit_board_keeps_it_so(
+    arrows_of_each_kind, open_board, members, shot
+):
+    olivia = open_board(members["owner"])
+    # The first view: the first phases at a readable size (not all four at 50 %).
+    expect(olivia.locator("#zoom-level")).to_have_text(re.compile(r"^(7[5-9]|[89]\d|100)%$"))
+    assert on_screen_px(card(olivia, "Instagram ad").locator(".card-text")) >= 10
+    expect(phase(olivia, "Awareness").get_by_role("heading")).to_be_in_viewport()
+    shot(olivia, "first-view")
+
+    olivia.get_by_role("button", name="Fit board").click()
+    assert zoom_percent(olivia) >= 75
+    assert on_screen_px(card(olivia, "Instagram ad").locator(".card-text")) >= 10
     expect(phase(olivia, "Awareness").get_by_role("heading")).to_be_in_viewport()
     shot(olivia, "fitted")
 
@@ -68,6 +76,33 @@ def test_fit_board_keeps_text_readable_and_headers_pinned(
     shot(olivia, "pinned")
 
 
+def test_zoomed_out_the_phase_names_and_kpis_stay_legible(open_board, board, members, shot):
+    reach = {"name": "Reach", "value": 42000, "target": 50000, "unit": ""}
+    board.phases.filter(name="Awareness").update(kpis=[reach])
+    olivia = open_board(members["owner"])
+    for _ in range(4):  # 100 % → about 41 %
+        olivia.get_by_role("button", name="Zoom out").click()
+    expect(olivia.locator("#zoom-level")).to_have_text(re.compile(r"^[34]\d%$"))
+    awareness = phase(olivia, "Awareness")
+    name = awareness.get_by_role("heading")
+    chip = awareness.locator(".kpi-chip").first
+    expect(name).to_be_in_viewport()
+    expect(chip).to_be_in_viewport()
+    assert on_screen_px(name) >= 14
+    assert on_screen_px(chip) >= 9.5
+    # Grown, each header keeps to its own column, and the KPIs to their header's foot.
+    consideration = phase(olivia, "Consideration").get_by_role("heading")
+    assert (
+        name.bounding_box()["x"] + name.bounding_box()["width"] <= consideration.bounding_box()["x"]
+    )
+    header = awareness.locator(".phase-header").bounding_box()
+    assert header["y"] + header["height"] <= chip.bounding_box()["y"] + 1
+    toolbar = olivia.get_by_role("toolbar", name="Board tools").bounding_box()
+    assert header["y"] >= toolbar["y"] + toolbar["height"]
+    assert_accessible(olivia, "editor: zoomed out, headers grown")
+    shot(olivia, "zoomed-out")
+
+
 def test_arrow_kinds_differ_by_pattern_at_every_zoom(
     arrows_of_each_kind, open_board, members, shot
 ):
@@ -78,6 +113,7 @@ def test_arrow_kinds_differ_by_pattern_at_every_zoom(
         "return": "Arrow from Welcome e-mail to Blog post, backward, customers return to buy again",
         "same": "Arrow from Instagram ad to Blog post, within a phase",
     }
+    whole_board(olivia)
     for _ in range(3):  # far out: below 30 %
         olivia.get_by_role("button", name="Zoom out").click()
     expect(olivia.locator("#zoom-level")).to_have_text(re.compile(r"^(1\d|2\d)%$"))
@@ -94,6 +130,7 @@ def test_arrow_kinds_differ_by_pattern_at_every_zoom(
 
 def test_the_legend_steps_aside_rather_than_cover_a_card(open_board, members, shot):
     olivia = open_board(members["owner"])
+    whole_board(olivia)
     legend = olivia.get_by_role("list", name="Legend")
     expect(legend).to_be_visible()
     instagram = card(olivia, "Instagram ad")

@@ -13,7 +13,6 @@ export function installDraw(ed) {
   const rev = document.getElementById("board-rev");
   let fitted = false;
 
-  ed.fit = (maxZoom = 1.5) => ed.viewport.fit(ed.renderer.bounds(ed.state), maxZoom);
   // "Fit board" (and Shift+1): whole phases at a readable size, the rest a pan away.
   ed.fitReadable = () =>
     ed.viewport.fitPhases(ed.renderer.bounds(ed.state), {
@@ -54,15 +53,17 @@ export function installDraw(ed) {
     ed.placeLegend();
   };
 
-  // The first view: the whole board; on a phone, where that would be a blur (14 %), the
-  // first phase at a readable size instead.
+  // The first view: the whole board when it fits at a readable size; otherwise the first
+  // phases at a readable size (a four-phase board on a laptop: two phases at 100 %, not
+  // all four at 50 % with 7 px text), the rest a pan or "Fit board" away.
   function firstView() {
-    if (ed.viewport.element.getBoundingClientRect().width < 600) {
-      ed.fitReadable();
-      ed.viewport.touched = false;
-    } else {
-      ed.fit(1);
-    }
+    ed.viewport.fitPhases(ed.renderer.bounds(ed.state), {
+      count: Math.max(1, ed.state.phases.length),
+      column: COLUMN,
+      maxZoom: 1,
+      fromStart: true,
+    });
+    ed.viewport.touched = false;
   }
 
   // Until the person pans or zooms, the first view follows the stage's size (the side
@@ -85,27 +86,43 @@ export function installDraw(ed) {
     world.style.setProperty("--line-scale", String(Math.min(3, Math.max(1, 0.8 / zoom))));
   }
   // Phase headers and their KPI chips stay pinned under the toolbar while the board is
-  // panned down: moved (a transform on each, a handful of elements) every frame the view
-  // changes, so it never shows a board without its phases.
+  // panned down, and stay legible when zoomed out: moved and scaled (a transform on each,
+  // a handful of elements) every frame the view changes, so it never shows a board
+  // without its phases. Below 85 % they grow (up to 2.2×, into the room above the board),
+  // so names and KPI chips stay about 10 px and more on screen down to 40 %; their width
+  // shrinks to keep the column's, and the header drops its card count and coverage
+  // (both in the Gaps tab) to leave the name room.
   const HEADER_TOP = -100;  // board units: .phase-header's top in editor.css
+  const HEADER_HEIGHT = 52;
   let pinned = -1;
+  let scaled = 1;
+  let kpiRow = 0;  // board units: the height of a row of KPI chips, measured per render
   function pinHeaders() {
     const vp = ed.viewport;
     const toolbar = document.getElementById("toolbar");
     const box = vp.element.getBoundingClientRect();
     const bar = toolbar.getBoundingClientRect();
     const below = bar.height && getComputedStyle(toolbar).position === "absolute" ? bar.bottom - box.top + 8 : 8;
-    const pin = Math.max(0, (below - (vp.y + HEADER_TOP * vp.zoom)) / vp.zoom);
-    if (Math.abs(pin - pinned) < 0.5 && !(pin > 0 && pinned <= 0)) return;
+    const scale = Math.round(Math.min(2.2, Math.max(1, 0.85 / vp.zoom)) * 20) / 20;
+    const lift = kpiRow * (scale - 1);
+    const top = HEADER_TOP - lift - HEADER_HEIGHT * (scale - 1);  // the grown header's top
+    const pin = Math.max(0, (below - (vp.y + top * vp.zoom)) / vp.zoom);
+    if (Math.abs(pin - pinned) < 0.5 && scale === scaled && !(pin > 0 && pinned <= 0)) return;
     pinned = pin;
-    const shift = pin > 0 ? `translateY(${pin.toFixed(1)}px)` : "";
+    scaled = scale;
+    const grow = scale > 1 ? ` scale(${scale})` : "";
+    const header = pin > 0 || scale > 1 ? `translateY(${(pin - lift).toFixed(1)}px)${grow}` : "";
+    const kpis = pin > 0 || scale > 1 ? `translateY(${pin.toFixed(1)}px)${grow}` : "";
+    world.style.setProperty("--label-scale", String(scale));
     for (const view of ed.renderer.phases.values()) {
-      view.header.style.transform = shift;
-      view.kpis.style.transform = shift;
+      view.header.style.transform = header;
+      view.kpis.style.transform = kpis;
     }
     world.classList.toggle("is-pinned", pin > 0);
+    world.classList.toggle("is-grown", scale > 1);
   }
   ed.pinHeaders = () => {
+    kpiRow = Math.max(0, ...[...ed.renderer.phases.values()].map((view) => view.kpis.offsetHeight));
     pinned = -1;
     pinHeaders();
   };

@@ -59,6 +59,7 @@ export function installPointer(ed) {
     const linkEl = event.target.closest("[data-link-id]");
     const header = event.target.closest(".phase-header");
     ed.pointerFocus = true;
+    ed.keepSelection = false;  // choosing by pointer ends choosing by Space (keyboard.js)
 
     if (ed.spaceDown || event.button === 1) {
       gesture = { type: "pan", start, moved: false };

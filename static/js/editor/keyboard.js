@@ -1,10 +1,13 @@
 // The keyboard path to every canvas action: a shortcut per card kind (at the pointer or
 // the centre of the view), arrow keys to move (Alt+arrows to resize), Enter to edit,
-// Delete to delete, C and L to connect or link the selected card to one chosen from a
+// Delete to delete, Space to choose several, C and L to connect or link the selected card to one chosen from a
 // list, Ctrl/Cmd+Z and Ctrl/Cmd+Shift+Z, Ctrl/Cmd+D, zoom keys, Space+drag. The letter
 // and zoom keys work wherever the focus is outside a field, on a toolbar button too.
 
 import { schema } from "../live/schema.js";
+import { announce } from "../page/announce.js";
+import { number } from "../page/format.js";
+import { t } from "../page/strings.js";
 
 export function installKeyboard(ed) {
   const { actions, viewport: vp, renderer } = ed;
@@ -40,6 +43,19 @@ export function installKeyboard(ed) {
     }
     if (mod || (event.altKey && !key.startsWith("Arrow"))) return;
 
+    // Space on a card reached by keyboard keeps the selection while Tab moves on, and
+    // adds or removes each card it is pressed on: several cards chosen without a mouse.
+    if (key === " " && onCard && onCard.matches(":focus-visible") && !ed.connect) {
+      event.preventDefault();
+      const id = onCard.dataset.cardId;
+      const chosen = new Set(ed.selection);
+      if (ed.keepSelection && chosen.has(id)) chosen.delete(id);
+      else chosen.add(id);
+      ed.keepSelection = true;
+      actions.select([...chosen]);
+      announce(t("said.selection_kept", { count: number(chosen.size) }));
+      return;
+    }
     if (key === " " && !onButton) {
       ed.spaceDown = true;
       vp.element.classList.add("is-grabbing");
@@ -49,6 +65,7 @@ export function installKeyboard(ed) {
     if (key === "Escape") {
       if (ed.connect) actions.cancelConnect();
       else {
+        ed.keepSelection = false;
         actions.select([]);
         actions.selectArrow(null);
         if (ed.selectedLink) actions.selectLink(null);

@@ -1,6 +1,7 @@
 // The legend in the canvas's bottom dock never covers a card: when the view settles with
-// a card under it, it steps aside to a "Legend" button; pressed, the legend shows until
-// the view moves on. Checked after each drawing and when a pan or zoom settles.
+// a card under it, or while a selection's toolbar shows above it, it steps aside to a
+// "Legend" button; pressed, the legend shows until the view moves on. Checked after each
+// drawing, when the selection changes and when a pan or zoom settles.
 
 export function installLegend(ed) {
   const legend = document.getElementById("legend");
@@ -30,6 +31,14 @@ export function installLegend(ed) {
     if (moved) asked = false;
     if (asked) return;
     // Measure where it would be, open, then decide.
+    // While a selection's toolbar shows above it, the legend steps aside too, so that
+    // the two together do not take the lower third of a laptop's canvas.
+    const bar = document.getElementById("selbar");
+    const arrowbar = document.getElementById("arrowbar");
+    if ((bar && !bar.hidden) || (arrowbar && !arrowbar.hidden)) {
+      show(false);
+      return;
+    }
     show(true);
     show(!covers());
   };

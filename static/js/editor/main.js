@@ -67,6 +67,7 @@ const ed = {
   connect: null,
   spaceDown: false,
   pointerFocus: false,
+  keepSelection: false,  // after Space on a card: Tab moves the focus, not the selection
   draft: null,
 };
 ed.viewport = new Viewport($("viewport"), $("world"), $("zoom-level"), $("toolbar"));

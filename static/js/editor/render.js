@@ -127,7 +127,16 @@ export class Renderer {
         this.cards.set(card.id, view);
       }
       const parent = card.phase === null ? this.loose : (this.phases.get(card.phase)?.li ?? this.loose);
-      if (view.el.parentNode !== parent) parent.append(view.el);
+      if (view.el.parentNode !== parent) {
+        // Moved to another phase: the element moves too, and keeps the keyboard's focus.
+        const focused = document.activeElement === view.el;
+        parent.append(view.el);
+        if (focused) {
+          this.ed.refocusing = true;
+          view.el.focus({ preventScroll: true });
+          this.ed.refocusing = false;
+        }
+      }
       const key = `${card.kind}|${card.x}|${card.y}|${card.w}|${card.h}|${card.colour}|${card.channel}|${card.private ? 1 : 0}|${card.text}`;
       if (view.key !== key) {
         view.key = key;

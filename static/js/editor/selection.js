@@ -49,9 +49,13 @@ export function installSelection(ed) {
     if (count === 1) {
       const card = ed.cardsById.get([...ed.selection][0]);
       const text = card?.text.trim() || t(`kind.${card?.kind}`);
-      el.selDelete.textContent = t("delete_card", { text });
+      // "Delete" on the bar (a long text would stretch it over the canvas); the card's
+      // words in its name for a screen reader.
+      el.selDelete.textContent = t("delete");
+      el.selDelete.setAttribute("aria-label", t("delete_card", { text }));
     } else {
       el.selDelete.textContent = t("delete_cards", { count: number(count) });
+      el.selDelete.removeAttribute("aria-label");
     }
   }
 
@@ -111,6 +115,7 @@ export function installSelection(ed) {
     ed.lockSelectionChanged?.();
     ed.sync.setPresence({ selection: [...ed.selection].slice(0, 500) });
     ed.sidePanel.selectionChanged();
+    ed.placeLegend?.();
   };
 
   for (const [index, colour] of ["", ...CARD_COLOURS].entries()) {
@@ -144,16 +149,19 @@ export function installSelection(ed) {
   $("arrow-to").addEventListener("click", () => ed.pickEnd({ arrow: ed.selectedArrow, end: "to" }));
   $("arrow-delete").addEventListener("click", () => ed.actions.deleteSelection());
 
-  // Focus: Tab between cards selects them, and the view follows.
+  // Focus: Tab between cards selects them, and the view follows; after Space (keyboard.js)
+  // the selection stays while the focus moves on.
   ed.viewport.element.addEventListener("focusin", (event) => {
+    if (ed.refocusing) return;  // a card given its focus back after a move (render.js)
     const card = event.target.closest?.(".card-item");
     if (card && event.target === card && !ed.pointerFocus && !ed.connect) {
-      if (!ed.selection.has(card.dataset.cardId) || ed.selection.size > 1) ed.actions.select([card.dataset.cardId]);
+      const moves = !ed.keepSelection && (!ed.selection.has(card.dataset.cardId) || ed.selection.size > 1);
+      if (moves) ed.actions.select([card.dataset.cardId]);
       const rect = ed.renderer.rectOf(card.dataset.cardId);
       if (rect) ed.viewport.reveal(rect);
     }
     const arrow = event.target.closest?.("[data-arrow-id]");
-    if (arrow && !ed.pointerFocus) ed.actions.selectArrow(arrow.dataset.arrowId);
+    if (arrow && !ed.pointerFocus && !ed.keepSelection) ed.actions.selectArrow(arrow.dataset.arrowId);
   });
 }
 

@@ -106,7 +106,7 @@ export class Viewport extends EventTarget {
    * as fit the width at a readable zoom, from the first phase (or, when the view is
    * readable already, from the phases around its centre); the rest are a pan away. The whole board when it fits readably.
    */
-  fitPhases(rect, { count, column, maxZoom = 1.5 }) {
+  fitPhases(rect, { count, column, maxZoom = 1.5, fromStart = false }) {
     const box = this.element.getBoundingClientRect();
     const margin = Math.min(48, box.width * 0.04);
     const below = this.toolbar ? this.toolbar.getBoundingClientRect().bottom - box.top + 12 : 0;
@@ -122,7 +122,7 @@ export class Viewport extends EventTarget {
     // From an overview, the journey's start; from a readable view, the phases around its centre.
     const centre = this.centre();
     const around = Math.floor(centre.x / column - shown / 2 + 0.5);
-    const first = this.zoom < READABLE_ZOOM ? 0 : Math.max(0, Math.min(count - shown, around));
+    const first = fromStart || this.zoom < READABLE_ZOOM ? 0 : Math.max(0, Math.min(count - shown, around));
     this.touched = true;
     this.zoom = zoom;
     this.x = margin - first * column * zoom;
