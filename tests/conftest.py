@@ -4,8 +4,10 @@ organisation, and a board with phases, cards and an arrow."""
 from __future__ import annotations
 
 import copy
+import functools
 
 import pytest
+from django.contrib.auth.hashers import get_hasher, make_password
 from django.test import Client
 
 from boards.models import Board, CardKind
@@ -37,12 +39,23 @@ def _isolated(request, settings):
     settings.CHANNEL_LAYERS = copy.deepcopy(settings.CHANNEL_LAYERS)
 
 
+@functools.cache
+def _hashed_password(algorithm: str) -> str:
+    """PASSWORD hashed once per hasher and session: a real PBKDF2 hash takes 0.37 s here,
+    and the browser tests (whose daphne verifies real hashes) made six users each, 2 s
+    of every test's set-up. Every user made here shares this salt; nothing else differs."""
+    return make_password(PASSWORD, hasher=algorithm)
+
+
 def make_user(name: str, email: str | None = None) -> User:
-    return User.objects.create_user(
+    user = User.objects.create_user(
         email=email or f"{name.lower().replace(' ', '.')}@example.com",
-        password=PASSWORD,
+        password=None,
         name=name,
     )
+    user.password = _hashed_password(get_hasher().algorithm)
+    user.save(update_fields=["password"])
+    return user
 
 
 @pytest.fixture
