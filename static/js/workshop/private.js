@@ -4,7 +4,7 @@
 // decides who is sent what; this only shows the round and sends the two actions.
 
 import { cloneTemplate, t } from "../page/strings.js";
-import { othersHere, paintBar } from "./room.js";
+import { paintBar, roomToRun } from "./room.js";
 
 export function installPrivate(ed, bar = document.getElementById("room-bar")) {
   if (!bar || !document.getElementById("tpl-room-private")) return;
@@ -19,8 +19,7 @@ export function installPrivate(ed, bar = document.getElementById("room-bar")) {
   function render() {
     const round = ed.room.state?.private ?? null;
     const host = Boolean(ed.can.facilitate);
-    // Offered, like the timer, once there is a room to run: someone else here, or a step.
-    const room = Boolean(ed.state?.board?.stage) || othersHere(ed.sync);
+    const room = roomToRun(ed);
     start.hidden = !host || round !== null || !room;
     reveal.hidden = !host || round === null;
     pill.hidden = round === null;

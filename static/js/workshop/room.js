@@ -15,6 +15,12 @@ export function othersHere(sync) {
   return [...sync.people.values()].some((person) => person.session !== sync.you?.session);
 }
 
+/** Whether there is a room to run: someone else is here, or the guide is at a step. Alone
+ * and off the guide, the facilitator's timer, vote and private round stay out of the way. */
+export function roomToRun(ed) {
+  return Boolean(ed.state?.board?.stage) || othersHere(ed.sync);
+}
+
 /** Show the facilitation bar (#room-bar) while one of its groups shows. */
 export function paintBar() {
   const bar = document.getElementById("room-bar");

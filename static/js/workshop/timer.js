@@ -5,7 +5,7 @@
 // (off by default for participants, on for the facilitator who starts timers).
 
 import { t } from "../page/strings.js";
-import { othersHere, paintBar } from "./room.js";
+import { paintBar, roomToRun } from "./room.js";
 
 const SOUND_KEY = "journeymap.timerChime";
 const EXTEND_SECONDS = 60;
@@ -87,10 +87,7 @@ export class TimerBar {
   paint() {
     const timer = this.timer;
     const lead = this.lead;
-    // The facilitator is offered a timer once there is a room to run: someone else is
-    // here or the guide is at a step. Editing alone, the canvas stays clear.
-    const stage = this.ed.state?.board?.stage ?? "";
-    this.group.hidden = !timer && !(lead && (stage || othersHere(this.ed.sync)));
+    this.group.hidden = !timer && !(lead && roomToRun(this.ed));
     this.form.hidden = !lead || Boolean(timer && this.left() > 0);
     const running = Boolean(timer?.running) && this.left() > 0;
     this.$("timer-pause").hidden = !lead || !running;

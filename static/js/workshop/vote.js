@@ -8,7 +8,7 @@
 import { schema } from "../live/schema.js";
 import { t } from "../page/strings.js";
 import { number } from "../page/format.js";
-import { othersHere, paintBar } from "./room.js";
+import { paintBar, roomToRun } from "./room.js";
 
 const PROMOTE_DEFAULT = 3;
 
@@ -154,8 +154,7 @@ export function installVote(ed) {
    * there is a room to run (someone else here, or a step of the guide) and no vote runs.
    * Alone, the canvas stays clear. */
   function paintStart() {
-    const roomToRun = Boolean(ed.state?.board?.stage) || othersHere(ed.sync);
-    group.hidden = !facilitates() || Boolean(vote()) || !roomToRun;
+    group.hidden = !facilitates() || Boolean(vote()) || !roomToRun(ed);
     paintBar();
   }
 
