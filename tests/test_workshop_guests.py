@@ -13,19 +13,14 @@ from boards.sharing import share_link_create
 from boards.workshop.models import DoneMark, Timer
 from boards.workshop.vote_models import Dot, Vote
 from tests.test_guests import _guest_socket, joined
-from tests.test_workshop_protocol import facilitate, receive_type
+from tests.test_workshop_protocol import FACILITATOR_ACTIONS, facilitate, receive_type
 from tests.ws import send_ops
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Every action only a facilitator may send, with arguments that would otherwise do.
 FACILITATOR_ONLY = [
-    ("timer.start", {"seconds": 60}),
-    ("timer.pause", {}),
-    ("timer.resume", {}),
-    ("timer.extend", {"seconds": 60}),
-    ("timer.stop", {}),
-    ("summon", {"view": {"x": 0, "y": 0, "zoom": 1}}),
+    *FACILITATOR_ACTIONS,  # the timer and summon
     ("vote.open", {"scope": "all", "votes": 2}),
     ("vote.reveal", {}),
     ("vote.close", {}),
@@ -70,13 +65,18 @@ async def test_no_guest_runs_the_room(sockets, board, members, role, action, arg
     assert await _room(board) == before
 
 
-async def test_a_guest_who_edits_says_done_and_votes(sockets, board, members):
+async def _guest_in_a_vote(sockets, board, members, role: str, name: str):
+    """A facilitator opens a vote at a step; a guest of `role` joins. -> (guest, a card)"""
     lead, _welcome, _reply = await sockets.join(members["facilitator"], board)
     await sync_to_async(Board.objects.filter(pk=board.pk).update)(stage="touchpoints")
     assert (await facilitate(lead, "vote.open", scope="all", votes=2))["type"] == "facilitated"
-    guest = await _guest(board, members, "editor", "Greta Guest")
+    guest = await _guest(board, members, role, name)
     sockets.opened.append(guest)
-    card = await sync_to_async(Card.objects.get)(board=board, text="Instagram ad")
+    return guest, await sync_to_async(Card.objects.get)(board=board, text="Instagram ad")
+
+
+async def test_a_guest_who_edits_says_done_and_votes(sockets, board, members):
+    guest, card = await _guest_in_a_vote(sockets, board, members, "editor", "Greta Guest")
 
     assert (await facilitate(guest, "done.set", done=True))["type"] == "facilitated"
     assert (await facilitate(guest, "vote.cast", card=str(card.pk)))["type"] == "facilitated"
@@ -88,12 +88,7 @@ async def test_a_guest_who_edits_says_done_and_votes(sockets, board, members):
 
 
 async def test_a_guest_who_views_neither_says_done_nor_votes(sockets, board, members):
-    lead, _welcome, _reply = await sockets.join(members["facilitator"], board)
-    await sync_to_async(Board.objects.filter(pk=board.pk).update)(stage="touchpoints")
-    assert (await facilitate(lead, "vote.open", scope="all", votes=2))["type"] == "facilitated"
-    guest = await _guest(board, members, "viewer", "Vera Viewer")
-    sockets.opened.append(guest)
-    card = await sync_to_async(Card.objects.get)(board=board, text="Instagram ad")
+    guest, card = await _guest_in_a_vote(sockets, board, members, "viewer", "Vera Viewer")
     before = await _room(board)
 
     for action, args in (("done.set", {"done": True}), ("vote.cast", {"card": str(card.pk)})):
