@@ -27,9 +27,10 @@ from boards.gaps import gaps_from_state
 from boards.kpis import kpi_changes
 from boards.live import room
 from boards.live.commit import Commit
-from boards.models import Board, CardKind, OpLog, Snapshot, SnapshotKind
+from boards.models import Board, Card, CardKind, OpLog, Snapshot, SnapshotKind
 from boards.schema import CARD
 from boards.selectors import board_state
+from boards.workshop.vote_models import Dot
 from journeymap import audit
 from journeymap.locale import organisation_locale
 from journeymap.models import AuditAction, User
@@ -106,11 +107,29 @@ def snapshot_after_session(*, board_id, updated: datetime | None = None) -> Snap
         return _freeze(board, name=name, kind=SnapshotKind.SESSION, actor=board.updated_by)
 
 
+class RestoreRefused(Exception):
+    """A restore that would lose someone's work; its message says why and what to do."""
+
+
 def snapshot_restore(*, snapshot: Snapshot, actor: User) -> Board:
     """Put `snapshot` in place of the live board, for everyone on it, keeping the board as
-    it was just before as a snapshot of its own."""
+    it was just before as a snapshot of its own.
+
+    Refused (RestoreRefused, nothing changed) while a private writing round runs: the
+    participants' private cards are in no version, so a restore would lose them. The
+    dots of the board's votes stay on the cards the restored version holds (the same
+    ids), so a vote's record survives a restore; a card the version lacks takes its dots
+    with it, as a deleted card does."""
     with transaction.atomic():
         board = Board.objects.select_for_update().get(pk=snapshot.board_id)
+        if board.private_since is not None:
+            raise RestoreRefused(
+                _(
+                    "A private writing round is running. Reveal it first: the cards people "
+                    "are writing in private are in no version and would be lost."
+                )
+            )
+        dots = list(Dot.objects.filter(vote__board=board).values("vote", "user", "card", "count"))
         with organisation_locale(board.organisation):
             name = _("Before restoring “%(name)s”") % {"name": snapshot.name}
         _freeze(
@@ -121,6 +140,7 @@ def snapshot_restore(*, snapshot: Snapshot, actor: User) -> Board:
         )
         # Its ids kept, so a version restored twice is the same board.
         write_content(board=board, content=snapshot.state, keep_ids=True, by=None)
+        _put_back(board, dots)
         board.title = snapshot.state["board"]["title"]
         board.epoch += 1
         board.rev += 1
@@ -142,6 +162,17 @@ def snapshot_restore(*, snapshot: Snapshot, actor: User) -> Board:
         )
         transaction.on_commit(lambda: room.publish(board.pk, [commit]))
     return board
+
+
+def _put_back(board: Board, dots: list[dict]) -> None:
+    """The dots taken from the board's cards by a restore, back on those of its cards
+    that are on the board again."""
+    there = {str(pk) for pk in Card.objects.filter(board=board).values_list("id", flat=True)}
+    Dot.objects.bulk_create(
+        Dot(vote_id=dot["vote"], user_id=dot["user"], card_id=dot["card"], count=dot["count"])
+        for dot in dots
+        if str(dot["card"]) in there
+    )
 
 
 # Comparing

@@ -19,7 +19,8 @@ from boards.snapshots import (
     snapshot_create,
     snapshot_restore,
 )
-from tests.factories import make_board
+from boards.workshop import vote_rules
+from tests.factories import make_board, make_card
 from tests.helpers import page_text
 from tests.ws import join, receive_type
 
@@ -196,6 +197,47 @@ def test_a_facilitator_restores_a_version_and_keeps_the_board_before(client_for,
     kept = Snapshot.objects.get(board=board, kind=SnapshotKind.BEFORE_RESTORE)
     assert {c["text"] for c in kept.state["cards"]} == {"Welcome e-mail", "New idea"}
     assert kept.rev == before.rev
+
+
+def test_a_restore_waits_for_the_private_round_and_loses_no_private_card(
+    client_for, board, members
+):
+    snapshot = snapshot_create(board=board, name="Start", actor=members["owner"])
+    Board.objects.filter(pk=board.pk).update(private_since=timezone.now())
+    phase = board.phases.get(position=1)
+    make_card(board, phase=phase, text="My private idea", private=True, author=members["editor"])
+    before = Board.objects.get(pk=board.pk)
+
+    response = client_for("facilitator").post(
+        reverse("snapshot_restore", args=[board.id, snapshot.id]), follow=True
+    )
+
+    assert "A private writing round is running. Reveal it first" in page_text(response)
+    assert response.redirect_chain[-1][0] == reverse(
+        "snapshot_detail", args=[board.id, snapshot.id]
+    )
+    after = Board.objects.get(pk=board.pk)
+    assert (after.epoch, after.rev) == (before.epoch, before.rev)
+    assert Card.objects.filter(board=board, text="My private idea", private=True).exists()
+    assert not Snapshot.objects.filter(board=board, kind=SnapshotKind.BEFORE_RESTORE).exists()
+
+
+def test_a_vote_keeps_its_dots_on_the_cards_a_restore_brings_back(board, members):
+    snapshot = snapshot_create(board=board, name="Start", actor=members["owner"])
+    _edit(board, members["owner"], _card_op(board, "Added after the version"))
+    cards = {card.text: str(card.pk) for card in Card.objects.filter(board=board)}
+    vote = vote_rules.open_vote(
+        board, members["facilitator"], timezone.now(), {"scope": "all", "votes": 3}
+    )
+    for text in ("Instagram ad", "Instagram ad", "Added after the version"):
+        vote_rules.cast(board, members["editor"], {"card": cards[text]})
+    vote_rules.cast(board, members["owner"], {"card": cards["Welcome e-mail"]})
+
+    snapshot_restore(snapshot=snapshot, actor=members["owner"])
+
+    # The card the version lacks is gone, and its dot with it; the others keep theirs.
+    counts = {row["card"]: row["count"] for row in vote_rules.results(vote)}
+    assert counts == {cards["Instagram ad"]: 2, cards["Welcome e-mail"]: 1}
 
 
 @pytest.mark.parametrize(("role", "status"), [("editor", 403), ("viewer", 403), ("outsider", 404)])

@@ -96,7 +96,11 @@ def snapshot_detail(request: HttpRequest, board_id, snapshot_id) -> HttpResponse
 def snapshot_restore(request: HttpRequest, board_id, snapshot_id) -> HttpResponse:
     board, _membership = get_board_for_user(request.user, board_id, Can.RESTORE_BOARD)
     snapshot = _snapshot_or_404(board, snapshot_id)
-    snapshots.snapshot_restore(snapshot=snapshot, actor=request.user)
+    try:
+        snapshots.snapshot_restore(snapshot=snapshot, actor=request.user)
+    except snapshots.RestoreRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("snapshot_detail", board_id=board.pk, snapshot_id=snapshot.pk)
     messages.success(
         request,
         _(
