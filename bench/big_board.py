@@ -14,7 +14,7 @@ one client written from docs/protocol.md (Python `websockets`):
   served yet (a new revision each round: one card moved between rounds), which reads
   and encodes the board on the server;
 - warm: the same for a second page opened while the first is still open, served from
-  the room's snapshot of the revision (boards.live.room.Snapshots);
+  the room's snapshot of the revision (boards.live.snapshot_cache.Snapshots);
 
 plus the server's side alone, in this process: reading the board (board_state), encoding
 it and cutting it. Medians of `--rounds` rounds. Printed as Markdown

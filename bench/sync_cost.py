@@ -1,5 +1,5 @@
 """What a `sync` answered with a snapshot costs the database thread, with and without the
-room's snapshot of the board's current revision (boards.live.room.Snapshots).
+room's snapshot of the board's current revision (boards.live.snapshot_cache.Snapshots).
 
 Run from the project root (PostgreSQL on 127.0.0.1:5432, user postgres):
 
@@ -45,7 +45,7 @@ def main() -> int:
 
     from boards.access import get_viewer_for_board
     from boards.live.reads import sync_reply as _sync
-    from boards.live.room import Snapshots
+    from boards.live.snapshot_cache import Snapshots
     from journeymap.models import User
 
     user = User.objects.get(email=f"bench-0@{live_sync.EMAIL_DOMAIN}")

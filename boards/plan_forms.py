@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from boards.forms import NUMBER_ERRORS
+from boards.kpi_forms import NUMBER_ERRORS
 from boards.kpis import sparkline
 from boards.models import CARD_TEXT_MAX, PlanStatus
 from boards.schema import KPI_LIMITS

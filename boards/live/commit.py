@@ -20,17 +20,17 @@ from dataclasses import dataclass, replace
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import DatabaseError, InterfaceError, OperationalError, transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from boards.live import metrics, sql
 from boards.live.batch import _Batch, _named
 from boards.live.protocol import ProtocolError
-from boards.models import Arrow, Board, Card, CardLink, OpLog, Phase, ShareLink
+from boards.live.senders import guest_link_roles, sessions_signed_in
+from boards.models import Arrow, Board, Card, CardLink, OpLog, Phase
 from boards.private import for_viewer
-from journeymap.access import Can, is_signed_in, role_allows
-from journeymap.models import Membership, Organisation, User
+from journeymap.access import Can, role_allows
+from journeymap.models import Membership, User
 
 BOARD_FIELDS = sql.attnames(Board)
 # Ops a guest of a workshop link may not send, whatever the link's role (boards.guests).
@@ -203,9 +203,9 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
         return [BoardGone() for _request in requests]
     [board] = boards
     roles = {m.user_id: m.role for m in memberships if m.organisation_id == board.organisation_id}
-    guest_roles = _guest_roles(board, requests)
+    guest_roles = guest_link_roles(board, requests)
     logged = {str(entry.op_id): entry for entry in logged_entries}
-    signed_in = _signed_in(requests, users, session_rows)
+    signed_in = sessions_signed_in(requests, users, session_rows)
     work = _Group(board)
     for select, objs in zip(rows, found, strict=True):
         work.rows[select.model].update((str(obj.pk), obj) for obj in objs)
@@ -254,41 +254,8 @@ def _commit_group(board_id, requests: list[OpRequest]) -> list[Outcome]:
     return outcomes
 
 
-def _guest_roles(board: Board, requests: list[OpRequest]) -> dict:
-    """The role of each workshop link the guests among `requests` joined through, read
-    after the board's lock: a link revoked, expired, of another board, or of an
-    organisation that turned share links off since the guest's socket opened has none (so
-    its guests' ops are refused as a removed member's are: BoardGone, 4410)."""
-    ids = {request.link_id for request in requests if request.link_id}
-    if not ids:
-        return {}
-    if not Organisation.objects.filter(pk=board.organisation_id, allow_share_links=True).exists():
-        return {}
-    now = timezone.now()
-    links = ShareLink.objects.filter(pk__in=ids, board_id=board.pk, revoked__isnull=True).filter(
-        Q(expires__isnull=True) | Q(expires__gt=now)
-    )
-    return dict(links.values_list("pk", "role"))
-
-
 def _speaking(language: str | None) -> contextlib.AbstractContextManager:
     return translation.override(language) if language else contextlib.nullcontext()
-
-
-def _signed_in(requests: list[OpRequest], users: list, sessions: list) -> list[bool]:
-    """Per request, whether its session still signs its sender in (True without one)."""
-    users_by_id = {user.pk: user for user in users}
-    sessions_by_key = {session.session_key: session for session in sessions}
-    now = timezone.now()
-    judged: dict[tuple, bool] = {(None, None): True}  # (user id, session key) -> signed in
-    answers = []
-    for request in requests:
-        key = (request.user.pk, request.session_key) if request.session_key else (None, None)
-        if key not in judged:
-            user, session = users_by_id.get(key[0]), sessions_by_key.get(key[1])
-            judged[key] = is_signed_in(user, session, now)
-        answers.append(judged[key])
-    return answers
 
 
 def _commit_one(

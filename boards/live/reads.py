@@ -85,7 +85,7 @@ def sync_reply(
     viewer: Viewer, board_id, rev: int | None, epoch: int | None, snapshots
 ) -> list[str]:
     """The reply to a sync, as the messages sent: the patches since `rev`, or a snapshot
-    (the one of `snapshots`, boards.live.room.Snapshots, while the board has not
+    (the one of `snapshots`, boards.live.snapshot_cache.Snapshots, while the board has not
     changed); cut into `part` frames when larger than the message limit
     (boards.live.parts)."""
     limit = settings.WEBSOCKET_MAX_MESSAGE_BYTES

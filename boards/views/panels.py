@@ -28,7 +28,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from boards import actions, plans, selectors
 from boards.access import get_board_for_user
-from boards.forms import BoardRenameForm, KpiFormSet, TemplateSaveForm
+from boards.forms import BoardRenameForm, TemplateSaveForm
+from boards.kpi_forms import KpiFormSet
 from boards.kpis import sparkline
 from boards.live.commit import BoardGone
 from boards.live.protocol import ProtocolError

@@ -2,7 +2,8 @@
 // bookkeeping behind it (docs/protocol.md, "Client algorithm"): patches applied in
 // revision order, early ones kept until the gap fills, a sync when it does not, a
 // snapshot when a patch needs what this client never saw. Split from sync.js, which
-// keeps the connection, sending and the public API; both change one BoardSync.
+// keeps sending and the public API (its connection half in connection.js); all three
+// change one BoardSync.
 
 import { applyOpInPlace, cloneState } from "./state.js";
 

@@ -1,4 +1,6 @@
-// The browser side of the live protocol (docs/protocol.md, "Client algorithm").
+// The browser side of the live protocol (docs/protocol.md, "Client algorithm"): the
+// board state, the pending queue and sending; the connection's life in ./connection.js,
+// what each server frame does in ./frames.js.
 //
 // The server is the authority. This keeps `confirmed` (the server's board at `rev` of
 // `epoch`) and `pending` (our op frames not yet committed, in order, each with its
@@ -24,21 +26,12 @@
 //   "facilitated" {ref, action}            a facilitate frame was carried out
 //   "summon"   {by, view}                  the facilitator brings everyone to a view
 
-import { receive } from "./frames.js";
+import { Connection, socketUrl } from "./connection.js";
 import { applyOpInPlace, cloneState, emptyState } from "./state.js";
 
-const PONG_WITHIN_MS = 10_000;
-const WELCOME_WITHIN_MS = 10_000;
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_MAX_MS = 30_000;
 // An op sent on a socket that stays healthy and still unanswered after this long is sent
 // again (same op_id); unanswered once more, the socket is replaced (docs/protocol.md).
 const ACK_WITHIN_MS = 20_000;
-
-// Every close the server sends (docs/protocol.md, "Close codes"). 4009: a frame was too
-// big; 4011: the server failed to commit (reconnect and re-send, like any other close).
-const CLOSE_TOO_BIG = 4009;
-const CLOSE_REASONS = { 4401: "unauthenticated", 4404: "not_found", 4410: "revoked" };
 
 /** A new op id: a random (version 4) UUID, lowercase with hyphens. */
 export function newOpId() {
@@ -51,17 +44,7 @@ export function newOpId() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** Exponential back-off with full jitter: a random wait in [0, min(30 s, 0.5 s × 2^attempt)]. */
-export function backoffDelay(attempt, random = Math.random) {
-  return random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
-}
-
-export function socketUrl(boardId, loc = globalThis.location) {
-  const scheme = loc.protocol === "https:" ? "wss" : "ws";
-  return `${scheme}://${loc.host}/ws/boards/${boardId}/`;
-}
-
-export class BoardSync extends EventTarget {
+export class BoardSync extends Connection {
   /**
    * @param {string} boardId
    * @param {{url?: string, WebSocket?: typeof WebSocket, window?: Window,
@@ -184,83 +167,6 @@ export class BoardSync extends EventTarget {
     }, wait);
   }
 
-  // Connection
-
-  connect() {
-    clearTimeout(this.timers.retry);
-    this.timers.retry = null;
-    if (this.stopped || this.socket) return;
-    if (this.window?.navigator?.onLine === false) {
-      this.setStatus("offline");
-      return;
-    }
-    let socket;
-    try {
-      socket = new this.WebSocketImpl(this.url);
-    } catch {
-      this.scheduleReconnect();
-      return;
-    }
-    this.socket = socket;
-    this.serial += 1;
-    this.welcomed = false;
-    this.synced = false;
-    this.syncInFlight = false;
-    this.outbox = [];
-    socket.addEventListener("message", (event) => {
-      if (this.socket === socket) receive(this, event.data);
-    });
-    socket.addEventListener("close", (event) => {
-      if (this.socket === socket) this.closed(event.code);
-    });
-    // A handshake that never completes (a half-open network) counts as a dead link.
-    this.timers.pong = setTimeout(() => this.deadLink(), WELCOME_WITHIN_MS);
-  }
-
-  /** Forget the socket and its timers; the pending queue and confirmed state stay. */
-  dropSocket(code = 1000) {
-    const socket = this.socket;
-    this.socket = null;
-    this.welcomed = false;
-    this.synced = false;
-    this.syncInFlight = false;
-    this.outbox = [];
-    for (const name of ["ping", "pong", "gap", "outbox", "presence", "ack"]) {
-      clearTimeout(this.timers[name]);
-      clearInterval(this.timers[name]);
-      this.timers[name] = null;
-    }
-    if (this.stopped) clearTimeout(this.timers.retry);
-    if (socket && socket.readyState <= 1) {
-      try {
-        socket.close(code);
-      } catch {
-        socket.close();
-      }
-    }
-    if (this.people.size) {
-      this.people.clear();
-      this.emitPeers();
-    }
-  }
-
-  closed(code) {
-    this.dropSocket();
-    if (code in CLOSE_REASONS) {
-      // Not logged in, no such board, or access withdrawn: retrying cannot help.
-      this.stopped = true;
-      this.setStatus("closed", CLOSE_REASONS[code]);
-      return;
-    }
-    if (code === CLOSE_TOO_BIG) this.dropTooBig();
-    if (this.window?.navigator?.onLine === false) {
-      this.setStatus("offline");
-      return;
-    }
-    this.setStatus("reconnecting");
-    this.scheduleReconnect();
-  }
-
   /** The socket closed with 4009: one of the frames sent on it was over the server's
    * size limit. Re-sending it would only close the next socket too, forever: drop the
    * biggest op frame still unanswered from that socket, and tell the person. */
@@ -276,56 +182,6 @@ export class BoardSync extends EventTarget {
     this.pending.splice(this.pending.indexOf(biggest), 1);
     this.recompute();
     this.emit("error", { code: "too_big", message: "", op_id: biggest.op_id });
-  }
-
-  scheduleReconnect() {
-    if (this.stopped || this.timers.retry) return;
-    const delay = backoffDelay(this.attempt);
-    this.attempt += 1;
-    this.timers.retry = setTimeout(() => {
-      this.timers.retry = null;
-      this.connect();
-    }, delay);
-  }
-
-  reconnectNow() {
-    if (this.stopped) return;
-    if (this.socket) return;
-    this.setStatus("reconnecting");
-    this.connect();
-  }
-
-  goOffline() {
-    // The browser reports no network: this socket is as good as gone. Keep everything
-    // pending; "online" reconnects at once.
-    this.dropSocket(1000);
-    clearTimeout(this.timers.retry);
-    this.timers.retry = null;
-    if (!this.stopped) this.setStatus("offline");
-  }
-
-  wake() {
-    if (this.stopped) return;
-    if (!this.socket) {
-      this.reconnectNow();
-    } else if (this.synced) {
-      // Back from sleep: what did we miss? And is the link still alive?
-      this.sendSync();
-      this.ping();
-    }
-  }
-
-  deadLink() {
-    if (!this.socket) return;
-    this.dropSocket(4000);
-    this.setStatus("reconnecting");
-    this.scheduleReconnect();
-  }
-
-  ping() {
-    if (!this.welcomed) return;
-    this.send({ type: "ping" });
-    if (!this.timers.pong) this.timers.pong = setTimeout(() => this.deadLink(), PONG_WITHIN_MS);
   }
 
   // Sending, within the server's token bucket (a flood closes the socket with 4408).
