@@ -207,8 +207,13 @@ def test_a_restore_waits_for_the_private_round_and_loses_no_private_card(
     phase = board.phases.get(position=1)
     make_card(board, phase=phase, text="My private idea", private=True, author=members["editor"])
     before = Board.objects.get(pk=board.pk)
+    facilitator = client_for("facilitator")
+    page = page_text(facilitator.get(reverse("snapshot_detail", args=[board.id, snapshot.id])))
+    assert "A private writing round is running. Reveal it first" in page
+    assert "Restore this version" not in page
 
-    response = client_for("facilitator").post(
+    # A page opened before the round began still offers it: the server refuses.
+    response = facilitator.post(
         reverse("snapshot_restore", args=[board.id, snapshot.id]), follow=True
     )
 
