@@ -78,7 +78,17 @@ def test_a_dot_vote_stays_hidden_until_the_facilitator_reveals_it(open_board, bo
     expect(panel).to_contain_text("2 of 2 votes left")
     participant.get_by_role("button", name="Vote for Welcome e-mail").click()
     expect(panel).to_contain_text("1 of 2 votes left")
+    # Folded into the bar below, the panel leaves the phase headers clear, and the bar
+    # still says where the vote stands.
+    panel.get_by_role("button", name="Fold the vote into the bar below").click()
+    expect(panel).to_be_hidden()
+    expect(participant.get_by_role("button", name="Dot vote: 1 of 2 votes left")).to_be_focused()
     participant.get_by_role("button", name="Vote for Welcome e-mail").click()
+    unfold = participant.get_by_role("button", name="Dot vote: 0 of 2 votes left")
+    expect(unfold).to_be_visible()
+    shot(participant, "folded")
+    unfold.click()
+    expect(panel).to_be_visible()
     expect(panel).to_contain_text("0 of 2 votes left")
     # All dots placed: no more + on any card.
     expect(participant.get_by_role("button", name="Vote for Instagram ad")).to_have_count(0)
@@ -96,7 +106,11 @@ def test_a_dot_vote_stays_hidden_until_the_facilitator_reveals_it(open_board, bo
     shot(facilitator, "facilitator-voting")
     assert_accessible(participant, "a participant's page during a dot vote")
 
+    # Folded again, the panel opens by itself for the results.
+    panel.get_by_role("button", name="Fold the vote into the bar below").click()
+    expect(panel).to_be_hidden()
     lead_panel.get_by_role("button", name="Reveal results").click()
+    expect(panel).to_be_visible()
     expect(participant.get_by_role("img", name="2 votes for Welcome e-mail")).to_be_visible()
     expect(participant.get_by_role("img", name="1 vote for Instagram ad")).to_be_visible()
     ranking = panel.get_by_role("listitem")

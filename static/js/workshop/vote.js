@@ -3,7 +3,9 @@
 // dots), reveals, closes and turns the top cards into opportunities from the vote's panel.
 // Everyone who edits places dots with the + on each card of the vote and takes one back by
 // clicking it; until the reveal a page shows only its own dots (the server sends nothing
-// else). Revealed, each card carries its count and the panel ranks them.
+// else). Revealed, each card carries its count and the panel ranks them. Anyone can fold
+// the panel into the facilitation bar, clear of the phase headers; a new vote or the
+// reveal opens it again.
 
 import { schema } from "../live/schema.js";
 import { t } from "../page/strings.js";
@@ -45,8 +47,33 @@ export function installVote(ed) {
   icon.setAttribute("aria-hidden", "true");
   icon.append(document.createElement("i"), document.createElement("i"), document.createElement("i"));
   startButton.prepend(icon);
-  group.append(startButton);
+  // The vote's panel folded into the bar (it covers the last phases' headers on a
+  // laptop): a button that says where the vote stands and opens the panel again.
+  const unfold = button("tool vote-unfold", "", () => {
+    folded = null;
+    showPanel();
+    fold.focus();
+  });
+  unfold.setAttribute("aria-expanded", "false");
+  unfold.setAttribute("aria-controls", "vote-panel");
+  unfold.prepend(icon.cloneNode(true));
+  const unfoldText = document.createElement("span");
+  unfold.append(unfoldText);
+  group.append(startButton, unfold);
   $("room-bar")?.insertBefore(group, $("room-note"));
+
+  // Which vote, in which state, this person folded away: a new vote or the reveal opens
+  // the panel again, so nobody misses either.
+  let folded = null;
+  const foldKey = (current) => `${current.id}:${current.status}`;
+  const fold = $("vote-fold");
+  fold.addEventListener("click", () => {
+    const current = vote();
+    if (!current) return;
+    folded = foldKey(current);
+    showPanel();
+    unfold.focus();
+  });
 
   const vote = () => room.state?.vote ?? null;
   const facilitates = () => Boolean(ed.can.facilitate);
@@ -154,16 +181,25 @@ export function installVote(ed) {
    * there is a room to run (someone else here, or a step of the guide) and no vote runs.
    * Alone, the canvas stays clear. */
   function paintStart() {
-    group.hidden = !facilitates() || Boolean(vote()) || !roomToRun(ed);
+    const current = vote();
+    const isFolded = Boolean(current) && folded === foldKey(current);
+    startButton.hidden = !facilitates() || Boolean(current) || !roomToRun(ed);
+    unfold.hidden = !isFolded;
+    group.hidden = startButton.hidden && unfold.hidden;
     paintBar();
+    return isFolded;
   }
 
   function showPanel() {
     const current = vote();
-    paintStart();
+    const isFolded = paintStart();
     ed.root.classList.toggle("is-voting", current?.status === "open");
-    panel.hidden = !current;
+    panel.hidden = !current || isFolded;
     if (!current) return;
+    const where = current.status === "open" && "left" in current
+      ? t("vote_left", { count: number(current.left), total: number(current.per_person) })
+      : t(current.status === "open" ? "vote_open" : "vote_revealed");
+    unfoldText.textContent = t("vote_folded", { where });
     const each = tn("vote_each", current.per_person, { most: number(current.per_card) });
     $("vote-question").textContent = current.title || each;
     $("vote-question").title = current.title ? each : "";
