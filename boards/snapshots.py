@@ -111,6 +111,17 @@ class RestoreRefused(Exception):
     """A restore that would lose someone's work; its message says why and what to do."""
 
 
+def restore_refusal(board: Board) -> str | None:
+    """Why a restore of `board` would be refused now (shown on the version page before
+    anyone tries), or None."""
+    if board.private_since is not None:
+        return _(
+            "A private writing round is running. Reveal it first: the cards people "
+            "are writing in private are in no version and would be lost."
+        )
+    return None
+
+
 def snapshot_restore(*, snapshot: Snapshot, actor: User) -> Board:
     """Put `snapshot` in place of the live board, for everyone on it, keeping the board as
     it was just before as a snapshot of its own.
@@ -122,13 +133,9 @@ def snapshot_restore(*, snapshot: Snapshot, actor: User) -> Board:
     with it, as a deleted card does."""
     with transaction.atomic():
         board = Board.objects.select_for_update().get(pk=snapshot.board_id)
-        if board.private_since is not None:
-            raise RestoreRefused(
-                _(
-                    "A private writing round is running. Reveal it first: the cards people "
-                    "are writing in private are in no version and would be lost."
-                )
-            )
+        refusal = restore_refusal(board)
+        if refusal is not None:
+            raise RestoreRefused(refusal)
         dots = list(Dot.objects.filter(vote__board=board).values("vote", "user", "card", "count"))
         with organisation_locale(board.organisation):
             name = _("Before restoring “%(name)s”") % {"name": snapshot.name}
@@ -167,11 +174,14 @@ def snapshot_restore(*, snapshot: Snapshot, actor: User) -> Board:
 def _put_back(board: Board, dots: list[dict]) -> None:
     """The dots taken from the board's cards by a restore, back on those of its cards
     that are on the board again."""
-    there = {str(pk) for pk in Card.objects.filter(board=board).values_list("id", flat=True)}
+    if not dots:
+        return
+    ids = {dot["card"] for dot in dots}
+    there = set(Card.objects.filter(board=board, id__in=ids).values_list("id", flat=True))
     Dot.objects.bulk_create(
         Dot(vote_id=dot["vote"], user_id=dot["user"], card_id=dot["card"], count=dot["count"])
         for dot in dots
-        if str(dot["card"]) in there
+        if dot["card"] in there
     )
 
 

@@ -76,6 +76,7 @@ def snapshot_detail(request: HttpRequest, board_id, snapshot_id) -> HttpResponse
             "membership": membership,
             "can": capabilities(membership),
             "snapshot": snapshot,
+            "restore_refusal": snapshots.restore_refusal(board),
             "columns": snapshots.state_columns(state),
             "changes": snapshots.compare_states(state, selectors.board_state(board)),
             "kinds": dict(CardKind.choices),

@@ -174,7 +174,7 @@ async def test_hundreds_of_sockets_opening_and_closing_at_once(world, logs_clean
     started = time.monotonic()
 
     async def one():
-        # As a browser does (static/js/live/sync.js): a handshake that fails (the server's
+        # As a browser does (static/js/live/connection.js): a handshake that fails (the server's
         # backlog full) is tried again shortly, and so is a 4429. A handshake the client
         # gave up on may still hold one of this person's sockets on the server until the
         # server sees it close (docs/protocol.md, "Reconnect after a back-off"); a socket

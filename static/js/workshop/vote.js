@@ -47,6 +47,10 @@ export function installVote(ed) {
   icon.setAttribute("aria-hidden", "true");
   icon.append(document.createElement("i"), document.createElement("i"), document.createElement("i"));
   startButton.prepend(icon);
+  // Which vote, in which state, this person folded away: a new vote or the reveal opens
+  // the panel again, so nobody misses either.
+  let folded = null;
+  const foldKey = (current) => `${current.id}:${current.status}`;
   // The vote's panel folded into the bar (it covers the last phases' headers on a
   // laptop): a button that says where the vote stands and opens the panel again.
   const unfold = button("tool vote-unfold", "", () => {
@@ -62,10 +66,6 @@ export function installVote(ed) {
   group.append(startButton, unfold);
   $("room-bar")?.insertBefore(group, $("room-note"));
 
-  // Which vote, in which state, this person folded away: a new vote or the reveal opens
-  // the panel again, so nobody misses either.
-  let folded = null;
-  const foldKey = (current) => `${current.id}:${current.status}`;
   const fold = $("vote-fold");
   fold.addEventListener("click", () => {
     const current = vote();
